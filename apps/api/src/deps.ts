@@ -1,0 +1,20 @@
+import type { Db } from '@kindling/db';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** Everything createApp needs; main.ts and tests build it. */
+export interface AppDeps {
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  config: {
+    publicUrl: string;
+    trackingUrl: string;
+    /** Directory of the built web app to serve, if any. */
+    webDist?: string;
+    /** Directory holding embed.js, if any. */
+    widgetDist?: string;
+    trustProxy: number;
+    version: string;
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { parseEnv } from '@kindling/shared';
+
+const url = (protocols: string[]) =>
+  z.url().refine((u) => protocols.some((p) => u.startsWith(`${p}:`)), {
+    message: `must be a ${protocols.join(' or ')} URL`,
+  });
+
+export const apiEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: url(['postgres', 'postgresql']),
+  REDIS_URL: url(['redis', 'rediss']),
+  /** Signs sessions-independent tokens (invites, confirmations) and encrypts SMTP secrets. */
+  APP_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -hex 32`)'),
+  /** The origin people reach the api and web app at; used in links and the Secure cookie flag. */
+  PUBLIC_URL: url(['http', 'https']).default('http://localhost:3000'),
+  TRACKING_URL: url(['http', 'https']).default('http://localhost:3001'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Built web app to serve (apps/web/dist); empty = do not serve it. */
+  WEB_DIST: z.string().default(''),
+  /** Directory holding the built embed.js (apps/widget/dist); empty = do not serve it. */
+  WIDGET_DIST: z.string().default(''),
+  /** Trust X-Forwarded-For from this many proxy hops (0 when exposed directly). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+});
+export type ApiEnv = z.infer<typeof apiEnvSchema>;
+
+/** Parses the api's environment; throws EnvError listing every bad variable. */
+export function loadApiEnv(env: Record<string, string | undefined>): ApiEnv {
+  return parseEnv(apiEnvSchema, env, 'kindling-api');
+}

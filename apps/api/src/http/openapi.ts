@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { AnyRoute } from './route.js';
+
+const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ field: z.string(), issue: z.string() })).optional(),
+    requestId: z.string().optional(),
+  }),
+});
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' });
+}
+
+/** Builds the OpenAPI 3 document from the same route declarations the server runs. */
+export function buildOpenApi(routes: AnyRoute[], info: { version: string; serverUrl: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.path.replace(/:(\w+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
+      if (!schema) continue;
+      const js = jsonSchema(schema as z.ZodType, 'input') as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
+      for (const [name, s] of Object.entries(js.properties ?? {})) {
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (js.required ?? []).includes(name),
+          schema: s,
+        });
+      }
+    }
+    const status = String(r.status ?? (r.response ? 200 : 204));
+    const security =
+      r.auth === 'public' ? [] : r.auth === 'session' ? [{ session: [] }] : [{ session: [] }, { apiKey: [] }];
+    (paths[path] ??= {})[r.method] = {
+      summary: r.summary,
+      tags: [r.tag],
+      security,
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(r.body as z.ZodType, 'input') } },
+            },
+          }
+        : {}),
+      responses: {
+        [status]: r.response
+          ? {
+              description: 'Success',
+              content: { 'application/json': { schema: jsonSchema(r.response, 'output') } },
+            }
+          : { description: 'Success' },
+        default: {
+          description: 'Error',
+          content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Kindling API', version: info.version },
+    servers: [{ url: info.serverUrl }],
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'kl_session' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from Settings → API keys' },
+      },
+    },
+    paths,
+  };
+}

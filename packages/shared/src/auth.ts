@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+export const ROLES = ['owner', 'admin', 'member'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254, 'Email is too long')
+  .pipe(z.email('Enter a valid email address'))
+  .transform((e) => e.toLowerCase());
+
+export const passwordSchema = z
+  .string()
+  .min(10, 'Use at least 10 characters')
+  .max(200, 'Use at most 200 characters');
+
+export const signupSchema = z.object({
+  name: z.string().trim().min(1, 'Enter your name').max(100),
+  email: emailSchema,
+  password: passwordSchema,
+  workspaceName: z.string().trim().min(1, 'Name your workspace').max(100),
+});
+export type SignupInput = z.input<typeof signupSchema>;
+
+export const loginSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1, 'Enter your password').max(200),
+});
+export type LoginInput = z.input<typeof loginSchema>;
+
+export const acceptInviteSchema = z.object({
+  token: z.string().min(20).max(200),
+  name: z.string().trim().min(1, 'Enter your name').max(100).optional(),
+  password: passwordSchema.optional(),
+});
+export type AcceptInviteInput = z.input<typeof acceptInviteSchema>;
+
+export const switchWorkspaceSchema = z.object({ workspaceId: z.uuid() });
+
+export const meSchema = z.object({
+  user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }),
+  workspace: z.object({
+    id: z.uuid(),
+    name: z.string(),
+    timeZone: z.string(),
+    postalAddress: z.string(),
+  }),
+  role: roleSchema,
+  workspaces: z.array(z.object({ id: z.uuid(), name: z.string(), role: roleSchema })),
+});
+export type Me = z.infer<typeof meSchema>;

@@ -1,0 +1,5 @@
+import './zod-config.js';
+export * from './errors.js';
+export * from './env.js';
+export * from './auth.js';
+export * from './workspace.js';
