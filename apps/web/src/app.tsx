@@ -1,0 +1,53 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { RedirectIfSignedIn, RequireAuth } from './guards';
+import { AppShell } from './layouts/app-shell';
+import { LoginPage } from './pages/login';
+import { SignupPage } from './pages/signup';
+import { AcceptInvitePage } from './pages/accept-invite';
+import { FormsPage } from './pages/forms';
+import { LeadsPage } from './pages/leads';
+import { CampaignsPage } from './pages/campaigns';
+import { SendingPage } from './pages/sending';
+import { NotFoundPage } from './pages/not-found';
+import { SettingsLayout } from './pages/settings/settings-layout';
+import { GeneralSettingsPage } from './pages/settings/general';
+import { MembersSettingsPage } from './pages/settings/members';
+import { ApiKeysSettingsPage } from './pages/settings/api-keys';
+
+export const router = createBrowserRouter([
+  {
+    element: <RedirectIfSignedIn />,
+    children: [
+      { path: '/login', element: <LoginPage /> },
+      { path: '/signup', element: <SignupPage /> },
+    ],
+  },
+  // Works signed in (accept with one click) and signed out (create an account).
+  { path: '/invite/:token', element: <AcceptInvitePage /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [
+          { index: true, element: <Navigate to="/forms" replace /> },
+          { path: 'forms', element: <FormsPage /> },
+          { path: 'leads', element: <LeadsPage /> },
+          { path: 'campaigns', element: <CampaignsPage /> },
+          { path: 'sending', element: <SendingPage /> },
+          {
+            path: 'settings',
+            element: <SettingsLayout />,
+            children: [
+              { index: true, element: <Navigate to="/settings/general" replace /> },
+              { path: 'general', element: <GeneralSettingsPage /> },
+              { path: 'members', element: <MembersSettingsPage /> },
+              { path: 'api-keys', element: <ApiKeysSettingsPage /> },
+            ],
+          },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);

@@ -1,0 +1,77 @@
+import { useEffect, useId, useRef } from 'react';
+import type { ReactNode } from 'react';
+import { Button } from './button';
+
+/** A modal confirmation on the native <dialog> element (focus trap and Escape for free). */
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  tone = 'danger',
+  pending = false,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: ReactNode;
+  children?: ReactNode;
+  confirmLabel: string;
+  tone?: 'danger' | 'primary';
+  pending?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const bodyId = useId();
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      aria-describedby={children ? bodyId : undefined}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!pending) onCancel();
+      }}
+      onClick={(e) => {
+        // A click on the backdrop lands on the dialog element itself.
+        if (e.target === e.currentTarget && !pending) onCancel();
+      }}
+    >
+      <div className="dialog-content">
+        <h2 className="dialog-title" id={titleId}>
+          {title}
+        </h2>
+        {children && (
+          <div className="dialog-body" id={bodyId}>
+            {children}
+          </div>
+        )}
+        <div className="dialog-actions">
+          {/* Destructive confirmations start on Cancel so Enter never deletes by accident. */}
+          <Button onClick={onCancel} disabled={pending} autoFocus={tone === 'danger'}>
+            Cancel
+          </Button>
+          <Button
+            variant={tone}
+            onClick={onConfirm}
+            loading={pending}
+            autoFocus={tone !== 'danger'}
+          >
+            {confirmLabel}
+          </Button>
+        </div>
+      </div>
+    </dialog>
+  );
+}

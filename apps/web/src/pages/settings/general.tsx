@@ -1,0 +1,151 @@
+import { useMemo, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { updateWorkspaceSchema } from '@kindling/shared';
+import type { Me, UpdateWorkspaceInput } from '@kindling/shared';
+import { api } from '../../api';
+import { Card } from '../../components/layout';
+import { SelectField, TextAreaField, TextField } from '../../components/field';
+import { Button } from '../../components/button';
+import { Alert, ErrorState, LoadingRows } from '../../components/feedback';
+import { useToast } from '../../components/toast';
+import { applyServerError } from '../../lib/form';
+import { meKey, useSession, wsKey } from '../../lib/queries';
+import { canManage } from '../../lib/roles';
+import { groupTimeZones } from '../../lib/time-zones';
+
+type Workspace = Me['workspace'];
+const FIELDS = ['name', 'timeZone', 'postalAddress'] as const;
+
+export function GeneralSettingsPage() {
+  const me = useSession();
+  const workspace = useQuery({
+    queryKey: wsKey(me.workspace.id, 'workspace'),
+    queryFn: () => api.get<Workspace>('/api/workspace'),
+  });
+  if (workspace.isPending)
+    return (
+      <Card title="Workspace">
+        <LoadingRows rows={3} />
+      </Card>
+    );
+  if (workspace.isError)
+    return <ErrorState error={workspace.error} onRetry={() => void workspace.refetch()} />;
+  return (
+    <GeneralForm
+      key={workspace.data.id}
+      workspace={workspace.data}
+      readOnly={!canManage(me.role)}
+    />
+  );
+}
+
+function GeneralForm({ workspace, readOnly }: { workspace: Workspace; readOnly: boolean }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [formError, setFormError] = useState<string | null>(null);
+  const zones = useMemo(() => groupTimeZones(workspace.timeZone), [workspace.timeZone]);
+  const {
+    register,
+    handleSubmit,
+    setError,
+    reset,
+    formState: { errors, isDirty },
+  } = useForm({
+    resolver: zodResolver(updateWorkspaceSchema),
+    defaultValues: {
+      name: workspace.name,
+      timeZone: workspace.timeZone,
+      postalAddress: workspace.postalAddress,
+    } satisfies UpdateWorkspaceInput,
+  });
+
+  const save = useMutation({
+    mutationFn: (body: UpdateWorkspaceInput) => api.patch<Workspace>('/api/workspace', body),
+    onSuccess: (updated) => {
+      qc.setQueryData(wsKey(updated.id, 'workspace'), updated);
+      qc.setQueryData<Me | null>(meKey, (old) =>
+        old
+          ? {
+              ...old,
+              workspace: updated,
+              workspaces: old.workspaces.map((w) =>
+                w.id === updated.id ? { ...w, name: updated.name } : w,
+              ),
+            }
+          : old,
+      );
+      reset({
+        name: updated.name,
+        timeZone: updated.timeZone,
+        postalAddress: updated.postalAddress,
+      });
+      toast.success('Workspace settings saved');
+    },
+    onError: (err) => setFormError(applyServerError(err, setError, FIELDS)),
+  });
+
+  return (
+    <form
+      noValidate
+      onSubmit={handleSubmit((values) => {
+        setFormError(null);
+        save.mutate(values);
+      })}
+    >
+      <Card
+        title="Workspace"
+        description="How your workspace appears to your team and in the emails you send."
+        footer={
+          readOnly ? null : (
+            <>
+              <Button disabled={!isDirty || save.isPending} onClick={() => reset()}>
+                Discard changes
+              </Button>
+              <Button
+                type="submit"
+                variant="primary"
+                loading={save.isPending}
+                disabled={!isDirty}
+                data-testid="save-workspace"
+              >
+                Save changes
+              </Button>
+            </>
+          )
+        }
+      >
+        <fieldset className="form-stack form-narrow" disabled={readOnly}>
+          <legend className="visually-hidden">Workspace details</legend>
+          {formError && <Alert>{formError}</Alert>}
+          <TextField label="Workspace name" error={errors.name?.message} {...register('name')} />
+          <SelectField
+            label="Time zone"
+            hint="Used for campaign send windows and the dates in your reports."
+            error={errors.timeZone?.message}
+            {...register('timeZone')}
+          >
+            {zones.map(([region, names]) => (
+              <optgroup key={region} label={region}>
+                {names.map((tz) => (
+                  <option key={tz} value={tz}>
+                    {tz.replaceAll('_', ' ')}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </SelectField>
+          <TextAreaField
+            label="Postal address"
+            rows={4}
+            placeholder={'Acme Marketing Ltd\n12 Example Street\nLondon EC1A 1AA\nUnited Kingdom'}
+            hint="Printed in the footer of every email you send. Anti-spam laws (CAN-SPAM, CASL) require a valid physical address."
+            error={errors.postalAddress?.message}
+            {...register('postalAddress')}
+          />
+        </fieldset>
+      </Card>
+    </form>
+  );
+}
