@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Wordmark } from '../components/logo';
+import { useDocumentTitle } from '../lib/use-document-title';
 
 /** Centered card for the signed-out pages. */
 export function AuthLayout({
@@ -13,6 +14,7 @@ export function AuthLayout({
   children: ReactNode;
   footer?: ReactNode;
 }) {
+  useDocumentTitle(typeof title === 'string' ? title : null);
   return (
     <div className="auth-page">
       <main className="auth-column" id="main">
