@@ -1,0 +1,38 @@
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Db } from '@kindling/db';
+
+/** What every worker module gets: connections, logger, metrics and settings. */
+export interface WorkerContext {
+  db: Db;
+  /** BullMQ connection (maxRetriesPerRequest: null). */
+  redis: Redis;
+  logger: Logger;
+  registry: Registry;
+  /** BullMQ key prefix; tests give each run its own. */
+  prefix: string;
+  concurrency: number;
+  config: WorkerConfig;
+  /** Counts finished jobs and logs failures for a BullMQ worker. */
+  observe: (worker: Worker) => void;
+}
+
+/** Settings from the environment that modules need; optional ones have safe defaults. */
+export interface WorkerConfig {
+  appSecret: string;
+  publicUrl: string;
+  trackingUrl: string;
+}
+
+/** Something a module started and that must be closed on shutdown. */
+export interface Closable {
+  close: () => Promise<void>;
+}
+
+/**
+ * A worker module starts its BullMQ consumers, schedulers or listeners and returns what to close.
+ * Workers are closed before queues and other resources: order the returned list accordingly.
+ */
+export type WorkerModule = (ctx: WorkerContext) => Promise<Closable[]>;

@@ -1,0 +1,32 @@
+import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
+
+/**
+ * A bare HTTP server for /healthz, /readyz and /metrics; `ready` decides readiness (Postgres and
+ * Redis reachable) and answers 503 with the failing checks otherwise.
+ */
+export function createHealthServer(
+  registry: Registry,
+  ready: () => Promise<Record<string, 'ok' | 'unreachable'>>,
+): Server {
+  return createServer((req, res) => {
+    void (async () => {
+      const url = req.url?.split('?')[0];
+      if (url === '/healthz') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      } else if (url === '/readyz') {
+        const checks = await ready();
+        const ok = Object.values(checks).every((c) => c === 'ok');
+        res
+          .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: ok ? 'ready' : 'not ready', checks }));
+      } else if (url === '/metrics') {
+        res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
+      } else {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not_found","message":"Not found"}}');
+      }
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+}

@@ -1,0 +1,58 @@
+// The worker process: BullMQ consumers and schedulers, plus a health/metrics endpoint.
+// SIGTERM: stop taking jobs and finish active ones (workers), then queues, then connections,
+// all inside 10 seconds.
+import pino from 'pino';
+import { EnvError, assertServices } from '@kindling/shared';
+import { assertDbReachable, createDb, pingDb } from '@kindling/db';
+import { assertRedisReachable, createWorkerRedis, pingRedis } from '@kindling/queue';
+import { loadWorkerEnv } from './env.js';
+import { startWorker } from './worker.js';
+import { createHealthServer } from './health.js';
+
+async function main(): Promise<void> {
+  const env = loadWorkerEnv(process.env);
+  const logger = pino({ level: env.LOG_LEVEL, base: { app: 'worker' } });
+  const db = createDb(env.DATABASE_URL);
+  const redis = createWorkerRedis(env.REDIS_URL);
+  await assertServices([assertDbReachable(db, env.DATABASE_URL), assertRedisReachable(redis, env.REDIS_URL)]);
+
+  const worker = await startWorker({
+    db,
+    redis,
+    logger,
+    concurrency: env.CONCURRENCY,
+    config: { appSecret: env.APP_SECRET, publicUrl: env.PUBLIC_URL, trackingUrl: env.TRACKING_URL },
+  });
+  const health = createHealthServer(worker.registry, async () => {
+    const [pg, rd] = await Promise.allSettled([pingDb(db), pingRedis(redis)]);
+    return { postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable', redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable' };
+  });
+  await new Promise<void>((resolve) => health.listen(env.HEALTH_PORT, env.HOST, resolve));
+  logger.info({ healthPort: env.HEALTH_PORT }, 'worker started');
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+    void (async () => {
+      await worker.close();
+      health.close();
+      await Promise.allSettled([db.$disconnect(), redis.quit()]);
+      clearTimeout(force);
+      logger.info('worker stopped');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof EnvError || err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+import type { WorkerModule } from '../context.js';
+import { maintenanceModule } from './maintenance.js';
+
+/** Every module the worker process runs, in start order (closed in reverse). */
+export const MODULES: WorkerModule[] = [maintenanceModule];

@@ -1,0 +1,33 @@
+import { Queue, Worker } from 'bullmq';
+import type { Db } from '@kindling/db';
+import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES } from '@kindling/queue';
+import type { WorkerModule } from '../context.js';
+
+/** Deletes sessions past their expiry; returns how many. */
+export async function purgeExpiredSessions(db: Db, now = new Date()): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { expiresAt: { lt: now } } });
+  return count;
+}
+
+/** Housekeeping: an hourly purge of expired sessions. */
+export const maintenanceModule: WorkerModule = async (ctx) => {
+  const { db, redis: connection, prefix, logger } = ctx;
+  const queue = new Queue(QUEUES.maintenance, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  // Job schedulers are upserted by id, so every worker process can declare them safely.
+  await queue.upsertJobScheduler('sessions-purge', { every: 3600_000 }, { name: JOBS.sessionsPurge });
+  const worker = new Worker(
+    QUEUES.maintenance,
+    async (job) => {
+      if (job.name === JOBS.sessionsPurge) {
+        const purged = await purgeExpiredSessions(db);
+        logger.info({ purged }, 'expired sessions purged');
+        return { purged };
+      }
+      throw new Error(`unknown job ${job.name}`);
+    },
+    { connection, prefix, concurrency: 1 },
+  );
+  ctx.observe(worker);
+  await worker.waitUntilReady();
+  return [worker, queue];
+};

@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// `npm start`: installs, builds, migrates, seeds the demo workspace and runs api + worker +
+// tracking, serving the built web app and embed.js. Uses only Node built-ins until `npm ci` ran.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, checkServices } from './lib/services.mjs';
+import { run } from './lib/run.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const step = (msg) => console.log(`\n▶ ${msg}`);
+
+// 1. Install when node_modules is missing or older than the lock file.
+const lock = path.join(root, 'package-lock.json');
+const marker = path.join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
+  step('Installing dependencies (npm ci)');
+  await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root });
+}
+
+// 2. Configuration: environment first, then defaults for a local install.
+const stateDir = path.join(root, '.kindling');
+mkdirSync(stateDir, { recursive: true });
+const secretFile = path.join(stateDir, 'app-secret');
+if (!process.env.APP_SECRET && !existsSync(secretFile)) {
+  writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+}
+const apiPort = Number(process.env.PORT ?? 3000);
+const trackingPort = Number(process.env.TRACKING_PORT ?? 3001);
+const workerHealthPort = Number(process.env.HEALTH_PORT ?? 3002);
+const env = {
+  ...process.env,
+  NODE_ENV: process.env.NODE_ENV ?? 'production',
+  DATABASE_URL: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+  REDIS_URL: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  APP_SECRET: process.env.APP_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
+  PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${apiPort}`,
+  TRACKING_URL: process.env.TRACKING_URL ?? `http://localhost:${trackingPort}`,
+  WEB_DIST: process.env.WEB_DIST ?? path.join(root, 'apps/web/dist'),
+  WIDGET_DIST: process.env.WIDGET_DIST ?? path.join(root, 'apps/widget/dist'),
+};
+
+// 3. Services must be up before anything else; say which one is missing and how to start it.
+step('Checking PostgreSQL and Redis');
+const problems = await checkServices(env.DATABASE_URL, env.REDIS_URL);
+if (problems.length) {
+  console.error(`\n${problems.join('\n')}`);
+  process.exit(1);
+}
+const { ensureDatabase } = await import('./lib/services.mjs');
+await ensureDatabase(env.DATABASE_URL);
+
+// 4. Build, migrate, seed.
+step('Building');
+await run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, env });
+step('Applying database migrations');
+await run(process.execPath, ['scripts/prisma.mjs', 'migrate', 'deploy'], { cwd: root, env });
+step('Seeding the demo workspace');
+await run(process.execPath, ['apps/api/dist/seed.js'], { cwd: root, env });
+
+// 5. Run the three processes; stop them all when one dies or on Ctrl-C / SIGTERM.
+step('Starting api, worker and tracking');
+const procs = [
+  ['api', 'apps/api/dist/main.js', { PORT: String(apiPort) }],
+  ['worker', 'apps/worker/dist/main.js', { HEALTH_PORT: String(workerHealthPort) }],
+  ['tracking', 'apps/tracking/dist/main.js', { PORT: String(trackingPort) }],
+].map(([name, entry, extra]) => {
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    cwd: root,
+    env: { ...env, ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `[${name}]`.padEnd(11);
+  for (const stream of [child.stdout, child.stderr]) {
+    let buf = '';
+    stream.on('data', (chunk) => {
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        process.stdout.write(`${prefix}${buf.slice(0, nl)}\n`);
+        buf = buf.slice(nl + 1);
+      }
+    });
+  }
+  return { name, child };
+});
+
+let stopping = false;
+function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const { child } of procs) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 11_000).unref();
+  Promise.all(procs.map(({ child }) => (child.exitCode !== null ? null : new Promise((r) => child.once('exit', r))))).then(
+    () => process.exit(code),
+  );
+}
+for (const { name, child } of procs) {
+  child.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`${name} exited (${code}); stopping the others`);
+      stopAll(1);
+    }
+  });
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+async function waitReady(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return true;
+    } catch {
+      /* not yet listening */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+const ready = await Promise.all([
+  waitReady(`http://127.0.0.1:${apiPort}/readyz`),
+  waitReady(`http://127.0.0.1:${trackingPort}/readyz`),
+  waitReady(`http://127.0.0.1:${workerHealthPort}/readyz`),
+]);
+if (!ready.every(Boolean)) {
+  console.error('Kindling did not become ready within 60 s; see the logs above.');
+  stopAll(1);
+} else {
+  console.log(`
+  Kindling is running.
+    Web app     ${env.PUBLIC_URL}
+    Embed       ${env.PUBLIC_URL}/embed.js
+    API docs    ${env.PUBLIC_URL}/api/openapi.json
+    Tracking    ${env.TRACKING_URL}
+    Demo login  demo@kindling.local / kindling-demo
+
+  Ctrl-C stops everything.
+`);
+}
