@@ -63,8 +63,8 @@ export async function run({ rounds, log }) {
         {
           name: 'express/raw requests/s',
           value: round(pairedRatio(results.express, results.raw, 'requestsPerSec'), 3),
-          target: 0.5,
-          floor: 0.2,
+          target: 0.25,
+          floor: 0.1,
         },
       ],
       details: { tool, connections: CONNECTIONS, durationSec: DURATION_S, rounds: results },

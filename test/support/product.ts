@@ -91,8 +91,8 @@ export async function startProduct(extraEnv: Record<string, string> = {}): Promi
       env: { ...env, ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.on('data', (c: Buffer) => (output += `[${name}] ${c.toString()}`));
-    child.stderr!.on('data', (c: Buffer) => (output += `[${name}] ${c.toString()}`));
+    child.stdout.on('data', (c: Buffer) => (output += `[${name}] ${c.toString()}`));
+    child.stderr.on('data', (c: Buffer) => (output += `[${name}] ${c.toString()}`));
     children.push(child);
   };
   launch('api', { PORT: String(apiPort) });

@@ -1,0 +1,97 @@
+// The one enrollment service: forms, tags, the API, bulk selections and imports all enroll
+// leads through these functions, so the rules (lead must be active, one live enrollment per
+// campaign, re-enrollment only when allowed) live in one place.
+import type { Db, TriggerType, Enrollment } from '@kindling/db';
+
+export interface TriggerEvent {
+  type: TriggerType;
+  /** form_submission: the form submitted. */
+  formId?: string;
+  /** tag_added: the tag. */
+  tag?: string;
+}
+
+export interface EnrollInput {
+  workspaceId: string;
+  campaignId: string;
+  leadId: string;
+  source: TriggerType;
+  now?: Date;
+}
+
+/**
+ * Enrolls one lead in one campaign at its first step, due now. Returns null (and changes nothing)
+ * when the lead is not active, the campaign is not active, the lead is already enrolled, or it
+ * completed the campaign before and re-enrollment is off.
+ */
+export async function enrollLead(db: Db, input: EnrollInput): Promise<Enrollment | null> {
+  const now = input.now ?? new Date();
+  const [lead, campaign] = await Promise.all([
+    db.lead.findFirst({ where: { id: input.leadId, workspaceId: input.workspaceId } }),
+    db.campaign.findFirst({
+      where: { id: input.campaignId, workspaceId: input.workspaceId },
+      include: { steps: { where: { deletedAt: null }, orderBy: { position: 'asc' }, take: 1 } },
+    }),
+  ]);
+  if (!lead || lead.status !== 'active' || !campaign || campaign.status !== 'active') return null;
+  const firstStep = campaign.steps[0];
+  if (!firstStep) return null;
+  const previous = await db.enrollment.findFirst({
+    where: { campaignId: campaign.id, leadId: lead.id },
+    orderBy: { enrolledAt: 'desc' },
+  });
+  if (previous && (previous.status === 'active' || previous.status === 'paused')) return null;
+  if (previous && !campaign.allowReenroll) return null;
+  try {
+    return await db.enrollment.create({
+      data: {
+        workspaceId: input.workspaceId,
+        campaignId: campaign.id,
+        leadId: lead.id,
+        currentStepId: firstStep.id,
+        nextRunAt: now,
+        status: 'active',
+        source: input.source,
+        enrolledAt: now,
+      },
+    });
+  } catch (err) {
+    // Lost a race with a concurrent enrollment: the partial unique index kept it single.
+    if ((err as { code?: string }).code === 'P2002') return null;
+    throw err;
+  }
+}
+
+/** Enrolls a lead in every active campaign of its workspace whose trigger matches the event. */
+export async function enrollByTrigger(
+  db: Db,
+  input: { workspaceId: string; leadId: string; event: TriggerEvent; now?: Date },
+): Promise<Enrollment[]> {
+  const { event } = input;
+  const campaigns = await db.campaign.findMany({
+    where: {
+      workspaceId: input.workspaceId,
+      status: 'active',
+      triggers: {
+        some: {
+          type: event.type,
+          ...(event.type === 'form_submission' ? { formId: event.formId ?? '' } : {}),
+          ...(event.type === 'tag_added' ? { tag: event.tag ?? '' } : {}),
+        },
+      },
+    },
+    select: { id: true },
+  });
+  const enrolled: Enrollment[] = [];
+  for (const c of campaigns) {
+    const e = await enrollLead(db, {
+      workspaceId: input.workspaceId,
+      campaignId: c.id,
+      leadId: input.leadId,
+      source: event.type,
+      now: input.now,
+    });
+    if (e) enrolled.push(e);
+  }
+  return enrolled;
+}
