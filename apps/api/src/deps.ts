@@ -1,12 +1,15 @@
 import type { Db } from '@kindling/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Pool } from 'pg';
 
 /** Everything createApp needs; main.ts and tests build it. */
 export interface AppDeps {
   db: Db;
   redis: Redis;
   logger: Logger;
+  /** Plain node-postgres pool for streaming (CSV export via COPY, import staging). */
+  pgPool: Pool;
   config: {
     publicUrl: string;
     trackingUrl: string;

@@ -1,6 +1,7 @@
 // The api process: parse env, connect, listen, shut down cleanly on SIGTERM.
 import type { Server } from 'node:http';
 import pino from 'pino';
+import pg from 'pg';
 import { EnvError, assertServices } from '@kindling/shared';
 import { assertDbReachable, createDb } from '@kindling/db';
 import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
@@ -18,8 +19,10 @@ async function main(): Promise<void> {
     assertRedisReachable(redis, env.REDIS_URL),
   ]);
 
+  const pgPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
   const app = createApp({
     db,
+    pgPool,
     redis,
     logger,
     config: {
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     void (async () => {
       await new Promise((r) => server.once('close', r));
-      await Promise.allSettled([db.$disconnect(), redis.quit()]);
+      await Promise.allSettled([db.$disconnect(), redis.quit(), pgPool.end()]);
       clearTimeout(force);
       process.exit(0);
     })();

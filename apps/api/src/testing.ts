@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
+import pg from 'pg';
 import type { Me } from '@kindling/shared';
 import { createDb } from '@kindling/db';
 import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
@@ -22,6 +23,7 @@ export async function startTestApi(config: Partial<AppDeps['config']> = {}): Pro
   if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set (vitest integration project)');
   const deps: AppDeps = {
     db: createDb(databaseUrl, { poolSize: 4 }),
+    pgPool: new pg.Pool({ connectionString: databaseUrl, max: 4 }),
     redis: createProducerRedis(redisUrl),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     config: {
@@ -43,6 +45,7 @@ export async function startTestApi(config: Partial<AppDeps['config']> = {}): Pro
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await deps.db.$disconnect();
+      await deps.pgPool.end();
       deps.redis.disconnect();
     },
   };
