@@ -1,1 +1,2 @@
 export * from './enroll.js';
+export * from './render.js';

@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './env.js';
 export * from './auth.js';
 export * from './workspace.js';
+export * from './campaigns.js';
