@@ -4,3 +4,4 @@ export * from './env.js';
 export * from './auth.js';
 export * from './workspace.js';
 export * from './campaigns.js';
+export * from './forms.js';
