@@ -18,6 +18,8 @@ export interface AppDeps {
     /** Directory holding embed.js, if any. */
     widgetDist?: string;
     trustProxy: number;
+    /** APP_SECRET: signs confirmation links and other tokens. */
+    appSecret: string;
     version: string;
   };
 }

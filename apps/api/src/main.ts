@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       webDist: env.WEB_DIST || undefined,
       widgetDist: env.WIDGET_DIST || undefined,
       trustProxy: env.TRUST_PROXY,
+      appSecret: env.APP_SECRET,
       version: process.env.npm_package_version ?? '0.0.0',
     },
   });

@@ -30,6 +30,7 @@ export async function startTestApi(config: Partial<AppDeps['config']> = {}): Pro
       publicUrl: 'http://localhost:3000',
       trackingUrl: 'http://localhost:3001',
       trustProxy: 1,
+      appSecret: 'test-secret-0123456789abcdef0123456789abcdef',
       version: 'test',
       ...config,
     },
