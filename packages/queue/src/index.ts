@@ -1,3 +1,4 @@
 export * from './names.js';
 export * from './redis.js';
 export * from './payloads.js';
+export * from './enqueue.js';

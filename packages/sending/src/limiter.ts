@@ -1,0 +1,57 @@
+// One atomic limiter in Redis shared by every worker process: a single Lua script checks every
+// counter a message must fit in (pool day/window, domain day/window, provider shares) and the
+// provider back-off flags, and only if all have room increments all of them. Because the check
+// and the increments are one script, N workers can never together exceed a cap: Redis runs
+// scripts one at a time.
+
+/** The part of an ioredis client the limiter uses. */
+export interface RedisEval {
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+export interface LimitSpec {
+  key: string;
+  limit: number;
+  ttlMs: number;
+}
+
+const SCRIPT = `
+local nb = tonumber(ARGV[1])
+local nc = #KEYS - nb
+for i = 1, nb do
+  local ttl = redis.call('PTTL', KEYS[nc + i])
+  if ttl > 0 or ttl == -1 then return {0, nc + i, ttl} end
+end
+for i = 1, nc do
+  local used = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if used + 1 > tonumber(ARGV[1 + (i - 1) * 2 + 1]) then return {0, i, used} end
+end
+for i = 1, nc do
+  local v = redis.call('INCR', KEYS[i])
+  if v == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[1 + (i - 1) * 2 + 2]) end
+end
+return {1, 0, 0}
+`;
+
+export type AcquireResult = { ok: true } | { ok: false; index: number; backoff: boolean; value: number };
+
+/**
+ * Takes one token from every counter in `limits` atomically, unless a counter is full or a
+ * `backoffKeys` flag is set; returns which one blocked otherwise.
+ */
+export async function acquire(redis: RedisEval, limits: LimitSpec[], backoffKeys: string[] = []): Promise<AcquireResult> {
+  if (limits.length === 0 && backoffKeys.length === 0) return { ok: true };
+  const args: (string | number)[] = [backoffKeys.length];
+  for (const l of limits) args.push(Math.floor(l.limit), Math.max(1, Math.ceil(l.ttlMs)));
+  const res = (await redis.eval(SCRIPT, limits.length + backoffKeys.length, ...limits.map((l) => l.key), ...backoffKeys, ...args)) as [number, number, number];
+  if (res[0] === 1) return { ok: true };
+  const idx = res[1] - 1;
+  return idx >= limits.length
+    ? { ok: false, index: idx - limits.length, backoff: true, value: res[2] }
+    : { ok: false, index: idx, backoff: false, value: res[2] };
+}
+
+/** Sets a back-off flag for `ms` (after a 421 or another 4xx from a provider). */
+export async function setBackoff(redis: RedisEval, key: string, ms: number): Promise<void> {
+  await redis.eval("redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1", 1, key, Math.max(1, Math.floor(ms)));
+}
