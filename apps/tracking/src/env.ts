@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv } from '@kindling/shared';
+import { EVENTS_STREAM } from '@kindling/queue';
 
 export const trackingEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -12,6 +13,8 @@ export const trackingEnvSchema = z.object({
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Redis stream the events go to; must equal the worker's. */
+  EVENTS_STREAM: z.string().min(1).default(EVENTS_STREAM),
 });
 export type TrackingEnv = z.infer<typeof trackingEnvSchema>;
 

@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   const env = loadTrackingEnv(process.env);
   const logger = pino({ level: env.LOG_LEVEL, base: { app: 'tracking' } });
   const db = createDb(env.DATABASE_URL, { poolSize: 5 });
-  const redis = createProducerRedis(env.REDIS_URL, { lazyConnect: true });
+  // Auto-pipelining sends the XADDs of concurrent requests in one write: the hot path's main cost.
+  const redis = createProducerRedis(env.REDIS_URL, { lazyConnect: true, enableAutoPipelining: true });
   redis.connect().catch(() => undefined); // assertRedisReachable reports the failure
   await assertServices([assertDbReachable(db, env.DATABASE_URL), assertRedisReachable(redis, env.REDIS_URL)]);
 
@@ -20,7 +21,12 @@ async function main(): Promise<void> {
     db,
     redis,
     logger,
-    config: { appSecret: env.APP_SECRET, publicUrl: env.PUBLIC_URL, trustProxy: env.TRUST_PROXY },
+    config: {
+      appSecret: env.APP_SECRET,
+      publicUrl: env.PUBLIC_URL,
+      trustProxy: env.TRUST_PROXY,
+      eventsStream: env.EVENTS_STREAM,
+    },
   });
   const server = createServer(handler);
   server.keepAliveTimeout = 5_000;

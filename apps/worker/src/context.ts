@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
+import type { EventsDrainSettings } from './modules/events-drain.js';
 
 /** What every worker module gets: connections, logger, metrics and settings. */
 export interface WorkerContext {
@@ -24,6 +25,8 @@ export interface WorkerConfig {
   appSecret: string;
   publicUrl: string;
   trackingUrl: string;
+  /** Events drain overrides (stream key, batch size, claim idle time); defaults otherwise. */
+  events?: Partial<EventsDrainSettings>;
 }
 
 /** Something a module started and that must be closed on shutdown. */

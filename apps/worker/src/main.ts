@@ -21,7 +21,12 @@ async function main(): Promise<void> {
     redis,
     logger,
     concurrency: env.CONCURRENCY,
-    config: { appSecret: env.APP_SECRET, publicUrl: env.PUBLIC_URL, trackingUrl: env.TRACKING_URL },
+    config: {
+      appSecret: env.APP_SECRET,
+      publicUrl: env.PUBLIC_URL,
+      trackingUrl: env.TRACKING_URL,
+      events: { stream: env.EVENTS_STREAM, batchSize: env.EVENTS_BATCH_SIZE, claimIdleMs: env.EVENTS_CLAIM_IDLE_MS },
+    },
   });
   const health = createHealthServer(worker.registry, async () => {
     const [pg, rd] = await Promise.allSettled([pingDb(db), pingRedis(redis)]);

@@ -1,4 +1,5 @@
 export * from './names.js';
 export * from './redis.js';
 export * from './payloads.js';
+export * from './events.js';
 export * from './enqueue.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signToken, verifyToken } from './tokens.js';
+import { clickDestination, signToken, verifyToken } from './tokens.js';
 
 const secret = 's'.repeat(32);
 
@@ -21,5 +21,16 @@ describe('tracking tokens', () => {
     expect(verifyToken(secret, `${other}.${tag}`, 'click')).toBeNull();
     expect(verifyToken(secret, `${body}.`, 'click')).toBeNull();
     expect(verifyToken(secret, 'garbage', 'click')).toBeNull();
+  });
+});
+
+describe('clickDestination', () => {
+  it('accepts absolute http(s) URLs only, normalised', () => {
+    const dest = (u: string) => clickDestination({ k: 'click', w: 'ws', u });
+    expect(dest('https://example.com/a?b=1#c')).toBe('https://example.com/a?b=1#c');
+    expect(dest('HTTP://Example.com')).toBe('http://example.com/');
+    for (const bad of ['//evil.example', '\\\\evil.example', '/\\evil.example', 'javascript:alert(1)', 'data:text/html,x', 'ftp://x.example', 'https:///evil', 'https:\\\\evil.example', 'evil.example', '']) {
+      expect(dest(bad)).toBeNull();
+    }
   });
 });

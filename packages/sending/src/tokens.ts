@@ -24,8 +24,17 @@ export interface TokenPayload {
 
 const TAG_BYTES = 16;
 
+// Deriving the key costs one HMAC; the tracking hot path verifies a token per request, so the
+// derived key is kept per secret (a process has one or two secrets, never an unbounded set).
+const keys = new Map<string, Buffer>();
 function keyFor(secret: string): Buffer {
-  return createHmac('sha256', secret).update('kindling-tokens-v1').digest();
+  let key = keys.get(secret);
+  if (!key) {
+    key = createHmac('sha256', secret).update('kindling-tokens-v1').digest();
+    if (keys.size > 16) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 /** Mints a URL-safe token for `payload`, signed with the app secret. */
@@ -45,7 +54,25 @@ export function verifyToken(secret: string, token: string, kind: TokenKind): Tok
   if (tag.length !== TAG_BYTES || !timingSafeEqual(tag, expected)) return null;
   try {
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenPayload;
-    return payload && payload.k === kind && typeof payload.w === 'string' ? payload : null;
+    return payload && typeof payload === 'object' && payload.k === kind && typeof payload.w === 'string'
+      ? payload
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The destination of a click payload when it is an absolute http(s) URL, normalised by the WHATWG
+ * parser (so the Location header never carries CR/LF or a scheme-relative `//host`); else null.
+ */
+export function clickDestination(payload: TokenPayload): string | null {
+  const raw = payload.u;
+  if (typeof raw !== 'string' || !/^https?:\/\/[^/\\]/i.test(raw)) return null;
+  try {
+    const url = new URL(raw);
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return null;
+    return url.href;
   } catch {
     return null;
   }

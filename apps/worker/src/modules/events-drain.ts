@@ -1,0 +1,299 @@
+// events.drain: moves tracking events from the Redis stream (written by apps/tracking) into
+// Postgres, in batches.
+//
+// At-least-once with an idempotent sink: a consumer group hands out entries; a batch is written
+// with one multi-row INSERT ... ON CONFLICT ("eventKey") DO NOTHING, the stream entry id being the
+// key; only after that statement commits are the entries XACKed (and XDELed, so the stream's
+// length is the backlog). A worker killed between the commit and the XACK leaves its entries
+// pending; another consumer (or the same one after a restart, under a new name) takes them over
+// with XAUTOCLAIM once they have been idle `claimIdleMs`, and the re-insert is a no-op.
+//
+// Message-level machine signals (early click, burst) are evaluated here, with the batch and what
+// Postgres already holds; see ../events-signals.ts. The request-level ones come in the entry.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Db } from '@kindling/db';
+import { EVENTS_STREAM, decodeStreamEvent, streamIdTime, type StreamEvent } from '@kindling/queue';
+import type { WorkerModule } from '../context.js';
+import { DEFAULT_SIGNAL_RULES, messageSignals, type ClickFact, type SignalRules } from '../events-signals.js';
+
+/** Settings of the drain; every one has a default. */
+export interface EventsDrainSettings {
+  stream: string;
+  group: string;
+  /** Entries per batch (one INSERT each). */
+  batchSize: number;
+  /** How long one XREADGROUP waits for new entries. */
+  blockMs: number;
+  /** Pending entries idle this long belong to a dead consumer and are taken over. */
+  claimIdleMs: number;
+  rules: SignalRules;
+}
+
+export const DEFAULT_DRAIN_SETTINGS: EventsDrainSettings = {
+  stream: EVENTS_STREAM,
+  group: 'kindling-drain',
+  batchSize: 500,
+  blockMs: 2_000,
+  claimIdleMs: 30_000,
+  rules: DEFAULT_SIGNAL_RULES,
+};
+
+export interface EventsDrainDeps {
+  db: Db;
+  /** A connection of its own: XREADGROUP BLOCK holds it. Closed by the drain. */
+  reader: Redis;
+  /** A non-blocking connection for metrics; stays the caller's. */
+  redis: Redis;
+  logger: Logger;
+  registry?: Registry;
+  settings?: Partial<EventsDrainSettings>;
+  /** Consumer name in the group; unique per process by default. */
+  consumer?: string;
+}
+
+export interface EventsDrain {
+  close: () => Promise<void>;
+  /** Batches written so far (for tests and logs). */
+  stats: () => { batches: number; inserted: number };
+}
+
+type Entry = [id: string, fields: string[] | null];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const INSERT_SQL = `
+WITH v AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb)
+    AS x(key text, ws uuid, mid uuid, lid uuid, type text, url text, reason text, ip text, ua text, detail jsonb, at bigint)
+), ins AS (
+  INSERT INTO "TrackingEvent" ("eventKey", "workspaceId", "messageId", "leadId", "type", "url", "machine",
+                               "machineReason", "ip", "userAgent", "detail", "occurredAt")
+  SELECT v.key, v.ws, m.id, l.id, v.type::"EventType", v.url, v.reason IS NOT NULL, v.reason, v.ip, v.ua, v.detail,
+         to_timestamp(v.at::double precision / 1000)
+  FROM v
+  JOIN "Workspace" w ON w.id = v.ws
+  LEFT JOIN "Message" m ON m.id = v.mid AND m."workspaceId" = v.ws
+  LEFT JOIN "Lead" l ON l.id = v.lid AND l."workspaceId" = v.ws
+  ON CONFLICT ("eventKey") DO NOTHING
+  RETURNING 1
+), upd AS (
+  UPDATE "TrackingEvent" SET "machine" = true, "machineReason" = 'burst'
+  WHERE "eventKey" IN (SELECT jsonb_array_elements_text($2::jsonb)) AND "machine" = false
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS flagged`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the drain loop; close() finishes the batch in hand and stops. */
+export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDrain> {
+  const s: EventsDrainSettings = { ...DEFAULT_DRAIN_SETTINGS, ...deps.settings };
+  const { db, reader, logger } = deps;
+  const consumer = deps.consumer ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  let batches = 0;
+  let insertedTotal = 0;
+
+  const drained = deps.registry
+    ? new Counter({
+        name: 'kindling_worker_events_drained_total',
+        help: 'Tracking events written to Postgres by the drain, by type and human/machine',
+        labelNames: ['type', 'machine'] as const,
+        registers: [deps.registry],
+      })
+    : null;
+  if (deps.registry) {
+    const redis = deps.redis;
+    new Gauge({
+      name: 'kindling_worker_events_backlog',
+      help: 'Entries in the tracking events stream not yet written to Postgres (unread + pending)',
+      registers: [deps.registry],
+      async collect() {
+        this.set(await redis.xlen(s.stream).catch(() => Number.NaN));
+      },
+    });
+    new Gauge({
+      name: 'kindling_worker_events_pending',
+      help: 'Entries handed to a drain consumer and not yet acknowledged',
+      registers: [deps.registry],
+      async collect() {
+        const summary = (await redis.xpending(s.stream, s.group).catch(() => null)) as [number, ...unknown[]] | null;
+        this.set(summary ? Number(summary[0]) : 0);
+      },
+    });
+  }
+
+  try {
+    // From id 0: entries written before any worker ever ran are drained too.
+    await reader.xgroup('CREATE', s.stream, s.group, '0', 'MKSTREAM');
+  } catch (err) {
+    if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+  }
+
+  async function processBatch(entries: Entry[]): Promise<void> {
+    const ids = entries.map(([id]) => id);
+    const events: { key: string; at: number; e: StreamEvent }[] = [];
+    for (const [id, fields] of entries) {
+      const e = fields ? decodeStreamEvent(fields) : null;
+      if (!e || !UUID.test(e.workspaceId)) {
+        if (fields) logger.warn({ id }, 'malformed tracking event skipped');
+        continue;
+      }
+      if (e.messageId && !UUID.test(e.messageId)) delete e.messageId;
+      if (e.leadId && !UUID.test(e.leadId)) delete e.leadId;
+      events.push({ key: id, at: streamIdTime(id), e });
+    }
+
+    const clicks: ClickFact[] = events
+      .filter((x) => x.e.type === 'click' && x.e.messageId)
+      .map((x) => ({ key: x.key, messageId: x.e.messageId!, url: x.e.url ?? null, at: x.at, machineReason: x.e.machineReason ?? null }));
+    let reasons = new Map<string, string>();
+    let flagStored: string[] = [];
+    if (clicks.length > 0) {
+      const messageIds = JSON.stringify([...new Set(clicks.map((c) => c.messageId))]);
+      const times = clicks.map((c) => c.at);
+      const from = new Date(Math.min(...times) - s.rules.burstWindowMs).toISOString();
+      const to = new Date(Math.max(...times) + s.rules.burstWindowMs).toISOString();
+      const [sent, stored] = await Promise.all([
+        db.$queryRawUnsafe<{ id: string; sentAt: Date | null }[]>(
+          `SELECT id::text AS id, "sentAt" FROM "Message" WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
+          messageIds,
+        ),
+        db.$queryRawUnsafe<{ key: string; messageId: string; url: string | null; at: Date; machineReason: string | null }[]>(
+          `SELECT "eventKey" AS key, "messageId"::text AS "messageId", url, "occurredAt" AS at, "machineReason"
+           FROM "TrackingEvent"
+           WHERE type = 'click' AND "messageId" IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)
+             AND "occurredAt" BETWEEN $2::timestamptz AND $3::timestamptz`,
+          messageIds,
+          from,
+          to,
+        ),
+      ]);
+      const sentAt = new Map(sent.filter((r) => r.sentAt).map((r) => [r.id, r.sentAt!.getTime()]));
+      const result = messageSignals(
+        clicks,
+        sentAt,
+        stored.map((r) => ({ ...r, at: r.at.getTime() })),
+        s.rules,
+      );
+      reasons = result.reasons;
+      flagStored = result.flagStored;
+    }
+
+    const rows = events.map(({ key, at, e }) => ({
+      key,
+      ws: e.workspaceId,
+      mid: e.messageId ?? null,
+      lid: e.leadId ?? null,
+      type: e.type,
+      url: e.url ?? null,
+      reason: e.machineReason ?? reasons.get(key) ?? null,
+      ip: e.ip ?? null,
+      ua: e.userAgent ?? null,
+      detail: e.detail ? safeJson(e.detail) : null,
+      at,
+    }));
+    let inserted = 0;
+    if (rows.length > 0 || flagStored.length > 0) {
+      const [res] = await db.$queryRawUnsafe<{ inserted: number; flagged: number }[]>(
+        INSERT_SQL,
+        JSON.stringify(rows),
+        JSON.stringify(flagStored),
+      );
+      inserted = res?.inserted ?? 0;
+    }
+    // Committed: now, and only now, the entries may leave the stream.
+    await reader.multi().xack(s.stream, s.group, ...ids).xdel(s.stream, ...ids).exec();
+    batches++;
+    insertedTotal += inserted;
+    if (drained) for (const r of rows) drained.inc({ type: r.type, machine: r.reason ? 'true' : 'false' });
+  }
+
+  /** Takes over entries left pending by consumers that died; processes them batch by batch. */
+  async function reclaim(): Promise<void> {
+    let cursor = '0-0';
+    for (let round = 0; round < 100 && !stopping; round++) {
+      const res = (await reader.call('XAUTOCLAIM', s.stream, s.group, consumer, String(s.claimIdleMs), cursor, 'COUNT', String(s.batchSize))) as [
+        string,
+        Entry[],
+        string[]?,
+      ];
+      const [next, entries] = res;
+      if (entries.length > 0) {
+        logger.info({ count: entries.length }, 'took over pending tracking events of another consumer');
+        await processBatch(entries);
+      }
+      if (next === '0-0') return;
+      cursor = next;
+    }
+  }
+
+  let stopping = false;
+  let blocked = false;
+  const loop = async () => {
+    let ownPending = true; // after a restart or an error, our own unacknowledged entries first
+    let lastClaim = 0;
+    while (!stopping) {
+      try {
+        if (Date.now() - lastClaim >= Math.min(s.claimIdleMs, 30_000)) {
+          lastClaim = Date.now();
+          await reclaim();
+        }
+        const start = ownPending ? '0' : '>';
+        blocked = !ownPending;
+        const res = (await (ownPending
+          ? reader.xreadgroup('GROUP', s.group, consumer, 'COUNT', s.batchSize, 'STREAMS', s.stream, start)
+          : reader.xreadgroup('GROUP', s.group, consumer, 'COUNT', s.batchSize, 'BLOCK', s.blockMs, 'STREAMS', s.stream, start))) as
+          | [string, Entry[]][]
+          | null;
+        blocked = false;
+        const entries = res?.[0]?.[1] ?? [];
+        if (ownPending && entries.length === 0) ownPending = false;
+        if (entries.length > 0) await processBatch(entries);
+      } catch (err) {
+        blocked = false;
+        if (stopping) break;
+        logger.error({ err }, 'events drain batch failed; retrying');
+        ownPending = true;
+        await sleep(1_000);
+      }
+    }
+  };
+  const running = loop();
+  logger.info({ stream: s.stream, group: s.group, consumer }, 'events drain started');
+
+  return {
+    stats: () => ({ batches, inserted: insertedTotal }),
+    close: async () => {
+      stopping = true;
+      // A blocking read holds nothing: cut it short. A batch in hand is finished first.
+      if (blocked) reader.disconnect();
+      await running;
+      reader.disconnect();
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { raw: text };
+  }
+}
+
+/** The worker module: one drain loop per worker process, on its own Redis connection. */
+export const eventsDrainModule: WorkerModule = async (ctx) => {
+  const drain = await startEventsDrain({
+    db: ctx.db,
+    reader: ctx.redis.duplicate(),
+    redis: ctx.redis,
+    logger: ctx.logger.child({ module: 'events-drain' }),
+    registry: ctx.registry,
+    settings: ctx.config.events,
+  });
+  return [drain];
+};
