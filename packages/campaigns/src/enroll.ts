@@ -2,6 +2,8 @@
 // leads through these functions, so the rules (lead must be active, one live enrollment per
 // campaign, re-enrollment only when allowed) live in one place.
 import type { Db, TriggerType, Enrollment } from '@kindling/db';
+import { waitStepConfigSchema } from '@kindling/shared';
+import { safeZone, waitUntil } from './schedule.js';
 
 export interface TriggerEvent {
   type: TriggerType;
@@ -42,6 +44,15 @@ export async function enrollLead(db: Db, input: EnrollInput): Promise<Enrollment
   });
   if (previous && (previous.status === 'active' || previous.status === 'paused')) return null;
   if (previous && !campaign.allowReenroll) return null;
+  // A campaign that opens with a wait starts that wait now (the step runner treats a due wait as over).
+  let nextRunAt = now;
+  if (firstStep.type === 'wait') {
+    const cfg = waitStepConfigSchema.safeParse(firstStep.config);
+    if (cfg.success) {
+      const ws = await db.workspace.findUnique({ where: { id: input.workspaceId }, select: { timeZone: true } });
+      nextRunAt = waitUntil(now, safeZone(lead.timeZone ?? ws?.timeZone), cfg.data);
+    }
+  }
   try {
     return await db.enrollment.create({
       data: {
@@ -49,7 +60,7 @@ export async function enrollLead(db: Db, input: EnrollInput): Promise<Enrollment
         campaignId: campaign.id,
         leadId: lead.id,
         currentStepId: firstStep.id,
-        nextRunAt: now,
+        nextRunAt,
         status: 'active',
         source: input.source,
         enrolledAt: now,

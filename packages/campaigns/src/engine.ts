@@ -1,0 +1,293 @@
+// The drip engine. Postgres is the schedule: each enrollment row holds its current step and
+// next_run_at. `sweepDue` moves enrollments due within a short horizon into the queue (the
+// caller supplies the enqueue functions, so this package stays free of BullMQ), and `runStep`
+// executes one enrollment's due step(s) under a row lock. Time comes from `deps.now` so tests
+// drive days of schedule without sleeping.
+import { randomUUID } from 'node:crypto';
+import type { CampaignStep, Db, Prisma } from '@kindling/db';
+import {
+  conditionStepConfigSchema,
+  emailStepConfigSchema,
+  exitRulesSchema,
+  sendWindowSchema,
+  waitStepConfigSchema,
+  type ConditionStepConfig,
+} from '@kindling/shared';
+import { mergeValue, renderStepEmail } from './render.js';
+import { nextAllowed, safeZone, waitUntil } from './schedule.js';
+
+type Tx = Prisma.TransactionClient;
+
+/** What the engine needs from the outside world. */
+export interface DripDeps {
+  db: Db;
+  now: () => Date;
+  /** Enqueues `email.send` for these Message ids (deterministic job ids make repeats no-ops). */
+  enqueueSend: (messageIds: string[]) => Promise<void>;
+}
+
+export interface SweepDeps extends DripDeps {
+  /** Enqueues `drip.step` for enrollments, each to run at `runAt` (deterministic job ids). */
+  enqueueSteps: (items: { enrollmentId: string; runAt: Date }[]) => Promise<void>;
+  /** Enrollments due before now + horizonMs are enqueued (delayed) ahead of time. */
+  horizonMs?: number;
+  /** Most enrollments moved per sweep. */
+  limit?: number;
+  /** A queued Message older than this without a send job is re-enqueued. */
+  sendRepairGraceMs?: number;
+  /** Only these campaigns (tests and targeted runs); all by default. */
+  campaignIds?: string[];
+}
+
+export type StepOutcome =
+  | { status: 'skipped'; reason: 'not_due_or_locked' | 'campaign_inactive' }
+  | { status: 'exited'; reason: string }
+  | { status: 'completed'; messageIds: string[] }
+  | { status: 'waiting'; messageIds: string[]; stepId: string; nextRunAt: Date };
+
+/** Deterministic BullMQ job id of one scheduled run of an enrollment (no ":" allowed by BullMQ). */
+export const dripStepJobId = (enrollmentId: string, runAt: Date) => `step-${enrollmentId}-${runAt.getTime()}`;
+
+const MAX_HOPS = 200;
+
+/** Why a lead must leave the campaign now, or null. Bad states always stop mail, whatever the rules. */
+async function exitReason(
+  tx: Tx,
+  e: { workspaceId: string; enrolledAt: Date; lead: { id: string; email: string; status: string; tags: string[] } },
+  exitRulesJson: unknown,
+): Promise<string | null> {
+  if (e.lead.status !== 'active') return e.lead.status; // unsubscribed | bounced | complained
+  const suppressed = await tx.suppression.findUnique({
+    where: { workspaceId_email: { workspaceId: e.workspaceId, email: e.lead.email } },
+    select: { reason: true },
+  });
+  if (suppressed) return suppressed.reason === 'unsubscribe' ? 'unsubscribed' : `suppressed_${suppressed.reason}`;
+  const rules = exitRulesSchema.safeParse(exitRulesJson ?? {});
+  if (!rules.success) return null;
+  if (rules.data.goalTag && e.lead.tags.includes(rules.data.goalTag)) return 'goal_tag';
+  if (rules.data.goalUrl) {
+    const hit = await tx.trackingEvent.findFirst({
+      where: {
+        leadId: e.lead.id,
+        type: 'click',
+        machine: false,
+        url: { startsWith: rules.data.goalUrl },
+        occurredAt: { gte: e.enrolledAt },
+      },
+      select: { id: true },
+    });
+    if (hit) return 'goal_link';
+  }
+  return null;
+}
+
+async function conditionHolds(
+  tx: Tx,
+  cfg: ConditionStepConfig,
+  ctx: { enrollmentId: string; lead: Parameters<typeof mergeValue>[1] & { id: string; tags: string[] }; workspaceName: string },
+): Promise<boolean> {
+  switch (cfg.kind) {
+    case 'opened':
+    case 'clicked': {
+      // Human events only: privacy proxies and link scanners are recorded with machine = true.
+      const hit = await tx.trackingEvent.findFirst({
+        where: {
+          leadId: ctx.lead.id,
+          type: cfg.kind === 'opened' ? 'open' : 'click',
+          machine: false,
+          message: { enrollmentId: ctx.enrollmentId, ...(cfg.stepId ? { stepId: cfg.stepId } : {}) },
+        },
+        select: { id: true },
+      });
+      return hit !== null;
+    }
+    case 'has_tag':
+      return !!cfg.tag && ctx.lead.tags.includes(cfg.tag);
+    case 'field': {
+      const v = cfg.field ? mergeValue(cfg.field, ctx.lead, { name: ctx.workspaceName }) : undefined;
+      const want = (cfg.value ?? '').toLowerCase();
+      if (cfg.op === 'exists' || !cfg.op) return v !== undefined;
+      if (v === undefined) return false;
+      return cfg.op === 'equals' ? v.toLowerCase() === want : v.toLowerCase().includes(want);
+    }
+  }
+}
+
+function messageIdDomain(fromEmail: string | undefined): string {
+  const d = fromEmail?.split('@')[1]?.toLowerCase();
+  return d && /^[a-z0-9.-]+$/.test(d) ? d : 'kindling.invalid';
+}
+
+/**
+ * Runs the due step(s) of one enrollment: claims the row (FOR UPDATE SKIP LOCKED, so two
+ * runners never process it twice), re-checks the lead, walks waits/conditions/emails until it
+ * must wait, creates one Message per email step (unique per enrollment+step) and, after the
+ * commit, enqueues their sends.
+ */
+export async function runStep(deps: DripDeps, enrollmentId: string): Promise<StepOutcome> {
+  const outcome = await deps.db.$transaction(async (tx): Promise<StepOutcome> => {
+    const now = deps.now();
+    const claimed = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Enrollment"
+      WHERE id = ${enrollmentId}::uuid AND status = 'active' AND "nextRunAt" <= ${now}
+      FOR UPDATE SKIP LOCKED`;
+    if (claimed.length === 0) return { status: 'skipped', reason: 'not_due_or_locked' };
+
+    const e = await tx.enrollment.findUniqueOrThrow({
+      where: { id: enrollmentId },
+      include: {
+        lead: true,
+        campaign: {
+          include: { steps: { orderBy: { position: 'asc' } }, workspace: true, identity: true },
+        },
+      },
+    });
+    const { campaign, lead } = e;
+    if (campaign.status !== 'active') return { status: 'skipped', reason: 'campaign_inactive' };
+
+    // An exited enrollment keeps its step (stats show where leads left); a completed one has none.
+    const finish = async (data: { status: 'completed' | 'exited'; exitReason?: string; completedAt: Date }) =>
+      tx.enrollment.update({
+        where: { id: e.id },
+        data: { ...data, nextRunAt: null, ...(data.status === 'completed' ? { currentStepId: null } : {}) },
+      });
+
+    const reason = await exitReason(tx, e, campaign.exitRules);
+    if (reason) {
+      await finish({ status: 'exited', exitReason: reason, completedAt: now });
+      return { status: 'exited', reason };
+    }
+
+    const zone = safeZone(lead.timeZone ?? campaign.workspace.timeZone);
+    const windowParsed = sendWindowSchema.safeParse(campaign.sendWindow);
+    const window = windowParsed.success ? windowParsed.data : null;
+    const live = campaign.steps.filter((s) => !s.deletedAt);
+    const nextLive = (after: CampaignStep | undefined): CampaignStep | null =>
+      live.find((s) => !after || s.position > after.position) ?? null;
+
+    // Where this run starts. A removed step hands its enrollments to the next live one.
+    let step: CampaignStep | null;
+    let entering = false;
+    const current = campaign.steps.find((s) => s.id === e.currentStepId);
+    if (!current) {
+      step = e.currentStepId ? nextLive(undefined) : null;
+      entering = true;
+    } else if (current.deletedAt) {
+      step = nextLive(current);
+      entering = true;
+    } else step = current;
+
+    const messageIds: string[] = [];
+    for (let hop = 0; hop < MAX_HOPS; hop++) {
+      if (!step) {
+        await finish({ status: 'completed', completedAt: now });
+        return { status: 'completed', messageIds };
+      }
+      if (step.type === 'wait') {
+        if (entering) {
+          const cfg = waitStepConfigSchema.parse(step.config);
+          const until = waitUntil(now, zone, cfg);
+          await tx.enrollment.update({ where: { id: e.id }, data: { currentStepId: step.id, nextRunAt: until } });
+          return { status: 'waiting', messageIds, stepId: step.id, nextRunAt: until };
+        }
+        step = nextLive(step); // the wait is over
+        entering = true;
+        continue;
+      }
+      if (step.type === 'condition') {
+        const cfg = conditionStepConfigSchema.parse(step.config);
+        const yes = await conditionHolds(tx, cfg, { enrollmentId: e.id, lead, workspaceName: campaign.workspace.name });
+        const target = yes ? cfg.yesStepId : cfg.noStepId;
+        const from: CampaignStep = step;
+        step =
+          target === 'end'
+            ? null
+            : target === 'next'
+              ? nextLive(from)
+              : (live.find((s) => s.id === target && s.position > from.position) ?? nextLive(from));
+        entering = true;
+        continue;
+      }
+      // email
+      const allowed = nextAllowed(now, zone, window);
+      if (allowed.getTime() > now.getTime()) {
+        await tx.enrollment.update({ where: { id: e.id }, data: { currentStepId: step.id, nextRunAt: allowed } });
+        return { status: 'waiting', messageIds, stepId: step.id, nextRunAt: allowed };
+      }
+      const cfg = emailStepConfigSchema.parse(step.config);
+      const rendered = renderStepEmail(cfg, lead, campaign.workspace);
+      // ON CONFLICT DO NOTHING: a failed INSERT would abort the whole transaction.
+      await tx.message.createMany({
+        data: [
+          {
+            workspaceId: e.workspaceId,
+            kind: 'campaign',
+            campaignId: campaign.id,
+            enrollmentId: e.id,
+            stepId: step.id,
+            leadId: lead.id,
+            identityId: campaign.identityId,
+            toEmail: lead.email,
+            subject: rendered.subject,
+            html: rendered.html,
+            text: rendered.text,
+            messageIdHeader: `<${randomUUID()}@${messageIdDomain(campaign.identity?.fromEmail)}>`,
+            status: 'queued',
+            createdAt: now,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      const msg = await tx.message.findUniqueOrThrow({
+        where: { enrollmentId_stepId: { enrollmentId: e.id, stepId: step.id } },
+        select: { id: true },
+      });
+      messageIds.push(msg.id);
+      step = nextLive(step);
+      entering = true;
+    }
+    throw new Error(`enrollment ${e.id}: more than ${MAX_HOPS} steps in one run (a branch loop?)`);
+  });
+  if ('messageIds' in outcome && outcome.messageIds.length > 0) await deps.enqueueSend(outcome.messageIds);
+  return outcome;
+}
+
+/**
+ * One sweep: enqueues every active enrollment of an active campaign due before now + horizon
+ * (job ids are deterministic, so enrollments already queued are no-ops and jobs Redis lost are
+ * re-created), and re-enqueues sends of queued messages whose job may have been lost.
+ */
+export async function sweepDue(deps: SweepDeps): Promise<{ scheduled: number; resent: number }> {
+  const now = deps.now();
+  const horizon = new Date(now.getTime() + (deps.horizonMs ?? 60_000));
+  const limit = deps.limit ?? 20_000;
+  const only = deps.campaignIds;
+  const due = only
+    ? await deps.db.$queryRaw<{ id: string; nextRunAt: Date }[]>`
+        SELECT e.id, e."nextRunAt" FROM "Enrollment" e
+        JOIN "Campaign" c ON c.id = e."campaignId"
+        WHERE e.status = 'active' AND e."nextRunAt" <= ${horizon} AND c.status = 'active'
+          AND c.id = ANY(${only}::uuid[])
+        ORDER BY e."nextRunAt" LIMIT ${limit}`
+    : await deps.db.$queryRaw<{ id: string; nextRunAt: Date }[]>`
+        SELECT e.id, e."nextRunAt" FROM "Enrollment" e
+        JOIN "Campaign" c ON c.id = e."campaignId"
+        WHERE e.status = 'active' AND e."nextRunAt" <= ${horizon} AND c.status = 'active'
+        ORDER BY e."nextRunAt" LIMIT ${limit}`;
+  if (due.length > 0) await deps.enqueueSteps(due.map((d) => ({ enrollmentId: d.id, runAt: d.nextRunAt })));
+
+  const graceBefore = new Date(now.getTime() - (deps.sendRepairGraceMs ?? 60_000));
+  const stale = await deps.db.message.findMany({
+    where: {
+      kind: 'campaign',
+      status: 'queued',
+      createdAt: { lte: graceBefore },
+      ...(only ? { campaignId: { in: only } } : {}),
+    },
+    select: { id: true },
+    orderBy: { createdAt: 'asc' },
+    take: limit,
+  });
+  if (stale.length > 0) await deps.enqueueSend(stale.map((m) => m.id));
+  return { scheduled: due.length, resent: stale.length };
+}
