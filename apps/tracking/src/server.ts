@@ -26,7 +26,7 @@ export interface TrackingDeps {
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The 43-byte transparent 1x1 GIF. */
-export const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+export const PIXEL = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 const PIXEL_HEADERS = {
   'content-type': 'image/gif',
   'content-length': PIXEL.length,
