@@ -13,5 +13,8 @@ export type DripStepPayload = z.infer<typeof dripStepPayload>;
 /** Redis stream the tracking app appends every open/click/unsubscribe hit to. */
 export const EVENTS_STREAM = 'kindling:events';
 
-/** Deterministic job id for sending one message: a duplicate enqueue is a no-op. */
-export const emailSendJobId = (messageId: string) => `send:${messageId}`;
+/**
+ * Deterministic job id for sending one message: a duplicate enqueue is a no-op. No ":" in it:
+ * BullMQ 5 rejects custom ids with one colon ("Custom Id cannot contain :").
+ */
+export const emailSendJobId = (messageId: string) => `send-${messageId}`;
