@@ -78,6 +78,9 @@ export async function startProduct(extraEnv: Record<string, string> = {}): Promi
     WIDGET_DIST: path.join(root, 'apps/widget/dist'),
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
+    // Sending: the dev mail catcher and the inbound bounce listener on ephemeral loopback ports.
+    DEV_SMTP_PORT: '0',
+    INBOUND_SMTP_PORT: '0',
     ...extraEnv,
   };
   const seeded = await runNode(['apps/api/dist/seed.js'], env);

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
+import type { SendingSettings } from './modules/sending-settings.js';
 import type { EventsDrainSettings } from './modules/events-drain.js';
 
 /** What every worker module gets: connections, logger, metrics and settings. */
@@ -25,6 +26,8 @@ export interface WorkerConfig {
   appSecret: string;
   publicUrl: string;
   trackingUrl: string;
+  /** Sending modules' overrides (catcher and inbound ports, throttles, ...); defaults otherwise. */
+  sending?: Partial<SendingSettings>;
   /** Events drain overrides (stream key, batch size, claim idle time); defaults otherwise. */
   events?: Partial<EventsDrainSettings>;
 }

@@ -20,6 +20,27 @@ export const workerEnvSchema = z.object({
   EVENTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Pending events idle this long (ms) are taken over from a dead drain consumer. */
   EVENTS_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Built-in dev mail catcher (identities without an SMTP relay): loopback port, 0 = ephemeral. */
+  DEV_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  /** Inbound SMTP for bounces (DSN), complaints (ARF) and mailto unsubscribes; -1 = off, 0 = ephemeral. */
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(-1).max(65535).default(2526),
+  INBOUND_SMTP_HOST: z.string().default('127.0.0.1'),
+  /** VERP return-path domain for identities without their own (default: PUBLIC_URL's host). */
+  RETURN_PATH_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domain name').optional(),
+  /** Local part of the feedback-loop (ARF) address accepted by the inbound listener. */
+  FBL_LOCAL_PART: z.string().regex(/^[a-z0-9._-]+$/i).default('fbl'),
+  /** Throttle window (ms): each day's warm-up cap is spread evenly over the sending hours' windows. */
+  THROTTLE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Longest wait (ms) before held mail asks the limiter again. */
+  THROTTLE_HOLD_RECHECK_MS: z.coerce.number().int().min(10).default(60_000),
+  /** Soft bounces after which an address is suppressed. */
+  SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
+  /** A send claim older than this (ms) with no result is ambiguous: marked failed, never re-sent. */
+  SEND_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** Reputation guard: minimum sends in the 7-day window before rates can pause a pool. */
+  REPUTATION_MIN_SAMPLE: z.coerce.number().int().min(1).default(100),
+  /** Tests only: read the current time (epoch ms) from this Redis key (moves warm-up days). */
+  TEST_CLOCK_REDIS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

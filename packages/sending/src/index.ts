@@ -12,3 +12,4 @@ export * from './mime.js';
 export * from './bounces.js';
 export * from './smtp-listener.js';
 export * from './ses.js';
+export * from './outcomes.js';

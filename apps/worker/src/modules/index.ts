@@ -1,6 +1,9 @@
 import type { WorkerModule } from '../context.js';
 import { maintenanceModule } from './maintenance.js';
+import { devMailCatcherModule } from './dev-mail-catcher.js';
+import { emailSendModule } from './email-send.js';
+import { inboundSmtpModule } from './inbound-smtp.js';
 import { eventsDrainModule } from './events-drain.js';
 
 /** Every module the worker process runs, in start order (closed in reverse). */
-export const MODULES: WorkerModule[] = [maintenanceModule, eventsDrainModule];
+export const MODULES: WorkerModule[] = [maintenanceModule, devMailCatcherModule, emailSendModule, inboundSmtpModule, eventsDrainModule];

@@ -1,0 +1,51 @@
+// The built-in dev mail catcher: what an identity without an SMTP relay sends to. An SMTP
+// server on loopback, started with the worker, that stores every message in Postgres
+// (CaughtMessage) for the web app's Outbox page. At-least-once: a storage failure answers 451
+// and the sending transport retries, so a message is never silently lost.
+import { startSmtpListener } from '@kindling/sending';
+import type { WorkerModule } from '../context.js';
+import { devCatcher, sendingSettings } from './sending-settings.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function header(raw: string, name: string): string | null {
+  const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const m = new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head);
+  return m?.[1] ? m[1].replace(/\r?\n[ \t]+/g, ' ').trim() : null;
+}
+
+/** Starts the catcher; the email.send module finds its port in `devCatcher`. */
+export const devMailCatcherModule: WorkerModule = async (ctx) => {
+  const s = sendingSettings(ctx.config.sending, ctx.config.publicUrl);
+  const onMail = async (mail: { envelopeFrom: string; envelopeTo: string[]; raw: Buffer }) => {
+    const raw = mail.raw.toString('utf8');
+    const ws = header(raw, 'X-Kindling-Workspace');
+    const msg = header(raw, 'X-Kindling-Message');
+    let workspaceId = ws && UUID.test(ws) ? ws : null;
+    if (workspaceId && !(await ctx.db.workspace.findUnique({ where: { id: workspaceId }, select: { id: true } }))) workspaceId = null;
+    await ctx.db.caughtMessage.create({
+      data: {
+        workspaceId,
+        messageId: msg && UUID.test(msg) ? msg : null,
+        envelopeFrom: mail.envelopeFrom,
+        envelopeTo: mail.envelopeTo,
+        subject: (header(raw, 'Subject') ?? '').slice(0, 998),
+        raw,
+        size: mail.raw.length,
+      },
+    });
+  };
+  const onError = (err: Error) => ctx.logger.warn({ err }, 'dev mail catcher error');
+  let listener;
+  try {
+    listener = await startSmtpListener({ host: s.devSmtpHost, port: s.devSmtpPort, onMail, onError });
+  } catch (err) {
+    // Several worker processes on one host: the first one takes the port, the rest use their own.
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    listener = await startSmtpListener({ host: s.devSmtpHost, port: 0, onMail, onError });
+  }
+  devCatcher.port = listener.port;
+  devCatcher.host = s.devSmtpHost;
+  ctx.logger.info({ port: listener.port }, 'dev mail catcher listening');
+  return [listener];
+};

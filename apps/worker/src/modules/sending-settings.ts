@@ -1,0 +1,63 @@
+// Settings of the sending modules (email.send, dev mail catcher, inbound SMTP, reputation guard).
+// Every field has a default so tests and other modules can pass only what they change.
+
+export interface SendingSettings {
+  /** Dev mail catcher port on loopback (0 = ephemeral; if taken, an ephemeral one is used). */
+  devSmtpPort: number;
+  devSmtpHost: string;
+  /** Inbound SMTP for DSN/ARF/mailto-unsubscribe (0 = ephemeral, -1 = off). */
+  inboundSmtpPort: number;
+  inboundSmtpHost: string;
+  /** VERP domain used when an identity has none. */
+  returnPathDomain: string;
+  /** Local part of the feedback-loop (ARF) address, at any of our domains. */
+  fblLocalPart: string;
+  /** Throttle window: the daily cap is spread evenly over the windows of the sending hours. */
+  throttleWindowMs: number;
+  /** How long held mail waits before it asks the limiter again, at most. */
+  holdRecheckMs: number;
+  /** Back-off of one pool towards one provider after a 421/4xx. */
+  providerBackoffMs: number;
+  /** Redis key prefix of the throttle counters (shared by every worker process). */
+  throttlePrefix: string;
+  /** Soft bounces after which an address is suppressed. */
+  softBounceLimit: number;
+  /** A `sending` claim older than this with no recorded result is ambiguous (see email-send.ts). */
+  claimLeaseMs: number;
+  /** Reputation guard: rolling window and minimum sends before rates are judged. */
+  reputationWindowMs: number;
+  reputationMinSample: number;
+  /** Test-only: read "now" (epoch ms) from this Redis key, so tests can move the clock. */
+  clockRedisKey: string | null;
+}
+
+/** Fills defaults for anything not configured. */
+export function sendingSettings(partial: Partial<SendingSettings> | undefined, publicUrl: string): SendingSettings {
+  let host = 'localhost';
+  try {
+    host = new URL(publicUrl).hostname || host;
+  } catch {
+    /* keep localhost */
+  }
+  return {
+    devSmtpPort: 2525,
+    devSmtpHost: '127.0.0.1',
+    inboundSmtpPort: 2526,
+    inboundSmtpHost: '127.0.0.1',
+    returnPathDomain: host,
+    fblLocalPart: 'fbl',
+    throttleWindowMs: 60_000,
+    holdRecheckMs: 60_000,
+    providerBackoffMs: 5 * 60_000,
+    throttlePrefix: 'kindling:thr',
+    softBounceLimit: 3,
+    claimLeaseMs: 5 * 60_000,
+    reputationWindowMs: 7 * 86_400_000,
+    reputationMinSample: 100,
+    clockRedisKey: null,
+    ...Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/** Where the dev mail catcher of this process listens (set by its module at start). */
+export const devCatcher = { port: 0, host: '127.0.0.1' };
