@@ -20,6 +20,10 @@ export interface AppDeps {
     trustProxy: number;
     /** APP_SECRET: signs confirmation links and other tokens. */
     appSecret: string;
+    /** BullMQ key prefix for jobs the api enqueues (the worker's default is 'bull'). */
+    queuePrefix?: string;
+    /** Public form submissions allowed per minute, per client IP and per form. */
+    formRateLimits?: { perIp: number; perForm: number };
     version: string;
   };
 }

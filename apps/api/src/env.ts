@@ -24,6 +24,9 @@ export const apiEnvSchema = z.object({
   WIDGET_DIST: z.string().default(''),
   /** Trust X-Forwarded-For from this many proxy hops (0 when exposed directly). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Public form submissions per minute from one client IP, and into one form. */
+  FORM_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+  FORM_RATE_LIMIT_PER_FORM: z.coerce.number().int().min(1).default(600),
 });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 

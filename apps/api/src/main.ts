@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       widgetDist: env.WIDGET_DIST || undefined,
       trustProxy: env.TRUST_PROXY,
       appSecret: env.APP_SECRET,
+      formRateLimits: { perIp: env.FORM_RATE_LIMIT_PER_IP, perForm: env.FORM_RATE_LIMIT_PER_FORM },
       version: process.env.npm_package_version ?? '0.0.0',
     },
   });
