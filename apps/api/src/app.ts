@@ -12,11 +12,13 @@ import { mountRoutes, type AnyRoute } from './http/route.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { authRoutes } from './routes/auth.js';
 import { workspaceRoutes } from './routes/workspace.js';
+import { formRoutes } from './routes/forms.js';
+import { publicRouter, publicRoutes } from './public/index.js';
 import { leadRoutes, mountLeadsHttp } from './routes/leads.js';
 
 /** Every declared API route; the OpenAPI document is generated from this same list. */
 export function allRoutes(deps: AppDeps): AnyRoute[] {
-  return [...authRoutes(deps), ...workspaceRoutes(deps), ...leadRoutes(deps)];
+  return [...authRoutes(deps), ...workspaceRoutes(deps), ...formRoutes(deps), ...publicRoutes(deps), ...leadRoutes(deps)];
 }
 
 /** Builds the api's express app without listening (main.ts and tests listen). */
@@ -76,6 +78,8 @@ export function createApp(deps: AppDeps): Express {
   );
   // CSV export/upload stream their bodies, so they go before the JSON body parser.
   mountLeadsHttp(app, deps, createAuthenticator(deps.db));
+  // Public form endpoints: their own body parsers (urlencoded, small limit) and no session.
+  app.use(publicRouter(deps));
   app.use('/api', express.json({ limit: '256kb' }));
 
   const routes = allRoutes(deps);
