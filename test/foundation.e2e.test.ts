@@ -80,20 +80,29 @@ describe('start-up failures', () => {
     });
   }
 
-  it('the worker shuts down within 10 s of SIGTERM', async () => {
-    const { spawn } = await import('node:child_process');
-    const { root } = await import('./support/product.js');
-    const child = spawn(process.execPath, ['apps/worker/dist/main.js'], { cwd: root, env: { ...base, LOG_LEVEL: 'info' } });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    await new Promise<void>((resolve) => {
-      child.stdout.on('data', () => out.includes('worker started') && resolve());
+  const started = { api: 'api listening', worker: 'worker started', tracking: 'tracking listening' };
+  for (const [app, line] of Object.entries(started)) {
+    it(`${app} shuts down cleanly within 10 s of SIGTERM`, async () => {
+      const { spawn } = await import('node:child_process');
+      const { root } = await import('./support/product.js');
+      const child = spawn(process.execPath, [`apps/${app}/dist/main.js`], {
+        cwd: root,
+        env: { ...base, LOG_LEVEL: 'info', HOST: '127.0.0.1' },
+      });
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes(line)) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`${app} exited early (${code}): ${out}`)));
+      });
+      const sent = Date.now();
+      child.kill('SIGTERM');
+      const code = await new Promise((r) => child.once('exit', r));
+      expect(code).toBe(0);
+      expect(Date.now() - sent).toBeLessThan(10_000);
+      expect(out).toContain('shutting down');
     });
-    const sent = Date.now();
-    child.kill('SIGTERM');
-    const code = await new Promise((r) => child.once('exit', r));
-    expect(code).toBe(0);
-    expect(Date.now() - sent).toBeLessThan(10_000);
-    expect(out).toContain('worker stopped');
-  });
+  }
 });

@@ -1,18 +1,23 @@
-// The api process: parse env, connect, listen, shut down cleanly on SIGTERM.
+// The api process: parse env, connect, listen; SIGTERM stops accepting connections, lets
+// in-flight requests finish, then closes Postgres and Redis, inside 10 seconds.
 import type { Server } from 'node:http';
 import pino from 'pino';
 import pg from 'pg';
-import { EnvError, assertServices } from '@kindling/shared';
+import { assertServices } from '@kindling/shared';
 import { assertDbReachable, createDb } from '@kindling/db';
 import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
+import { runMain } from '@kindling/runtime';
 import { createApp } from './app.js';
 import { loadApiEnv } from './env.js';
 
-async function main(): Promise<void> {
+runMain(async (lifecycle) => {
   const env = loadApiEnv(process.env);
   const logger = pino({ level: env.LOG_LEVEL, base: { app: 'api' } });
+  lifecycle.setLogger(logger);
   const db = createDb(env.DATABASE_URL);
+  lifecycle.onClose('postgres', () => db.$disconnect());
   const redis = createProducerRedis(env.REDIS_URL, { lazyConnect: true });
+  lifecycle.onClose('redis', () => redis.quit());
   redis.connect().catch(() => undefined); // assertRedisReachable reports the failure
   await assertServices([
     assertDbReachable(db, env.DATABASE_URL),
@@ -20,6 +25,7 @@ async function main(): Promise<void> {
   ]);
 
   const pgPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
+  lifecycle.onClose('postgres streams', () => pgPool.end());
   const app = createApp({
     db,
     pgPool,
@@ -39,29 +45,10 @@ async function main(): Promise<void> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
   });
-  logger.info({ port: env.PORT, host: env.HOST }, 'api listening');
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
-    server.close();
+  lifecycle.onClose('http server', async () => {
+    const closed = new Promise((r) => server.close(r));
     server.closeIdleConnections();
-    void (async () => {
-      await new Promise((r) => server.once('close', r));
-      await Promise.allSettled([db.$disconnect(), redis.quit(), pgPool.end()]);
-      clearTimeout(force);
-      process.exit(0);
-    })();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-}
-
-main().catch((err: unknown) => {
-  // One clear message for operator errors (bad env, unreachable services), no stack trace.
-  console.error(err instanceof EnvError || err instanceof Error ? err.message : err);
-  process.exit(1);
+    await closed;
+  });
+  logger.info({ port: env.PORT, host: env.HOST }, 'api listening');
 });

@@ -2,18 +2,22 @@
 // SIGTERM: stop taking jobs and finish active ones (workers), then queues, then connections,
 // all inside 10 seconds.
 import pino from 'pino';
-import { EnvError, assertServices } from '@kindling/shared';
+import { assertServices } from '@kindling/shared';
+import { runMain } from '@kindling/runtime';
 import { assertDbReachable, createDb, pingDb } from '@kindling/db';
 import { assertRedisReachable, createWorkerRedis, pingRedis } from '@kindling/queue';
 import { loadWorkerEnv } from './env.js';
 import { startWorker } from './worker.js';
 import { createHealthServer } from './health.js';
 
-async function main(): Promise<void> {
+runMain(async (lifecycle) => {
   const env = loadWorkerEnv(process.env);
   const logger = pino({ level: env.LOG_LEVEL, base: { app: 'worker' } });
+  lifecycle.setLogger(logger);
   const db = createDb(env.DATABASE_URL);
+  lifecycle.onClose('postgres', () => db.$disconnect());
   const redis = createWorkerRedis(env.REDIS_URL);
+  lifecycle.onClose('redis', () => redis.quit());
   await assertServices([assertDbReachable(db, env.DATABASE_URL), assertRedisReachable(redis, env.REDIS_URL)]);
 
   const worker = await startWorker({
@@ -41,36 +45,13 @@ async function main(): Promise<void> {
       events: { stream: env.EVENTS_STREAM, batchSize: env.EVENTS_BATCH_SIZE, claimIdleMs: env.EVENTS_CLAIM_IDLE_MS },
     },
   });
+  // Closed in reverse order: health endpoint, worker modules (finishing active jobs), Redis, Postgres.
+  lifecycle.onClose('worker modules', () => worker.close());
   const health = createHealthServer(worker.registry, async () => {
     const [pg, rd] = await Promise.allSettled([pingDb(db), pingRedis(redis)]);
     return { postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable', redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable' };
   });
   await new Promise<void>((resolve) => health.listen(env.HEALTH_PORT, env.HOST, resolve));
+  lifecycle.onClose('health server', () => new Promise((r) => health.close(r)));
   logger.info({ healthPort: env.HEALTH_PORT }, 'worker started');
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, 10_000).unref();
-    void (async () => {
-      await worker.close();
-      health.close();
-      await Promise.allSettled([db.$disconnect(), redis.quit()]);
-      clearTimeout(force);
-      logger.info('worker stopped');
-      process.exit(0);
-    })();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof EnvError || err instanceof Error ? err.message : err);
-  process.exit(1);
 });
