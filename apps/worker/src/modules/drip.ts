@@ -1,0 +1,154 @@
+// Drip scheduling in the worker.
+//
+// drip.sweep (a BullMQ job scheduler, every ~15 s): moves enrollments due within a short horizon
+// from Postgres (the schedule) into BullMQ as delayed drip.step jobs with deterministic ids
+// (enrollment + due time), so a repeated sweep is a no-op and a job Redis lost is re-created.
+// It also re-enqueues email.send for queued campaign messages whose job may be gone.
+//
+// drip.step: at-least-once delivery of the job, exactly-once effect: the runner claims the
+// enrollment row with SELECT … FOR UPDATE SKIP LOCKED and only while it is due, the Message row is
+// unique per enrollment+step, and email.send job ids are derived from the message id. A crash
+// after the commit but before the enqueue is repaired by the sweep.
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Db } from '@kindling/db';
+import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES, dripStepPayload, emailSendJobId } from '@kindling/queue';
+import { dripStepJobId, runStep, sweepDue, type DripDeps } from '@kindling/campaigns';
+import type { WorkerModule } from '../context.js';
+
+export interface DripOptions {
+  db: Db;
+  connection: Redis;
+  prefix: string;
+  logger: Logger;
+  concurrency: number;
+  /** The engine's clock; tests pass a controllable one. */
+  now?: () => Date;
+  sweepEveryMs?: number;
+  horizonMs?: number;
+  sendRepairGraceMs?: number;
+  /** Only these campaigns (tests sharing a database); all by default. */
+  campaignIds?: string[];
+  observe?: (w: Worker) => void;
+}
+
+export interface DripRunner {
+  dripQueue: Queue;
+  emailQueue: Queue;
+  worker: Worker;
+  /** One sweep now, outside the scheduler. */
+  sweepOnce: () => Promise<{ scheduled: number; resent: number }>;
+  /** (Re-)declares the sweep scheduler; idempotent, also run periodically in case Redis lost it. */
+  ensureScheduler: () => Promise<void>;
+  /** Sweeps completed by this runner's worker. */
+  sweeps: () => number;
+  close: () => Promise<void>;
+}
+
+const SCHEDULER_ID = 'drip-sweep';
+
+/** Starts the drip queue's consumer and scheduler; everything is also callable directly. */
+export async function startDrip(o: DripOptions): Promise<DripRunner> {
+  const { connection, prefix } = o;
+  const now = o.now ?? (() => new Date());
+  const sweepEveryMs = o.sweepEveryMs ?? 15_000;
+  const dripQueue = new Queue(QUEUES.drip, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const emailQueue = new Queue(QUEUES.email, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+
+  const deps: DripDeps = {
+    db: o.db,
+    now,
+    enqueueSend: async (ids) => {
+      await emailQueue.addBulk(
+        ids.map((messageId) => ({ name: JOBS.emailSend, data: { messageId }, opts: { jobId: emailSendJobId(messageId) } })),
+      );
+    },
+  };
+  const sweepOnce = () =>
+    sweepDue({
+      ...deps,
+      horizonMs: o.horizonMs,
+      sendRepairGraceMs: o.sendRepairGraceMs,
+      campaignIds: o.campaignIds,
+      enqueueSteps: async (items) => {
+        const t = now().getTime();
+        await dripQueue.addBulk(
+          items.map(({ enrollmentId, runAt }) => ({
+            name: JOBS.dripStep,
+            data: { enrollmentId },
+            opts: {
+              jobId: dripStepJobId(enrollmentId, runAt),
+              delay: Math.max(0, runAt.getTime() - t),
+              // Gone once done, so a later sweep can re-add the same id if the row is still due.
+              removeOnComplete: true,
+            },
+          })),
+        );
+      },
+    });
+
+  const ensureScheduler = async () => {
+    await dripQueue.upsertJobScheduler(
+      SCHEDULER_ID,
+      { every: sweepEveryMs },
+      { name: JOBS.dripSweep, opts: { removeOnComplete: true, removeOnFail: 100, attempts: 1 } },
+    );
+  };
+
+  let sweeps = 0;
+  const worker = new Worker(
+    QUEUES.drip,
+    async (job: Job) => {
+      if (job.name === JOBS.dripSweep) {
+        const r = await sweepOnce();
+        sweeps++;
+        if (r.scheduled || r.resent) o.logger.debug(r, 'drip sweep');
+        return r;
+      }
+      if (job.name === JOBS.dripStep) {
+        const { enrollmentId } = dripStepPayload.parse(job.data);
+        const outcome = await runStep(deps, enrollmentId);
+        return outcome;
+      }
+      throw new Error(`unknown job ${job.name}`);
+    },
+    { connection, prefix, concurrency: o.concurrency },
+  );
+  o.observe?.(worker);
+  await worker.waitUntilReady();
+  await ensureScheduler();
+  // A FLUSHALL or a failover to an empty replica drops the scheduler itself: re-declare it.
+  const watchdog = setInterval(() => {
+    ensureScheduler().catch((err: unknown) => o.logger.warn({ err }, 'could not re-declare the drip sweep'));
+  }, Math.max(1_000, sweepEveryMs * 4));
+  watchdog.unref();
+
+  return {
+    dripQueue,
+    emailQueue,
+    worker,
+    sweepOnce,
+    ensureScheduler,
+    sweeps: () => sweeps,
+    close: async () => {
+      clearInterval(watchdog);
+      await worker.close();
+      await dripQueue.close();
+      await emailQueue.close();
+    },
+  };
+}
+
+/** The drip module: sweep scheduler + step processor on the shared worker connection. */
+export const dripModule: WorkerModule = async (ctx) => {
+  const runner = await startDrip({
+    db: ctx.db,
+    connection: ctx.redis,
+    prefix: ctx.prefix,
+    logger: ctx.logger,
+    concurrency: ctx.concurrency,
+    observe: ctx.observe,
+  });
+  return [runner];
+};
