@@ -105,6 +105,13 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
         registers: [deps.registry],
       })
     : null;
+  const reclassified = deps.registry
+    ? new Counter({
+        name: 'kindling_worker_events_reclassified_total',
+        help: 'Stored clicks marked as machine afterwards, when a later batch completed a burst',
+        registers: [deps.registry],
+      })
+    : null;
   if (deps.registry) {
     const redis = deps.redis;
     new Gauge({
@@ -197,6 +204,7 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
       at,
     }));
     let inserted = 0;
+    let flagged = 0;
     if (rows.length > 0 || flagStored.length > 0) {
       const [res] = await db.$queryRawUnsafe<{ inserted: number; flagged: number }[]>(
         INSERT_SQL,
@@ -204,11 +212,13 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
         JSON.stringify(flagStored),
       );
       inserted = res?.inserted ?? 0;
+      flagged = res?.flagged ?? 0;
     }
     // Committed: now, and only now, the entries may leave the stream.
     await reader.multi().xack(s.stream, s.group, ...ids).xdel(s.stream, ...ids).exec();
     batches++;
     insertedTotal += inserted;
+    reclassified?.inc(flagged);
     if (drained) for (const r of rows) drained.inc({ type: r.type, machine: r.reason ? 'true' : 'false' });
   }
 
