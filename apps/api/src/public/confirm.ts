@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Lead, Form, Prisma } from '@kindling/db';
-import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES, emailSendJobId } from '@kindling/queue';
+import { DEFAULT_JOB_OPTIONS, QUEUES, enqueueEmailSend } from '@kindling/queue';
 import { signToken, verifyToken } from '@kindling/sending/tokens';
 import { enrollByTrigger } from '@kindling/campaigns';
 import type { AppDeps } from '../deps.js';
@@ -99,9 +99,7 @@ function emailQueue(deps: AppDeps): Queue {
 
 /** Enqueues email.send for a committed confirmation Message (deterministic job id). */
 export async function enqueueConfirmation(deps: AppDeps, messageId: string): Promise<void> {
-  await emailQueue(deps)
-    .add(JOBS.emailSend, { messageId }, { jobId: emailSendJobId(messageId) })
-    .catch((err: unknown) => {
+  await enqueueEmailSend(emailQueue(deps), messageId).catch((err: unknown) => {
       // The row is committed and queued in Postgres; the worker's repair pass can pick it up.
       deps.logger.error({ err, messageId }, 'could not enqueue the confirmation email');
     });
