@@ -13,7 +13,7 @@ import {
   waitStepConfigSchema,
   type ConditionStepConfig,
 } from '@kindling/shared';
-import { mergeValue, renderStepEmail } from './render.js';
+import { mergeValue, renderStepEmail, withPreheader } from './render.js';
 import { nextAllowed, safeZone, waitUntil } from './schedule.js';
 
 type Tx = Prisma.TransactionClient;
@@ -229,7 +229,8 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
             identityId: campaign.identityId,
             toEmail: lead.email,
             subject: rendered.subject,
-            html: rendered.html,
+            // Stored rendered: email.send uses these columns as they are (the preheader rides inside).
+            html: withPreheader(rendered.html, rendered.preheader),
             text: rendered.text,
             messageIdHeader: `<${randomUUID()}@${messageIdDomain(campaign.identity?.fromEmail)}>`,
             status: 'queued',

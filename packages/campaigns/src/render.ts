@@ -89,3 +89,10 @@ export function renderStepEmail(config: EmailStepConfig, lead: MergeLead, worksp
     text: renderTemplate(config.text ?? '', lead, workspace, (v) => v),
   };
 }
+
+/** The HTML body with the preheader as the hidden first text inbox previews show. */
+export function withPreheader(html: string, preheader: string): string {
+  if (!preheader) return html;
+  const hidden = `<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">${escapeHtml(preheader)}</div>`;
+  return /<body[^>]*>/i.test(html) ? html.replace(/<body[^>]*>/i, (b) => b + hidden) : hidden + html;
+}
