@@ -25,7 +25,10 @@ export async function seedDemo(db: Db): Promise<{ userId: string; workspaceId: s
   const membership = await db.membership.findFirst({
     where: { userId: user.id, role: 'owner', workspace: { name: DEMO.workspace } },
   });
-  if (membership) return { userId: user.id, workspaceId: membership.workspaceId };
+  if (membership) {
+    await seedDemoForm(db, membership.workspaceId);
+    return { userId: user.id, workspaceId: membership.workspaceId };
+  }
   const workspace = await db.workspace.create({
     data: {
       name: DEMO.workspace,
@@ -34,7 +37,53 @@ export async function seedDemo(db: Db): Promise<{ userId: string; workspaceId: s
       memberships: { create: { userId: user.id, role: 'owner' } },
     },
   });
+  await seedDemoForm(db, workspace.id);
   return { userId: user.id, workspaceId: workspace.id };
+}
+
+/** The demo workspace's newsletter form, so a fresh install has something to embed. */
+export const DEMO_FORM_PUBLIC_ID = 'frm_demo_newsletter';
+
+async function seedDemoForm(db: Db, workspaceId: string): Promise<void> {
+  if (await db.form.findUnique({ where: { publicId: DEMO_FORM_PUBLIC_ID } })) return;
+  await db.form.create({
+    data: {
+      workspaceId,
+      publicId: DEMO_FORM_PUBLIC_ID,
+      name: 'Newsletter signup',
+      submitLabel: 'Get the newsletter',
+      successMessage: 'Thanks! Check your inbox for a welcome email.',
+      fields: {
+        create: [
+          { key: 'email', type: 'email', label: 'Work email', placeholder: 'you@company.com', required: true, position: 0 },
+          { key: 'first_name', type: 'text', label: 'First name', placeholder: 'Ada', required: true, position: 1, maxLength: 80 },
+          { key: 'company', type: 'text', label: 'Company', placeholder: 'Acme Inc.', position: 2, maxLength: 120 },
+          {
+            key: 'role',
+            type: 'select',
+            label: 'Your role',
+            position: 3,
+            options: [
+              { value: 'marketing', label: 'Marketing' },
+              { value: 'sales', label: 'Sales' },
+              { value: 'founder', label: 'Founder' },
+              { value: 'other', label: 'Something else' },
+            ],
+          },
+          {
+            key: 'consent',
+            type: 'consent',
+            label: 'Email consent',
+            required: true,
+            position: 4,
+            consentText: 'I agree to receive the newsletter and can unsubscribe at any time.',
+            consentVersion: 1,
+          },
+          { key: 'source', type: 'hidden', label: 'Source', position: 5, queryParam: 'ref', defaultValue: 'website' },
+        ],
+      },
+    },
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
