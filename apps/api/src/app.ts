@@ -15,10 +15,11 @@ import { workspaceRoutes } from './routes/workspace.js';
 import { formRoutes } from './routes/forms.js';
 import { publicRouter, publicRoutes } from './public/index.js';
 import { leadRoutes, mountLeadsHttp } from './routes/leads.js';
+import { campaignRoutes } from './routes/campaigns.js';
 
 /** Every declared API route; the OpenAPI document is generated from this same list. */
 export function allRoutes(deps: AppDeps): AnyRoute[] {
-  return [...authRoutes(deps), ...workspaceRoutes(deps), ...formRoutes(deps), ...publicRoutes(deps), ...leadRoutes(deps)];
+  return [...authRoutes(deps), ...workspaceRoutes(deps), ...formRoutes(deps), ...publicRoutes(deps), ...leadRoutes(deps), ...campaignRoutes(deps)];
 }
 
 /** Builds the api's express app without listening (main.ts and tests listen). */
