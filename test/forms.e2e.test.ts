@@ -1,0 +1,249 @@
+// Lead capture end to end: a landing page on another origin with only the embed snippet, a real
+// Chromium filling the widget (and the no-JS HTML form), the built api processes, Postgres.
+import http from 'node:http';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createDb, type Db } from '@kindling/db';
+import { launchBrowser } from './support/browser.js';
+import { freePort, root, startProduct, waitFor, type Product } from './support/product.js';
+
+let product: Product;
+let browser: Browser;
+let db: Db;
+let cookie = '';
+let landing: http.Server;
+let landingUrl = '';
+const pages = new Map<string, string>();
+
+async function api(method: string, path: string, body?: unknown) {
+  const res = await fetch(product.apiUrl + path, {
+    method,
+    headers: { 'content-type': 'application/json', cookie },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const setCookie = res.headers.get('set-cookie');
+  if (setCookie) cookie = setCookie.split(';')[0]!;
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}
+
+async function createForm(over: Record<string, unknown> = {}) {
+  const res = await api('POST', '/api/forms', {
+    name: `E2E ${randomUUID().slice(0, 6)}`,
+    successMessage: 'Thanks, you are in!',
+    fields: [
+      { key: 'email', type: 'email', label: 'Email', required: true },
+      { key: 'first_name', type: 'text', label: 'First name', required: true },
+      { key: 'consent', type: 'consent', label: 'Consent', required: true, consentText: 'I agree to the emails.' },
+      { key: 'partner', type: 'hidden', label: 'Partner', queryParam: 'partner' },
+    ],
+    ...over,
+  });
+  if (res.status !== 201) throw new Error(`create form: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; publicId: string };
+}
+
+/** Serves `html` at a fresh path of the landing server (another origin than the api). */
+function landingPage(html: string): string {
+  const path = `/p-${randomUUID().slice(0, 8)}`;
+  pages.set(path, html);
+  return landingUrl + path;
+}
+
+const snippet = (publicId: string) =>
+  `<script src="${product.apiUrl}/embed.js" data-form="${publicId}" async></script>`;
+
+beforeAll(async () => {
+  product = await startProduct();
+  browser = await launchBrowser();
+  db = createDb(process.env.DATABASE_URL!, { poolSize: 2 });
+  const login = await api('POST', '/api/auth/login', { email: 'demo@kindling.local', password: 'kindling-demo' });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
+  landing = http.createServer((req, res) => {
+    const html = pages.get((req.url ?? '/').split('?')[0]!);
+    res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html ?? 'not found');
+  });
+  await new Promise<void>((r) => landing.listen(0, '127.0.0.1', r));
+  // "localhost" vs the api's "127.0.0.1", and another port: a different origin on both counts.
+  landingUrl = `http://localhost:${(landing.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => landing?.close(r));
+  await db?.$disconnect();
+  await product?.stop();
+});
+
+/** Opens a page whose clock we drive, so the widget's time trap sees a human-paced fill. */
+async function openWithClock(url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.clock.install();
+  await page.goto(url);
+  return page;
+}
+
+describe('the embed widget on a landing page of another origin', () => {
+  it('renders from the snippet, validates, submits, shows success; lead, UTM and submission land in Postgres', async () => {
+    const form = await createForm();
+    const second = await createForm({ submitLabel: 'Join the beta' });
+    const email = `e2e-${randomUUID().slice(0, 8)}@example.test`;
+    const url = landingPage(`<!doctype html><html><head><title>Landing</title>
+      <style>input{background:red!important} label{font-size:40px}</style></head>
+      <body><h1>Our product</h1>${snippet(form.publicId)}<p>Between the forms</p>${snippet(second.publicId)}</body></html>`);
+    const page = await openWithClock(
+      `${url}?utm_source=newsletter&utm_medium=email&utm_campaign=launch&utm_term=crm&utm_content=hero&partner=acme`,
+    );
+    const hosts = page.locator('.kindling-form');
+    await expect.poll(() => hosts.count()).toBe(2);
+    const widget = page.locator(`.kindling-form[data-form="${form.publicId}"]`);
+    await widget.getByRole('button', { name: 'Subscribe' }).waitFor();
+    await page.locator(`.kindling-form[data-form="${second.publicId}"]`).getByRole('button', { name: 'Join the beta' }).waitFor();
+    // Each form renders right after its own script tag.
+    const order = await page.evaluate(() =>
+      [...document.body.children].map((e) => (e.tagName === 'SCRIPT' ? 'SCRIPT' : ((e as HTMLElement).dataset.form ?? e.tagName))),
+    );
+    expect(order.filter((x) => x !== 'SCRIPT')).toEqual(['H1', form.publicId, 'P', second.publicId]);
+    // The page's CSS does not reach into the shadow root.
+    const bg = await widget.getByLabel(/^Email/).evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(bg).not.toBe('rgb(255, 0, 0)');
+
+    // Client-side validation with the shared schema: messages, aria-invalid, focus on the first bad field.
+    await widget.getByRole('button', { name: 'Subscribe' }).click();
+    await widget.getByText('Enter your email address').waitFor();
+    expect(await widget.getByLabel(/^Email/).getAttribute('aria-invalid')).toBe('true');
+    expect(await widget.getByRole('status').first().textContent()).toContain('Please fix 3 highlighted fields');
+    expect(await widget.getByLabel(/^Email/).evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
+
+    // Keyboard only: type, tab, type, tab, space on the consent box, Enter to submit.
+    await widget.getByLabel(/^Email/).fill(email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Ada');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await page.clock.fastForward(3000);
+    await page.keyboard.press('Enter');
+    await widget.getByText('Thanks, you are in!').waitFor();
+
+    const lead = await db.lead.findFirstOrThrow({ where: { email } });
+    expect(lead).toMatchObject({
+      firstName: 'Ada',
+      firstFormId: form.id,
+      firstUtmSource: 'newsletter',
+      firstUtmMedium: 'email',
+      firstUtmCampaign: 'launch',
+      firstUtmTerm: 'crm',
+      firstUtmContent: 'hero',
+      customFields: { partner: 'acme' },
+      consentText: 'I agree to the emails.',
+    });
+    expect(lead.firstPageUrl).toContain(`${url}?utm_source=newsletter`);
+    const subs = await db.formSubmission.findMany({ where: { leadId: lead.id } });
+    expect(subs).toHaveLength(1);
+    expect(subs[0]).toMatchObject({ formId: form.id, isSpam: false, utmSource: 'newsletter', utmCampaign: 'launch', consentVersion: 1 });
+    expect(subs[0]!.pageUrl).toContain('utm_content=hero');
+    expect(await page.context().cookies()).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps a submission through a network blip in localStorage and delivers it once the api answers', async () => {
+    const form = await createForm();
+    const email = `blip-${randomUUID().slice(0, 8)}@example.test`;
+    const page = await openWithClock(landingPage(`<!doctype html><body>${snippet(form.publicId)}</body>`));
+    const widget = page.locator('.kindling-form');
+    await widget.getByLabel(/^Email/).fill(email);
+    await widget.getByLabel('First name').fill('Blip');
+    await widget.getByLabel('I agree to the emails.').check();
+    await page.clock.fastForward(3000);
+    // The api answers 503 while "down".
+    let down = true;
+    await page.route('**/submissions', (route) =>
+      down ? route.fulfill({ status: 503, body: '{}' }) : route.continue(),
+    );
+    await widget.getByRole('button', { name: 'Subscribe' }).click();
+    await widget.getByText(/we saved your details/).waitFor();
+    const stored = await page.evaluate(() => localStorage.getItem('kindling:outbox'));
+    expect(stored).toContain(email);
+    expect(await db.lead.count({ where: { email } })).toBe(0);
+    down = false;
+    await page.clock.fastForward(5 * 60_000);
+    await expect.poll(() => db.lead.count({ where: { email } }), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('kindling:outbox')), { timeout: 10_000 }).toBeNull();
+    await page.close();
+  });
+
+  it('works without JavaScript through the plain HTML snippet', async () => {
+    const form = await createForm();
+    const email = `nojs-${randomUUID().slice(0, 8)}@example.test`;
+    const action = `${product.apiUrl}/api/public/forms/${form.publicId}/submissions`;
+    const url = landingPage(`<!doctype html><body>
+      <form method="post" action="${action}">
+        <label for="e">Email</label><input id="e" name="email" type="email" required>
+        <label for="n">First name</label><input id="n" name="first_name" required>
+        <label><input type="checkbox" name="consent" value="true" required> I agree to the emails.</label>
+        <input type="hidden" name="utm_source" value="flyer">
+        <input type="hidden" name="utm_campaign" value="spring-print">
+        <button type="submit">Subscribe</button>
+      </form></body>`);
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByLabel(/^Email/).fill(email);
+    await page.getByLabel('First name').fill('Nora');
+    await page.getByLabel('I agree to the emails.').check();
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.waitForURL(`${product.apiUrl}/api/public/forms/${form.publicId}/thanks`);
+    await page.getByText('Thanks, you are in!').waitFor();
+    const lead = await db.lead.findFirstOrThrow({ where: { email } });
+    expect(lead).toMatchObject({ firstName: 'Nora', firstUtmSource: 'flyer', firstUtmCampaign: 'spring-print', firstFormId: form.id });
+    const sub = await db.formSubmission.findFirstOrThrow({ where: { leadId: lead.id } });
+    expect(sub).toMatchObject({ utmSource: 'flyer', isSpam: false, consentText: 'I agree to the emails.' });
+    expect(sub.pageUrl).toContain(landingUrl);
+    await context.close();
+  });
+});
+
+describe('rate limits across api processes', () => {
+  it('holds one per-IP budget across two api processes sharing Redis', async () => {
+    const form = await createForm();
+    const children: ChildProcess[] = [];
+    const urls: string[] = [];
+    let logs = '';
+    try {
+      for (let i = 0; i < 2; i++) {
+        const port = await freePort();
+        const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
+          cwd: root,
+          env: { ...product.env, PORT: String(port), TRUST_PROXY: '1', FORM_RATE_LIMIT_PER_IP: '5' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout!.on('data', (c: Buffer) => (logs += c.toString()));
+        child.stderr!.on('data', (c: Buffer) => (logs += c.toString()));
+        children.push(child);
+        urls.push(`http://127.0.0.1:${port}`);
+      }
+      await Promise.all(urls.map((u) => waitFor(`${u}/readyz`, 30_000, () => logs)));
+      const ip = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      const answers: { process: number; status: number; retryAfter: string | null }[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await fetch(`${urls[i % 2]}/api/public/forms/${form.publicId}/submissions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+          body: JSON.stringify({ email: `rl-${i}-${randomUUID().slice(0, 6)}@example.test`, first_name: 'R', consent: true }),
+        });
+        answers.push({ process: i % 2, status: res.status, retryAfter: res.headers.get('retry-after') });
+      }
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 429, 429, 429]);
+      // Both processes refuse once the shared budget is spent.
+      expect(new Set(answers.filter((a) => a.status === 429).map((a) => a.process))).toEqual(new Set([0, 1]));
+      expect(answers.filter((a) => a.status === 429).every((a) => Number(a.retryAfter) >= 1)).toBe(true);
+      expect(await db.formSubmission.count({ where: { formId: form.id } })).toBe(5);
+    } finally {
+      await Promise.all(
+        children.map((c) => new Promise<void>((r) => (c.exitCode !== null ? r() : (c.once('exit', () => r()), c.kill('SIGTERM'))))),
+      );
+    }
+  });
+});
