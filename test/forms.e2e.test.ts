@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Lead capture end to end: a landing page on another origin with only the embed snippet, a real
 // Chromium filling the widget (and the no-JS HTML form), the built api processes, Postgres.
 import http from 'node:http';
@@ -219,8 +220,8 @@ describe('rate limits across api processes', () => {
           env: { ...product.env, PORT: String(port), TRUST_PROXY: '1', FORM_RATE_LIMIT_PER_IP: '5' },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
-        child.stdout!.on('data', (c: Buffer) => (logs += c.toString()));
-        child.stderr!.on('data', (c: Buffer) => (logs += c.toString()));
+        child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
         children.push(child);
         urls.push(`http://127.0.0.1:${port}`);
       }
