@@ -27,7 +27,8 @@ async function api(method: string, path: string, body?: unknown) {
   });
   const setCookie = res.headers.get('set-cookie');
   if (setCookie) cookie = setCookie.split(';')[0]!;
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+  const body: any = await res.json().catch(() => null);
+  return { status: res.status, body };
 }
 
 async function createForm(over: Record<string, unknown> = {}) {
