@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Lead capture end to end: a landing page on another origin with only the embed snippet, a real
 // Chromium filling the widget (and the no-JS HTML form), the built api processes, Postgres.
 import http from 'node:http';
@@ -27,8 +28,8 @@ async function api(method: string, path: string, body?: unknown) {
   });
   const setCookie = res.headers.get('set-cookie');
   if (setCookie) cookie = setCookie.split(';')[0]!;
-  const body: any = await res.json().catch(() => null);
-  return { status: res.status, body };
+  const json: any = await res.json().catch(() => null);
+  return { status: res.status, body: json };
 }
 
 async function createForm(over: Record<string, unknown> = {}) {
