@@ -5,7 +5,7 @@ import { LoginPage } from './pages/login';
 import { SignupPage } from './pages/signup';
 import { AcceptInvitePage } from './pages/accept-invite';
 import { FormsPage } from './pages/forms';
-import { LeadsPage } from './pages/leads';
+import { ImportWizardPage, LeadDetailPage, LeadsPage } from './pages/leads';
 import { CampaignsPage } from './pages/campaigns';
 import { SendingPage } from './pages/sending';
 import { NotFoundPage } from './pages/not-found';
@@ -33,6 +33,8 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="/forms" replace /> },
           { path: 'forms', element: <FormsPage /> },
           { path: 'leads', element: <LeadsPage /> },
+          { path: 'leads/import', element: <ImportWizardPage /> },
+          { path: 'leads/:id', element: <LeadDetailPage /> },
           { path: 'campaigns', element: <CampaignsPage /> },
           { path: 'sending', element: <SendingPage /> },
           {
