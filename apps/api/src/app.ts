@@ -16,10 +16,12 @@ import { formRoutes } from './routes/forms.js';
 import { publicRouter, publicRoutes } from './public/index.js';
 import { leadRoutes, mountLeadsHttp } from './routes/leads.js';
 import { campaignRoutes } from './routes/campaigns.js';
+import { sendingRoutes } from './routes/sending.js';
+import { sesWebhook } from './routes/ses-webhook.js';
 
 /** Every declared API route; the OpenAPI document is generated from this same list. */
 export function allRoutes(deps: AppDeps): AnyRoute[] {
-  return [...authRoutes(deps), ...workspaceRoutes(deps), ...formRoutes(deps), ...publicRoutes(deps), ...leadRoutes(deps), ...campaignRoutes(deps)];
+  return [...authRoutes(deps), ...workspaceRoutes(deps), ...formRoutes(deps), ...publicRoutes(deps), ...leadRoutes(deps), ...campaignRoutes(deps), ...sendingRoutes(deps)];
 }
 
 /** Builds the api's express app without listening (main.ts and tests listen). */
@@ -81,6 +83,8 @@ export function createApp(deps: AppDeps): Express {
   mountLeadsHttp(app, deps, createAuthenticator(deps.db));
   // Public form endpoints: their own body parsers (urlencoded, small limit) and no session.
   app.use(publicRouter(deps));
+  // SES/SNS posts JSON as text/plain: its own parser, before the JSON one.
+  app.post('/api/webhooks/ses', ...sesWebhook(deps, deps.config.sesCertFetcher));
   app.use('/api', express.json({ limit: '256kb' }));
 
   const routes = allRoutes(deps);

@@ -25,5 +25,7 @@ export interface AppDeps {
     /** Public form submissions allowed per minute, per client IP and per form. */
     formRateLimits?: { perIp: number; perForm: number };
     version: string;
+    /** Fetches SNS signing certificates (tests inject a local one); SNS hosts only by default. */
+    sesCertFetcher?: (url: string) => Promise<string>;
   };
 }

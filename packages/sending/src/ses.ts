@@ -69,6 +69,8 @@ export async function verifySnsMessage(msg: SnsMessage, fetchCert: CertFetcher):
   }
   const algorithm = msg.SignatureVersion === '1' ? 'RSA-SHA1' : msg.SignatureVersion === '2' ? 'RSA-SHA256' : null;
   if (!algorithm) throw new Error(`unsupported SignatureVersion ${msg.SignatureVersion}`);
+  // Checked here too, whatever fetcher is injected: the host rule is the trust anchor.
+  if (!isSnsCertUrl(msg.SigningCertURL)) throw new Error(`SigningCertURL is not an SNS host: ${msg.SigningCertURL}`);
   const pem = await fetchCert(msg.SigningCertURL);
   const ok = createVerify(algorithm).update(snsStringToSign(msg), 'utf8').verify(pem, msg.Signature, 'base64');
   if (!ok) throw new Error('SNS signature does not verify');

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './env.js';
 export * from './auth.js';
 export * from './workspace.js';
+export * from './sending.js';
 export * from './forms.js';
 export * from './campaigns.js';
 export * from './leads.js';

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { emailSchema } from './auth.js';
+
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Enter a domain such as mail.example.com');
+
+/** smtp://user:pass@host:port or smtps://...; empty = the built-in dev mail catcher. */
+export const smtpUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((v) => {
+    if (v === '') return true;
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && !!u.hostname;
+    } catch {
+      return false;
+    }
+  }, 'Use smtp://user:password@host:587 or smtps://user:password@host:465 (leave empty for the dev mail catcher)');
+
+const poolLabel = z.string().trim().min(1, 'Name the IP pool').max(64).regex(/^[A-Za-z0-9_.-]+$/, 'Letters, digits, dot, dash and underscore only');
+
+export const createIdentitySchema = z.object({
+  name: z.string().trim().min(1, 'Name this identity').max(100),
+  fromName: z.string().trim().min(1, 'Enter a from name').max(100),
+  fromEmail: emailSchema,
+  replyTo: z.union([emailSchema, z.literal('')]).optional(),
+  smtpUrl: smtpUrlSchema.optional(),
+  poolSize: z.coerce.number().int().min(1, 'At least 1').max(50, 'At most 50').default(5),
+  ipPool: poolLabel.default('shared'),
+  returnPathDomain: z.union([domain, z.literal('')]).optional(),
+  dkimSelector: z.string().trim().regex(/^[a-z0-9-]{1,63}$/i, 'Letters, digits and dashes').optional(),
+  /** Generate a DKIM key pair for the from address's domain. */
+  generateDkim: z.boolean().default(true),
+});
+export type CreateIdentityInput = z.input<typeof createIdentitySchema>;
+
+export const updateIdentitySchema = createIdentitySchema.omit({ generateDkim: true }).partial();
+export type UpdateIdentityInput = z.input<typeof updateIdentitySchema>;
+
+export const identitySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  fromName: z.string(),
+  fromEmail: z.string(),
+  replyTo: z.string().nullable(),
+  /** With the password masked; null = dev mail catcher. */
+  smtpUrl: z.string().nullable(),
+  poolSize: z.number(),
+  ipPool: z.string(),
+  returnPathDomain: z.string().nullable(),
+  dkim: z.object({ domain: z.string(), selector: z.string(), dnsName: z.string(), dnsValue: z.string() }).nullable(),
+  status: z.enum(['active', 'paused']),
+  pausedReason: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Identity = z.infer<typeof identitySchema>;
+
+export const providerCapsSchema = z
+  .object({
+    gmail: z.number().min(0).max(1),
+    microsoft: z.number().min(0).max(1),
+    yahoo: z.number().min(0).max(1),
+    apple: z.number().min(0).max(1),
+    other: z.number().min(0).max(1),
+  })
+  .partial();
+
+export const updateWarmupSchema = z
+  .object({
+    enabled: z.boolean(),
+    startVolume: z.coerce.number().int().min(1).max(1_000_000),
+    growthFactor: z.coerce.number().min(1).max(3),
+    targetVolume: z.coerce.number().int().min(1).max(10_000_000),
+    schedule: z.array(z.number().int().min(0).max(10_000_000)).max(365),
+    providerCaps: providerCapsSchema,
+    sendStartHour: z.coerce.number().int().min(0).max(23),
+    sendEndHour: z.coerce.number().int().min(1).max(24),
+    complaintWarn: z.coerce.number().min(0).max(1),
+    complaintPause: z.coerce.number().min(0).max(1),
+    bounceWarn: z.coerce.number().min(0).max(1),
+    bouncePause: z.coerce.number().min(0).max(1),
+  })
+  .partial()
+  .refine((v) => v.sendStartHour === undefined || v.sendEndHour === undefined || v.sendEndHour > v.sendStartHour, {
+    message: 'Sending hours must end after they start',
+    path: ['sendEndHour'],
+  });
+export type UpdateWarmupInput = z.input<typeof updateWarmupSchema>;
+
+export const warmupPlanSchema = z.object({
+  id: z.uuid(),
+  scope: z.enum(['ip_pool', 'domain']),
+  key: z.string(),
+  enabled: z.boolean(),
+  startedAt: z.string(),
+  startVolume: z.number(),
+  growthFactor: z.number(),
+  targetVolume: z.number(),
+  schedule: z.array(z.number()),
+  providerCaps: z.record(z.string(), z.number()),
+  sendStartHour: z.number(),
+  sendEndHour: z.number(),
+  complaintWarn: z.number(),
+  complaintPause: z.number(),
+  bounceWarn: z.number(),
+  bouncePause: z.number(),
+  status: z.enum(['active', 'paused']),
+  pausedReason: z.string().nullable(),
+  day: z.number(),
+  todayCap: z.number(),
+  todayUsed: z.number(),
+  held: z.number(),
+  curve: z.array(z.number()),
+  reputation: z.object({
+    sent: z.number(),
+    bounces: z.number(),
+    complaints: z.number(),
+    bounceRate: z.number(),
+    complaintRate: z.number(),
+    level: z.enum(['ok', 'warn', 'paused']),
+    reason: z.string().nullable(),
+  }),
+});
+export type WarmupPlanView = z.infer<typeof warmupPlanSchema>;
+
+export const caughtMessageSummarySchema = z.object({
+  id: z.uuid(),
+  messageId: z.string().nullable(),
+  envelopeFrom: z.string(),
+  envelopeTo: z.array(z.string()),
+  subject: z.string(),
+  size: z.number(),
+  receivedAt: z.string(),
+});
+export type CaughtMessageSummary = z.infer<typeof caughtMessageSummarySchema>;
+
+export const caughtMessageSchema = caughtMessageSummarySchema.extend({
+  headers: z.array(z.object({ name: z.string(), value: z.string() })),
+  html: z.string().nullable(),
+  text: z.string().nullable(),
+  raw: z.string(),
+});
+export type CaughtMessage = z.infer<typeof caughtMessageSchema>;
+
+export const sendTestSchema = z.object({
+  identityId: z.uuid().optional(),
+  toEmail: emailSchema,
+});
+export type SendTestInput = z.input<typeof sendTestSchema>;
