@@ -178,6 +178,16 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
     } else step = current;
 
     const messageIds: string[] = [];
+    // A step whose stored config does not parse (written around the api) cannot be run: the
+    // lead leaves with a reason the campaign page shows, instead of the job failing forever.
+    const invalid = async (bad: CampaignStep): Promise<StepOutcome> => {
+      const reason = `invalid_${bad.type}_step`;
+      await tx.enrollment.update({
+        where: { id: e.id },
+        data: { status: 'exited', exitReason: reason, nextRunAt: null, completedAt: now, currentStepId: bad.id },
+      });
+      return { status: 'exited', reason };
+    };
     for (let hop = 0; hop < MAX_HOPS; hop++) {
       if (!step) {
         await finish({ status: 'completed', completedAt: now });
@@ -185,8 +195,9 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
       }
       if (step.type === 'wait') {
         if (entering) {
-          const cfg = waitStepConfigSchema.parse(step.config);
-          const until = waitUntil(now, zone, cfg);
+          const cfg = waitStepConfigSchema.safeParse(step.config);
+          if (!cfg.success) return invalid(step);
+          const until = waitUntil(now, zone, cfg.data);
           await tx.enrollment.update({ where: { id: e.id }, data: { currentStepId: step.id, nextRunAt: until } });
           return { status: 'waiting', messageIds, stepId: step.id, nextRunAt: until };
         }
@@ -195,7 +206,9 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
         continue;
       }
       if (step.type === 'condition') {
-        const cfg = conditionStepConfigSchema.parse(step.config);
+        const parsed = conditionStepConfigSchema.safeParse(step.config);
+        if (!parsed.success) return invalid(step);
+        const cfg = parsed.data;
         const yes = await conditionHolds(tx, cfg, { enrollmentId: e.id, lead, workspaceName: campaign.workspace.name });
         const target = yes ? cfg.yesStepId : cfg.noStepId;
         const from: CampaignStep = step;
@@ -214,7 +227,9 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
         await tx.enrollment.update({ where: { id: e.id }, data: { currentStepId: step.id, nextRunAt: allowed } });
         return { status: 'waiting', messageIds, stepId: step.id, nextRunAt: allowed };
       }
-      const cfg = emailStepConfigSchema.parse(step.config);
+      const parsed = emailStepConfigSchema.safeParse(step.config);
+      if (!parsed.success) return invalid(step);
+      const cfg = parsed.data;
       const rendered = renderStepEmail(cfg, lead, campaign.workspace);
       // ON CONFLICT DO NOTHING: a failed INSERT would abort the whole transaction.
       await tx.message.createMany({
