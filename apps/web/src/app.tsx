@@ -5,6 +5,7 @@ import { LoginPage } from './pages/login';
 import { SignupPage } from './pages/signup';
 import { AcceptInvitePage } from './pages/accept-invite';
 import { FormsPage } from './pages/forms';
+import { FormBuilderPage } from './pages/forms/builder';
 import { ImportWizardPage, LeadDetailPage, LeadsPage } from './pages/leads';
 import { CampaignsPage } from './pages/campaigns';
 import { SendingPage } from './pages/sending';
@@ -32,6 +33,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/forms" replace /> },
           { path: 'forms', element: <FormsPage /> },
+          { path: 'forms/:id', element: <FormBuilderPage /> },
           { path: 'leads', element: <LeadsPage /> },
           { path: 'leads/import', element: <ImportWizardPage /> },
           { path: 'leads/:id', element: <LeadDetailPage /> },

@@ -19,7 +19,7 @@ describe('validateSubmission', () => {
   it('names every missing required field', () => {
     expect(validateSubmission(fields, {})).toEqual({
       ok: false,
-      errors: { email: 'Enter your email address', first_name: 'First name is required', gdpr: 'Please tick: Consent' },
+      errors: { email: 'Enter your email address', first_name: 'First name is required', gdpr: 'Please tick this box to continue' },
     });
   });
 
@@ -33,7 +33,7 @@ describe('validateSubmission', () => {
         age: 'Age must be a number',
         code: 'Code is not in the expected format',
         plan: 'Choose one of the options for Plan',
-        gdpr: 'Please tick: Consent',
+        gdpr: 'Please tick this box to continue',
       },
     });
   });

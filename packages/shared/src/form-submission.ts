@@ -169,8 +169,10 @@ function fieldSchema(field: PublicField): z.ZodMiniType<SubmissionValue | undefi
   const requiredMessage =
     field.type === 'email'
       ? 'Enter your email address'
-      : field.type === 'consent' || field.type === 'checkbox'
-        ? `Please tick: ${label}`
+      : field.type === 'consent'
+        ? 'Please tick this box to continue'
+        : field.type === 'checkbox'
+          ? `Please tick: ${label}`
         : field.type === 'select' || field.type === 'radio'
           ? `Choose one of the options for ${label}`
           : `${label} is required`;

@@ -161,7 +161,7 @@ describe('public submission endpoint', () => {
     expect(res.body.error.details).toEqual([
       { field: 'first_name', issue: 'First name must be at most 40 characters' },
       { field: 'plan', issue: 'Choose one of the options for Plan' },
-      { field: 'gdpr', issue: 'Please tick: Consent' },
+      { field: 'gdpr', issue: 'Please tick this box to continue' },
     ]);
     expect(await counts(email)).toEqual({ lead: null, subs: 0 });
     const bad = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, { email: 'nope', _elapsed: 5000 });
