@@ -7,7 +7,7 @@ import { AcceptInvitePage } from './pages/accept-invite';
 import { FormsPage } from './pages/forms';
 import { FormBuilderPage } from './pages/forms/builder';
 import { ImportWizardPage, LeadDetailPage, LeadsPage } from './pages/leads';
-import { CampaignsPage } from './pages/campaigns';
+import { CampaignBuilderPage, CampaignDetailPage, CampaignsPage } from './pages/campaigns';
 import { SendingPage } from './pages/sending';
 import { NotFoundPage } from './pages/not-found';
 import { SettingsLayout } from './pages/settings/settings-layout';
@@ -38,6 +38,9 @@ export const router = createBrowserRouter([
           { path: 'leads/import', element: <ImportWizardPage /> },
           { path: 'leads/:id', element: <LeadDetailPage /> },
           { path: 'campaigns', element: <CampaignsPage /> },
+          { path: 'campaigns/new', element: <CampaignBuilderPage /> },
+          { path: 'campaigns/:id', element: <CampaignDetailPage /> },
+          { path: 'campaigns/:id/edit', element: <CampaignBuilderPage /> },
           { path: 'sending', element: <SendingPage /> },
           {
             path: 'settings',
