@@ -126,7 +126,8 @@ export async function leadTimeline(db: Db, lead: Lead): Promise<TimelineItem[]> 
   if (suppression) {
     items.push({ at: suppression.createdAt.toISOString(), kind: 'suppression', title: `Suppressed (${suppression.reason.replace('_', ' ')})`, detail: suppression.detail });
   }
-  return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  // Newest first; on a tie "Lead created" goes last (it happened first in every real sequence).
+  return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : (a.kind === 'created' ? 1 : 0) - (b.kind === 'created' ? 1 : 0)));
 }
 
 /** One lead's personal data as a JSON document (right of access / portability). */

@@ -140,7 +140,7 @@ export function ImportWizardPage() {
       {step === 2 && job && (
         <Card
           title={`Map the columns of ${job.fileName}`}
-          description={`${(job.bytes / 1e6).toFixed(1)} MB. Choose what each column becomes; unknown columns become custom fields.`}
+          description={`${job.bytes >= 1e6 ? `${(job.bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(job.bytes / 1e3))} KB`}. Choose what each column becomes; unknown columns become custom fields.`}
           footer={
             <div className="form-actions">
               <Button onClick={() => setJob(null)}>Choose another file</Button>

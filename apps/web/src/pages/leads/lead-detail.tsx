@@ -345,7 +345,7 @@ export function LeadDetailPage() {
                     </div>
                     {t.detail && <div className="tl-detail">{t.detail}</div>}
                     <time className="tl-time" dateTime={t.at} title={t.at}>
-                      {shortDate(t.at)} · {relativeTime(t.at)}
+                      {new Date(t.at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })} · {relativeTime(t.at)}
                     </time>
                   </div>
                 </li>
