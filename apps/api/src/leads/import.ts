@@ -3,7 +3,9 @@
 //   file -> streaming parse + per-row validation -> COPY into a temp staging table
 //        -> one set-based INSERT ... ON CONFLICT ("workspaceId", email) DO UPDATE per duplicate rank
 // Rejected rows go to a report file (row, column, reason, value) and never stop the rest.
-// Merge rules match lead capture: dedupe by lower-cased email within the workspace, non-empty
+// Merge rules are those of upsertLead in @kindling/leads (form capture), applied set-based here
+// because a row-by-row upsert cannot reach COPY-like speed at a million rows: dedupe by
+// lower-cased email within the workspace, non-empty
 // imported values win over stored ones, empty cells never erase, tags and custom fields are
 // merged, first-touch attribution is never touched and status is never changed (an unsubscribed
 // lead stays unsubscribed). Progress lives in Redis for the web app to poll.
@@ -77,10 +79,9 @@ export function notCsvReason(head: Buffer): string | null {
   if (starts([0x1f, 0x8b])) return 'This is a gzip-compressed file; upload the CSV inside it.';
   if (head.length === 0) return 'The file is empty.';
   if (head.includes(0)) return 'This file is binary (it contains NUL bytes), not CSV text.';
-  // A multi-byte character may be cut at the end of the sample: only judge complete bytes.
-  const sample = head.subarray(0, Math.max(0, head.length - 4));
+  // Streaming mode: a multi-byte character cut at the end of the sample is not an error.
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample);
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
   } catch {
     return 'This file is not UTF-8 text. Save it as "CSV UTF-8" and upload it again.';
   }
