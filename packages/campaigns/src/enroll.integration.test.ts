@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '@kindling/db';
-import { enrollByTrigger, enrollLead } from './enroll.js';
+import { enrollByTrigger, enrollLead, enrollMany } from './enroll.js';
 
 const db = createDb(process.env.DATABASE_URL!);
 afterAll(() => db.$disconnect());
@@ -58,5 +58,27 @@ describe('enrollment service', () => {
     expect(await enrollLead(db, { workspaceId: ws.id, campaignId: campaign.id, leadId: stranger.lead.id, source: 'api' })).toBeNull();
     await db.lead.update({ where: { id: lead.id }, data: { status: 'unsubscribed' } });
     expect(await enrollLead(db, { workspaceId: ws.id, campaignId: campaign.id, leadId: lead.id, source: 'api' })).toBeNull();
+  });
+});
+
+describe('bulk enrollment', () => {
+  it('enrolls many leads at once under the same rules', async () => {
+    const { ws, campaign, lead } = await fixture();
+    const others = await Promise.all(
+      Array.from({ length: 5 }, () => db.lead.create({ data: { workspaceId: ws.id, email: `${randomUUID()}@example.test` } })),
+    );
+    await db.lead.update({ where: { id: others[0]!.id }, data: { status: 'unsubscribed' } });
+    const stranger = await fixture();
+    await enrollLead(db, { workspaceId: ws.id, campaignId: campaign.id, leadId: lead.id, source: 'manual' });
+    const ids = [lead.id, ...others.map((o) => o.id), stranger.lead.id];
+    const now = new Date('2026-12-01T10:00:00Z');
+    expect(await enrollMany(db, { workspaceId: ws.id, campaignId: campaign.id, leadIds: ids, source: 'api', now })).toBe(4);
+    expect(await enrollMany(db, { workspaceId: ws.id, campaignId: campaign.id, leadIds: ids, source: 'api', now })).toBe(0);
+    const rows = await db.enrollment.findMany({ where: { campaignId: campaign.id, source: 'api' } });
+    expect(rows).toHaveLength(4);
+    // The campaign opens with a 60-minute wait: it starts at enrollment.
+    expect(rows.every((r) => r.nextRunAt?.toISOString() === '2026-12-01T11:00:00.000Z')).toBe(true);
+    await db.enrollment.updateMany({ where: { campaignId: campaign.id }, data: { status: 'completed' } });
+    expect(await enrollMany(db, { workspaceId: ws.id, campaignId: campaign.id, leadIds: ids, source: 'api', now })).toBe(0);
   });
 });

@@ -106,3 +106,52 @@ export async function enrollByTrigger(
   }
   return enrolled;
 }
+
+/**
+ * Enrolls many leads of one workspace in one campaign with one set-based INSERT per chunk, under
+ * the same rules as enrollLead (active leads and campaign, one live enrollment, re-enrollment
+ * only when allowed). Returns how many were enrolled.
+ */
+export async function enrollMany(
+  db: Db,
+  input: { workspaceId: string; campaignId: string; leadIds: string[]; source: TriggerType; now?: Date },
+): Promise<number> {
+  const now = input.now ?? new Date();
+  const campaign = await db.campaign.findFirst({
+    where: { id: input.campaignId, workspaceId: input.workspaceId, status: 'active' },
+    include: { steps: { where: { deletedAt: null }, orderBy: { position: 'asc' }, take: 1 } },
+  });
+  const firstStep = campaign?.steps[0];
+  if (!campaign || !firstStep) return 0;
+  let nextRunAt = now;
+  if (firstStep.type === 'wait') {
+    const cfg = waitStepConfigSchema.safeParse(firstStep.config);
+    if (cfg.success && !('minutes' in cfg.data)) {
+      // "Until a weekday" depends on each lead's zone: one at a time.
+      let n = 0;
+      for (const leadId of input.leadIds) {
+        if (await enrollLead(db, { workspaceId: input.workspaceId, campaignId: campaign.id, leadId, source: input.source, now })) n++;
+      }
+      return n;
+    }
+    if (cfg.success && 'minutes' in cfg.data) nextRunAt = waitUntil(now, 'UTC', cfg.data);
+  }
+  let enrolled = 0;
+  const CHUNK = 20_000;
+  for (let i = 0; i < input.leadIds.length; i += CHUNK) {
+    const ids = input.leadIds.slice(i, i + CHUNK);
+    enrolled += await db.$executeRaw`
+      INSERT INTO "Enrollment" ("id", "workspaceId", "campaignId", "leadId", "currentStepId", "nextRunAt", "status", "source", "enrolledAt", "updatedAt")
+      SELECT gen_random_uuid(), l."workspaceId", ${campaign.id}::uuid, l.id, ${firstStep.id}::uuid, ${nextRunAt},
+             'active', ${input.source}::"TriggerType", ${now}, ${now}
+      FROM "Lead" l
+      WHERE l."workspaceId" = ${input.workspaceId}::uuid AND l.id = ANY(${ids}::uuid[]) AND l.status = 'active'
+        AND NOT EXISTS (
+          SELECT 1 FROM "Enrollment" e
+          WHERE e."campaignId" = ${campaign.id}::uuid AND e."leadId" = l.id
+            AND (e.status IN ('active', 'paused') OR NOT ${campaign.allowReenroll})
+        )
+      ON CONFLICT ("campaignId", "leadId") WHERE "status" IN ('active', 'paused') DO NOTHING`;
+  }
+  return enrolled;
+}

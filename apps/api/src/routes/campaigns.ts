@@ -16,7 +16,7 @@ import {
 import { Prisma, type Campaign, type CampaignStep, type CampaignTrigger, type Db } from '@kindling/db';
 import { DEFAULT_JOB_OPTIONS, QUEUES, enqueueEmailSend } from '@kindling/queue';
 import {
-  enrollLead,
+  enrollMany,
   pauseCampaign,
   pauseEnrollment,
   renderStepEmail,
@@ -449,10 +449,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
           select: { id: true },
         });
         const source = auth.kind === 'apiKey' ? 'api' : 'manual';
-        let enrolled = 0;
-        for (const l of leads) {
-          if (await enrollLead(db, { workspaceId: auth.workspaceId, campaignId: c.id, leadId: l.id, source })) enrolled++;
-        }
+        const enrolled = await enrollMany(db, { workspaceId: auth.workspaceId, campaignId: c.id, leadIds: leads.map((l) => l.id), source });
         const requested = (body.leadIds?.length ?? 0) + (body.emails?.length ?? 0);
         return { enrolled, skipped: leads.length - enrolled, notFound: Math.max(0, requested - leads.length) };
       },
