@@ -7,6 +7,7 @@ import { EVENTS_STREAM, encodeStreamEvent, pingRedis, type StreamEvent } from '@
 import { clickDestination, verifyToken, type TokenPayload } from '@kindling/sending/tokens';
 import { classifyRequest, clientIp } from './classify.js';
 import { renderUnsubscribePage, type PageState } from './unsubscribe-page.js';
+import { EventAppender } from './event-appender.js';
 
 export interface TrackingConfig {
   appSecret: string;
@@ -119,7 +120,7 @@ export function createTrackingHandler(deps: TrackingDeps): { handler: Handler; r
   const clickRecorded = hits.labels('click', 'recorded');
   const rejected = hits.labels('any', 'rejected');
 
-  const record = (event: StreamEvent) => redis.xadd(stream, '*', ...encodeStreamEvent(event));
+  const appender = new EventAppender(redis, stream);
 
   const requestEvent = (req: IncomingMessage, kind: 'open' | 'click', p: TokenPayload, url?: string): StreamEvent => {
     const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxy);
@@ -140,17 +141,16 @@ export function createTrackingHandler(deps: TrackingDeps): { handler: Handler; r
   const handleOpen = (req: IncomingMessage, res: ServerResponse, token: string) => {
     const p = verifyToken(config.appSecret, token, 'open');
     if (!p) return (rejected.inc(), notFound(res));
-    record(requestEvent(req, 'open', p)).then(
-      () => {
+    appender.append(requestEvent(req, 'open', p), (err) => {
+      if (!err) {
         openRecorded.inc();
         res.writeHead(200, PIXEL_HEADERS).end(PIXEL);
-      },
-      (err: unknown) => {
-        lost.inc({ kind: 'open' });
-        logger.error({ err }, 'open event not recorded');
-        res.writeHead(503, { 'cache-control': 'no-store', 'content-length': 0 }).end();
-      },
-    );
+        return;
+      }
+      lost.inc({ kind: 'open' });
+      logger.error({ err }, 'open event not recorded');
+      res.writeHead(503, { 'cache-control': 'no-store', 'content-length': 0 }).end();
+    });
   };
 
   const handleClick = (req: IncomingMessage, res: ServerResponse, token: string) => {
@@ -159,17 +159,14 @@ export function createTrackingHandler(deps: TrackingDeps): { handler: Handler; r
     if (!p || !destination) return (rejected.inc(), notFound(res));
     const answer = () =>
       res.writeHead(302, { location: destination, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'content-length': 0 }).end();
-    record(requestEvent(req, 'click', p, destination)).then(
-      () => {
-        clickRecorded.inc();
-        answer();
-      },
-      (err: unknown) => {
+    appender.append(requestEvent(req, 'click', p, destination), (err) => {
+      if (!err) clickRecorded.inc();
+      else {
         lost.inc({ kind: 'click' });
         logger.error({ err }, 'click event not recorded; redirecting anyway');
-        answer();
-      },
-    );
+      }
+      answer();
+    });
   };
 
   const handler: Handler = (req, res) => {

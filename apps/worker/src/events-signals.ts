@@ -86,3 +86,60 @@ export function messageSignals(
   }
   return { reasons, flagStored: [...flagStored] };
 }
+
+/**
+ * The clicks a drain stored lately, per message, so that consecutive batches (the common case: a
+ * burst arrives within milliseconds) need no database read. Bounded: per message the latest few
+ * clicks of each link within two burst windows, and at most `maxMessages` messages.
+ */
+export class RecentClicks {
+  private readonly byMessage = new Map<string, ClickFact[]>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxMessages = 10_000,
+    private readonly perLink = 4,
+  ) {}
+
+  has(messageId: string): boolean {
+    return this.byMessage.has(messageId);
+  }
+
+  get(messageId: string): ClickFact[] {
+    return this.byMessage.get(messageId) ?? [];
+  }
+
+  /** Remembers stored clicks (with their final reasons); forgets what no burst can reach. */
+  add(clicks: ClickFact[]): void {
+    const touched = new Set<string>();
+    for (const c of clicks) {
+      const list = this.byMessage.get(c.messageId) ?? [];
+      const known = list.findIndex((x) => x.key === c.key);
+      if (known >= 0) list[known] = c;
+      else list.push(c);
+      // Re-insert: Map order is the eviction order (least recently touched first).
+      this.byMessage.delete(c.messageId);
+      this.byMessage.set(c.messageId, list);
+      touched.add(c.messageId);
+    }
+    for (const id of touched) {
+      const list = this.byMessage.get(id)!;
+      const newest = Math.max(...list.map((c) => c.at));
+      const perUrl = new Map<string, number>();
+      const kept = list
+        .filter((c) => c.at >= newest - 2 * this.windowMs)
+        .sort((a, b) => b.at - a.at)
+        .filter((c) => {
+          const n = (perUrl.get(c.url ?? '') ?? 0) + 1;
+          perUrl.set(c.url ?? '', n);
+          return n <= this.perLink;
+        })
+        .reverse();
+      this.byMessage.set(id, kept);
+    }
+    for (const id of this.byMessage.keys()) {
+      if (this.byMessage.size <= this.maxMessages) break;
+      this.byMessage.delete(id);
+    }
+  }
+}

@@ -43,6 +43,14 @@ export function encodeStreamEvent(e: StreamEvent): string[] {
   return out;
 }
 
+/** The stream field names in their fixed order (for producers that pass values positionally). */
+export const STREAM_EVENT_FIELDS: readonly string[] = FIELDS.map(([, field]) => field);
+
+/** The event's values in STREAM_EVENT_FIELDS order, '' for absent ones. */
+export function streamEventValues(e: StreamEvent): string[] {
+  return FIELDS.map(([key]) => e[key] ?? '');
+}
+
 /** Parses XREAD's flat field list back into an event; null when required fields are missing. */
 export function decodeStreamEvent(fields: string[]): StreamEvent | null {
   const byField = new Map<string, string>();

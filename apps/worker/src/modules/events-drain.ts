@@ -18,7 +18,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
 import { EVENTS_STREAM, decodeStreamEvent, streamIdTime, type StreamEvent } from '@kindling/queue';
 import type { WorkerModule } from '../context.js';
-import { DEFAULT_SIGNAL_RULES, messageSignals, type ClickFact, type SignalRules } from '../events-signals.js';
+import { DEFAULT_SIGNAL_RULES, RecentClicks, messageSignals, type ClickFact, type SignalRules } from '../events-signals.js';
 
 /** Settings of the drain; every one has a default. */
 export interface EventsDrainSettings {
@@ -140,6 +140,9 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
     if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
   }
 
+  const recent = new RecentClicks(s.rules.burstWindowMs);
+  const sentAtCache = new Map<string, number>();
+
   async function processBatch(entries: Entry[]): Promise<void> {
     const ids = entries.map(([id]) => id);
     const events: { key: string; at: number; e: StreamEvent }[] = [];
@@ -159,35 +162,49 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
       .map((x) => ({ key: x.key, messageId: x.e.messageId!, url: x.e.url ?? null, at: x.at, machineReason: x.e.machineReason ?? null }));
     let reasons = new Map<string, string>();
     let flagStored: string[] = [];
+    let pendingRecent: ClickFact[] = [];
     if (clicks.length > 0) {
-      const messageIds = JSON.stringify([...new Set(clicks.map((c) => c.messageId))]);
+      const messageIds = [...new Set(clicks.map((c) => c.messageId))];
+      const needSent = messageIds.filter((id) => !sentAtCache.has(id));
+      // Only messages this drain has not seen lately need their stored clicks read.
+      const needStored = messageIds.filter((id) => !recent.has(id));
       const times = clicks.map((c) => c.at);
       const from = new Date(Math.min(...times) - s.rules.burstWindowMs).toISOString();
       const to = new Date(Math.max(...times) + s.rules.burstWindowMs).toISOString();
       const [sent, stored] = await Promise.all([
-        db.$queryRawUnsafe<{ id: string; sentAt: Date | null }[]>(
-          `SELECT id::text AS id, "sentAt" FROM "Message" WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
-          messageIds,
-        ),
-        db.$queryRawUnsafe<{ key: string; messageId: string; url: string | null; at: Date; machineReason: string | null }[]>(
-          `SELECT "eventKey" AS key, "messageId"::text AS "messageId", url, "occurredAt" AS at, "machineReason"
-           FROM "TrackingEvent"
-           WHERE type = 'click' AND "messageId" IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)
-             AND "occurredAt" BETWEEN $2::timestamptz AND $3::timestamptz`,
-          messageIds,
-          from,
-          to,
-        ),
+        needSent.length === 0
+          ? []
+          : db.$queryRawUnsafe<{ id: string; sentAt: Date | null }[]>(
+              `SELECT id::text AS id, "sentAt" FROM "Message" WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
+              JSON.stringify(needSent),
+            ),
+        needStored.length === 0
+          ? []
+          : db.$queryRawUnsafe<{ key: string; messageId: string; url: string | null; at: Date; machineReason: string | null }[]>(
+              `SELECT "eventKey" AS key, "messageId"::text AS "messageId", url, "occurredAt" AS at, "machineReason"
+               FROM "TrackingEvent"
+               WHERE type = 'click' AND "messageId" IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)
+                 AND "occurredAt" BETWEEN $2::timestamptz AND $3::timestamptz
+               ORDER BY "occurredAt" DESC LIMIT 2000`,
+              JSON.stringify(needStored),
+              from,
+              to,
+            ),
       ]);
-      const sentAt = new Map(sent.filter((r) => r.sentAt).map((r) => [r.id, r.sentAt!.getTime()]));
-      const result = messageSignals(
-        clicks,
-        sentAt,
-        stored.map((r) => ({ ...r, at: r.at.getTime() })),
-        s.rules,
-      );
+      if (sentAtCache.size > 10_000) sentAtCache.clear();
+      for (const r of sent) if (r.sentAt) sentAtCache.set(r.id, r.sentAt.getTime());
+      const known = [
+        ...stored.map((r) => ({ ...r, at: r.at.getTime() })),
+        ...messageIds.filter((id) => recent.has(id)).flatMap((id) => recent.get(id)),
+      ];
+      const result = messageSignals(clicks, sentAtCache, known, s.rules);
       reasons = result.reasons;
       flagStored = result.flagStored;
+      const flagged = new Set(flagStored);
+      pendingRecent = [
+        ...known.map((c) => (flagged.has(c.key) ? { ...c, machineReason: 'burst' } : c)),
+        ...clicks.map((c) => ({ ...c, machineReason: c.machineReason ?? reasons.get(c.key) ?? null })),
+      ];
     }
 
     const rows = events.map(({ key, at, e }) => ({
@@ -214,6 +231,7 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
       inserted = res?.inserted ?? 0;
       flagged = res?.flagged ?? 0;
     }
+    recent.add(pendingRecent);
     // Committed: now, and only now, the entries may leave the stream.
     await reader.multi().xack(s.stream, s.group, ...ids).xdel(s.stream, ...ids).exec();
     batches++;
