@@ -47,15 +47,26 @@ interface ImportState extends ImportStatus {
   mapping: string[] | null;
   tag: string | null;
   campaignId: string | null;
+  /** Last sign of life of the process running the import (ms since epoch). */
+  heartbeatAt?: number;
 }
+
+// An import runs inside one api process; if that process dies, nothing finishes it. A running
+// import without a heartbeat for this long is reported as failed instead of spinning forever.
+const HEARTBEAT_MS = 10_000;
+const STALE_MS = 120_000;
 
 /** Public view of an import's state (no workspace id or internals). */
 export function importView(s: ImportState): ImportStatus {
-  const { workspaceId: _w, delimiter: _d, mapping: _m, tag: _t, campaignId: _c, ...view } = s;
+  const { workspaceId: _w, delimiter: _d, mapping: _m, tag: _t, campaignId: _c, heartbeatAt, ...view } = s;
+  if (view.status === 'running' && heartbeatAt !== undefined && Date.now() - heartbeatAt > STALE_MS) {
+    return { ...view, status: 'failed', error: 'The import stopped (the server restarted); leads merged so far are kept. Upload the file again to finish.' };
+  }
   return view;
 }
 
 async function saveState(deps: AppDeps, s: ImportState): Promise<void> {
+  s.heartbeatAt = Date.now();
   await deps.redis.set(stateKey(s.id), JSON.stringify(s), 'EX', STATE_TTL_S);
 }
 
@@ -385,6 +396,8 @@ async function runImport(deps: AppDeps, s: ImportState): Promise<void> {
   const mapping = s.mapping ?? [];
   const report = createWriteStream(reportPath(s.id));
   await write(report, csvLine(['row', 'column', 'reason', 'value']));
+  // Long single statements (the merge) save no progress; the heartbeat says the import lives.
+  const heartbeat = setInterval(() => void saveState(deps, s).catch(() => undefined), HEARTBEAT_MS);
   const client = await deps.pgPool.connect();
   const staging = `lead_import_${s.id.replace(/-/g, '')}`;
   let broken = false;
@@ -481,6 +494,7 @@ async function runImport(deps: AppDeps, s: ImportState): Promise<void> {
     broken = true;
     throw err;
   } finally {
+    clearInterval(heartbeat);
     await client.query(`DROP TABLE IF EXISTS ${staging}`).catch(() => {
       broken = true;
     });
