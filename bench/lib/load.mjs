@@ -163,6 +163,12 @@ function parseArgs(argv) {
   return opts;
 }
 
+function uniqueBody(template) {
+  let n = 0;
+  const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  return (req) => ({ ...req, body: template.replaceAll('[<id>]', `${run}-${(n++).toString(36)}`) });
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   assertLoopback(opts.url);
@@ -174,6 +180,9 @@ async function main() {
     method: opts.method,
     body: opts.body,
     headers: opts.headers,
+    // A body containing [<id>] gets a unique value per request (a distinct email per form
+    // submission, say); built per request so Content-Length always matches.
+    ...(opts.body?.includes('[<id>]') ? { requests: [{ setupRequest: uniqueBody(opts.body) }] } : {}),
   });
   const durationSec = result.duration;
   process.stdout.write(

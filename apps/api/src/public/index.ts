@@ -12,6 +12,7 @@ import { defineRoute, mountRoutes, type AnyRoute } from '../http/route.js';
 import { themeOf } from '../routes/forms.js';
 import { acceptSubmission, publicFields, type LoadedForm } from './submit.js';
 import { confirmLead } from './confirm.js';
+import { ttlCache } from './cache.js';
 import { page } from './pages.js';
 
 /** Largest accepted submission body; a form with 50 long fields still fits. */
@@ -67,10 +68,13 @@ const publicFormSchema = z.object({
 export function publicRoutes(deps: AppDeps): AnyRoute[] {
   const { db } = deps;
   const limits = deps.config.formRateLimits ?? { perIp: 20, perForm: 600 };
+  const forms = ttlCache<LoadedForm | null>();
 
   /** The enabled form, after the Origin check; sets CORS headers for an allowed origin. */
   async function formFor(req: Request, res: Response, publicId: string): Promise<LoadedForm> {
-    const form = await db.form.findUnique({ where: { publicId }, include: { fields: true } });
+    const form = await forms.get(publicId, () =>
+      db.form.findUnique({ where: { publicId }, include: { fields: true } }),
+    );
     const origin = req.get('origin');
     if (!form || form.status !== 'enabled') {
       applyCors(res, origin);

@@ -14,6 +14,7 @@ import { enrollByTrigger } from '@kindling/campaigns';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import { enqueueConfirmation, prepareConfirmation, shouldResendConfirmation } from './confirm.js';
+import { ttlCache } from './cache.js';
 
 export type LoadedForm = Form & { fields: FormField[] };
 
@@ -65,6 +66,17 @@ const LEAD_COLUMNS: Record<string, 'firstName' | 'lastName' | 'phone'> = {
 };
 
 const SID_TTL_S = 24 * 3600;
+
+const triggers = ttlCache<boolean>();
+
+/** Whether any active campaign starts from this form (cached briefly: most forms have none). */
+function hasActiveTrigger(deps: AppDeps, formId: string): Promise<boolean> {
+  return triggers.get(formId, async () =>
+    (await deps.db.campaignTrigger.count({
+      where: { formId, type: 'form_submission', campaign: { status: 'active' } },
+    })) > 0,
+  );
+}
 
 /** Validates and stores one submission for `form`; throws AppError 422 with per-field details. */
 export async function acceptSubmission(
@@ -180,7 +192,7 @@ export async function acceptSubmission(
 
   if (sidKey) await deps.redis.set(sidKey, '1', 'EX', SID_TTL_S).catch(() => undefined);
   if (sendConfirm) await enqueueConfirmation(deps, sendConfirm);
-  if (enroll) {
+  if (enroll && (await hasActiveTrigger(deps, form.id))) {
     await enrollByTrigger(db, {
       workspaceId: form.workspaceId,
       leadId,
