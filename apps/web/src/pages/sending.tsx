@@ -1,50 +1,47 @@
+import { useSearchParams } from 'react-router';
 import { PageHeader } from '../components/layout';
-import { EmptyState } from '../components/feedback';
-import { ButtonLink } from '../components/button';
-import { MailIcon, SendingIcon } from '../components/icons';
-import { ComingSoonButton, Steps } from '../components/coming-soon';
+import { IdentitiesPanel } from './sending/identities';
+import { WarmupPanel } from './sending/warmup';
+import { OutboxPanel } from './sending/outbox';
 
+const TABS = [
+  { id: 'identities', label: 'Identities' },
+  { id: 'warmup', label: 'Warm-up & reputation' },
+  { id: 'outbox', label: 'Outbox (dev mail catcher)' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+/** Sending: identities, warm-up and reputation, and the dev mail catcher's Outbox. */
 export function SendingPage() {
+  const [params, setParams] = useSearchParams();
+  const tab: TabId = TABS.some((t) => t.id === params.get('tab')) ? (params.get('tab') as TabId) : 'identities';
   return (
     <>
       <PageHeader
         title="Sending"
-        description="Your SMTP servers, warm-up schedule and sender reputation."
-        actions={<ComingSoonButton feature="SMTP server setup">Add SMTP server</ComingSoonButton>}
+        description="Your SMTP relays and DKIM keys, warm-up limits, sender reputation, and mail caught in development."
       />
-      <section className="card">
-        <EmptyState
-          testId="sending-empty"
-          icon={<SendingIcon size={22} />}
-          title="Connect an SMTP server to start sending"
-          actions={
-            <>
-              <ComingSoonButton feature="SMTP server setup" testId="sending-create">
-                Add SMTP server
-              </ComingSoonButton>
-              <ButtonLink to="/settings/general" icon={<MailIcon size={16} />}>
-                Set your postal address
-              </ButtonLink>
-            </>
-          }
-        >
-          <p>
-            Kindling sends through your own mail servers. Add one, and new sending domains ramp up
-            gradually under warm-up limits so your IPs and domains keep a good reputation. Bounces
-            and complaints show up here.
-          </p>
-        </EmptyState>
-      </section>
-      <Steps
-        steps={[
-          { title: 'Add a server', text: 'Host, port and credentials of your SMTP relay.' },
-          { title: 'Verify your domain', text: 'Publish the DKIM and SPF records we generate.' },
-          {
-            title: 'Warm up',
-            text: 'Daily limits rise automatically while bounce and complaint rates stay low.',
-          },
-        ]}
-      />
+      <div className="tabs" role="tablist" aria-label="Sending sections">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={`tab${tab === t.id ? ' active' : ''}`}
+            style={{ background: 'none', border: 0, cursor: 'pointer' }}
+            data-testid={`sending-tab-${t.id}`}
+            onClick={() => setParams(t.id === 'identities' ? {} : { tab: t.id })}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel">
+        {tab === 'identities' && <IdentitiesPanel />}
+        {tab === 'warmup' && <WarmupPanel />}
+        {tab === 'outbox' && <OutboxPanel />}
+      </div>
     </>
   );
 }

@@ -121,7 +121,8 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
 
     // Pauses: identity, and the pool's / domain's warm-up plans (reputation guard).
     if (identity?.status === 'paused') return hold(job, token, m.id, now + s.holdRecheckMs, `held: identity paused (${identity.pausedReason ?? 'by a person'})`, now);
-    const plans = identity
+    // Warm-up and provider limits protect a relay's reputation; the dev mail catcher has none.
+    const plans = identity?.smtpUrlEncrypted
       ? await db.warmupPlan.findMany({
           where: { workspaceId: m.workspaceId, OR: [{ scope: 'ip_pool', key: pool }, { scope: 'domain', key: domainOf(fromEmail) }] },
         })
