@@ -182,6 +182,23 @@ describe('CSV import', () => {
     ]);
   });
 
+  it('enrolls imported leads in the chosen campaign through the enrollment service', async () => {
+    const a = await signUp(api, 'importer3');
+    const ws = a.me.workspace.id;
+    const campaign = await api.deps.db.campaign.create({ data: { workspaceId: ws, name: 'Welcome', status: 'active' } });
+    await api.deps.db.campaignStep.create({ data: { campaignId: campaign.id, position: 0, type: 'email', config: { subject: 'Hi' } } });
+    const unsub = uniqueEmail('unsub');
+    await api.deps.db.lead.create({ data: { workspaceId: ws, email: unsub, status: 'unsubscribed' } });
+    const emails = [uniqueEmail('e1'), uniqueEmail('e2'), unsub];
+    const up = await upload(a.client, `email\n${emails.join('\n')}\n`);
+    await a.client.post(`/api/leads/imports/${up.body.id}/start`, { mapping: ['email'], campaignId: campaign.id });
+    const done = await waitForImport(a.client, up.body.id);
+    expect(done).toMatchObject({ status: 'done', created: 2, updated: 1, enrolled: 2 });
+    const enrollments = await api.deps.db.enrollment.findMany({ where: { campaignId: campaign.id }, include: { lead: true } });
+    expect(enrollments.map((e) => e.lead.email).sort()).toEqual(emails.slice(0, 2).sort());
+    expect(enrollments.every((e) => e.source === 'csv_import' && e.status === 'active')).toBe(true);
+  });
+
   it('refuses a file that is not CSV, with a clear message', async () => {
     const a = await signUp(api, 'importer2');
     const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(5000, 1)]);
@@ -245,9 +262,24 @@ describe('leads table, bulk actions and erasure', () => {
     const data = await a.client.get(`/api/leads/${first.id}/data.json`);
     expect(data.body.lead.email).toBe(first.email);
 
+    // Erasure keeps anonymous counts: the submission, message and event rows stay, unlinked and emptied.
+    const form = await api.deps.db.form.create({ data: { workspaceId: ws, publicId: `pub-${first.id}`, name: 'F' } });
+    const sub = await api.deps.db.formSubmission.create({
+      data: { workspaceId: ws, formId: form.id, leadId: first.id, data: { email: first.email, name: 'P' }, ip: '203.0.113.9', userAgent: 'UA', pageUrl: 'https://x.example/?email=' + first.email },
+    });
+    const msg = await api.deps.db.message.create({ data: { workspaceId: ws, leadId: first.id, toEmail: first.email, subject: 'S', messageIdHeader: `<${first.id}@t>`, status: 'sent' } });
+    const ev = await api.deps.db.trackingEvent.create({
+      data: { eventKey: `erase-${first.id}`, workspaceId: ws, messageId: msg.id, leadId: first.id, type: 'open', ip: '203.0.113.9', userAgent: 'UA', occurredAt: new Date() },
+    });
     const del = await a.client.delete(`/api/leads/${first.id}`);
     expect(del.status).toBe(204);
     expect((await a.client.get(`/api/leads/${first.id}`)).status).toBe(404);
+    const subAfter = await api.deps.db.formSubmission.findUniqueOrThrow({ where: { id: sub.id } });
+    expect(subAfter).toMatchObject({ leadId: null, data: {}, ip: null, userAgent: null, pageUrl: null });
+    const msgAfter = await api.deps.db.message.findUniqueOrThrow({ where: { id: msg.id } });
+    expect(msgAfter).toMatchObject({ leadId: null, toEmail: 'erased', status: 'sent' });
+    const evAfter = await api.deps.db.trackingEvent.findUniqueOrThrow({ where: { id: ev.id } });
+    expect(evAfter).toMatchObject({ leadId: null, ip: null, userAgent: null, type: 'open', messageId: msg.id });
     expect((await a.client.get('/api/leads')).body.total).toBe(6);
   });
 
