@@ -250,3 +250,48 @@ describe('rate limits across api processes', () => {
     }
   });
 });
+
+describe('double opt-in through the worker and the dev mail catcher', () => {
+  it('mails a signed link at once; opening it confirms the lead and only then enrolls it', async () => {
+    const form = await createForm({ doubleOptIn: true });
+    const workspaceId = (await db.form.findUniqueOrThrow({ where: { id: form.id } })).workspaceId;
+    const campaign = await db.campaign.create({
+      data: {
+        workspaceId,
+        name: `DOI e2e ${randomUUID().slice(0, 6)}`,
+        status: 'active',
+        triggers: { create: { type: 'form_submission', formId: form.id } },
+        steps: { create: { position: 0, type: 'wait', config: { days: 1 } } },
+      },
+    });
+    const email = `doi-${randomUUID().slice(0, 8)}@example.test`;
+    const res = await fetch(`${product.apiUrl}/api/public/forms/${form.publicId}/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: landingUrl },
+      body: JSON.stringify({ email, first_name: 'Dora', consent: true }),
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ status: 'accepted', confirmationRequired: true });
+    const lead = await db.lead.findFirstOrThrow({ where: { email } });
+    expect(await db.enrollment.count({ where: { leadId: lead.id } })).toBe(0);
+
+    // The worker sends it through email.send into the built-in dev mail catcher.
+    const message = await db.message.findFirstOrThrow({ where: { leadId: lead.id, kind: 'confirmation' } });
+    await expect
+      .poll(() => db.caughtMessage.count({ where: { messageId: message.id } }), { timeout: 60_000, interval: 250 })
+      .toBe(1);
+    const caught = await db.caughtMessage.findFirstOrThrow({ where: { messageId: message.id } });
+    expect(caught.envelopeTo).toEqual([email]);
+    const raw = caught.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    const link = new RegExp(`${product.apiUrl.replace(/[.]/g, '\\.')}/api/public/confirm/[\\w.-]+`).exec(raw)?.[0];
+    expect(link).toBeTruthy();
+
+    const page = await browser.newPage();
+    await page.goto(link!);
+    await page.getByRole('heading', { name: "You're confirmed" }).waitFor();
+    await page.close();
+    const confirmed = await db.lead.findUniqueOrThrow({ where: { id: lead.id } });
+    expect(confirmed.confirmedAt).not.toBeNull();
+    expect(await db.enrollment.count({ where: { leadId: lead.id, campaignId: campaign.id } })).toBe(1);
+  });
+});
