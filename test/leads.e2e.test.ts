@@ -125,7 +125,7 @@ describe('leads in the browser', () => {
     expect(await page.getByTestId('import-rejected').textContent()).toBe('1');
     const download = page.waitForEvent('download');
     await page.getByTestId('import-report').click();
-    const report = readFileSync((await (await download).path())!, 'utf8');
+    const report = readFileSync((await (await download).path()), 'utf8');
     expect(report).toContain('14,Email,is not a valid email address');
     await page.screenshot({ path: path.join(shots, 'leads-import-done.png'), fullPage: true });
     await page.close();
@@ -160,7 +160,7 @@ describe('leads in the browser', () => {
     await page.getByTestId('leads-export').click();
     const download = page.waitForEvent('download');
     await page.getByTestId('export-start').click();
-    const file = readFileSync((await (await download).path())!, 'utf8');
+    const file = readFileSync((await (await download).path()), 'utf8');
     const rows = file.replace(/^\uFEFF/, '').trim().split('\n');
     expect(rows[0]).toBe('email,firstName,lastName,phone,status,tags,createdAt');
     expect(rows).toHaveLength(14);
