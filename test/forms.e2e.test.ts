@@ -295,3 +295,50 @@ describe('double opt-in through the worker and the dev mail catcher', () => {
     expect(await db.enrollment.count({ where: { leadId: lead.id, campaignId: campaign.id } })).toBe(1);
   });
 });
+
+describe('the form builder in the web app', () => {
+  it('creates a form, edits fields and theme with a live preview of the real widget, saves, and shows the snippets', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${product.apiUrl}/login`);
+    await page.getByLabel('Email').fill('demo@kindling.local');
+    await page.getByLabel('Password').fill('kindling-demo');
+    await page.getByRole('button', { name: /log in|sign in/i }).click();
+    await page.getByTestId('app-shell').waitFor();
+    await page.goto(`${product.apiUrl}/forms`);
+    await page.getByTestId('forms-create').click();
+    await page.getByTestId('form-builder').waitFor();
+    const id = /\/forms\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+    const preview = page.getByTestId('form-preview');
+    await preview.getByRole('button', { name: 'Subscribe' }).waitFor();
+
+    // Add a dropdown: it appears in the preview at once, rendered by the widget in its shadow root.
+    await page.getByTestId('add-field-type').selectOption('select');
+    await page.getByTestId('add-field').click();
+    await preview.getByRole('combobox', { name: 'Your role' }).waitFor();
+    await page.getByTestId('builder-tab-settings').click();
+    await page.getByTestId('form-name').fill('Builder e2e');
+    await page.getByTestId('form-submit-label').fill('Join now');
+    await preview.getByRole('button', { name: 'Join now' }).waitFor();
+    await page.getByTestId('builder-tab-design').click();
+    await page.getByRole('radio', { name: 'Dark' }).click();
+    await expect.poll(() => preview.locator('.preview-host').evaluate((h) => h.shadowRoot?.querySelector('.kl')?.classList.contains('dark'))).toBe(true);
+
+    // The preview validates with the shared schema, like the embedded widget.
+    await preview.getByRole('button', { name: 'Join now' }).click();
+    await preview.getByText('Enter your email address').waitFor();
+
+    await page.getByTestId('form-save').click();
+    await page.getByText('Form saved').waitFor();
+    const saved = await api('GET', `/api/forms/${id}`);
+    expect(saved.body).toMatchObject({ name: 'Builder e2e', submitLabel: 'Join now', theme: { mode: 'dark' } });
+    expect(saved.body.fields.map((f: { key: string }) => f.key)).toEqual(['email', 'first_name', 'role']);
+
+    await page.getByTestId('builder-tab-embed').click();
+    const snippet = await page.getByTestId('embed-snippet').inputValue();
+    expect(snippet).toBe(`<script src="${product.apiUrl}/embed.js" data-form="${saved.body.publicId}" async></script>`);
+    expect(await page.getByTestId('nojs-snippet').textContent()).toContain(
+      `action="${product.apiUrl}/api/public/forms/${saved.body.publicId}/submissions"`,
+    );
+    await page.close();
+  });
+});
