@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import { QUEUES, emailSendJobId } from '@kindling/queue';
 import { signToken } from '@kindling/sending/tokens';
 import { startTestApi, signUp, uniqueEmail, Client, type TestApi } from '../testing.js';
+import { acceptSubmission } from './submit.js';
 
 const prefix = `forms-test-${randomUUID().slice(0, 8)}`;
 let api: TestApi;
@@ -166,6 +167,18 @@ describe('public submission endpoint', () => {
     expect(await counts(email)).toEqual({ lead: null, subs: 0 });
     const bad = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, { email: 'nope', _elapsed: 5000 });
     expect(bad.body.error.details[0]).toEqual({ field: 'email', issue: 'Enter a valid email address' });
+  });
+
+  it('rolls the lead back when storing the submission fails half-way', async () => {
+    const form = await createForm();
+    const loaded = await api.deps.db.form.findUniqueOrThrow({ where: { id: form.id }, include: { fields: true } });
+    const email = uniqueEmail('halfway');
+    // A form id that no longer exists: the lead upsert runs, then the submission insert fails.
+    const gone = { ...loaded, id: randomUUID() };
+    await expect(
+      acceptSubmission(api.deps, gone, { ...good(email) }, { ip: null, userAgent: null, refererHeader: null }),
+    ).rejects.toThrow();
+    expect(await counts(email)).toEqual({ lead: null, subs: 0 });
   });
 
   it('answers 413 for an oversized body and writes nothing', async () => {
