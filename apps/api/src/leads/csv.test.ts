@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, csvLine, guardFormula, sqlGuard, sqlLiteral } from './csv.js';
-import { notCsvReason, prepareRow, suggestMapping } from './import.js';
+import { fastUuidV7, notCsvReason, prepareRow, suggestMapping } from './import.js';
 
 describe('CSV helpers', () => {
   it('guards every OWASP formula prefix and nothing else', () => {
@@ -58,5 +58,17 @@ describe('import parsing', () => {
         { column: 'TZ', reason: 'is not a known time zone (use an IANA name such as Europe/Berlin)', value: 'Mars/Olympus' },
       ],
     });
+  });
+});
+
+describe('fastUuidV7', () => {
+  it('makes RFC 9562 version-7 ids carrying the millisecond timestamp, all distinct', () => {
+    const now = Date.UTC(2026, 10, 28, 5, 0, 0, 123);
+    const ids = Array.from({ length: 5000 }, () => fastUuidV7(now));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids.slice(0, 50)) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(now);
+    }
   });
 });
