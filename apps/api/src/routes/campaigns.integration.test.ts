@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { QUEUES, emailSendJobId } from '@kindling/queue';
+import { runStep } from '@kindling/campaigns';
 import { signUp, startTestApi, type TestApi } from '../testing.js';
 
 const prefix = `campaigns-test-${randomUUID().slice(0, 8)}`;
@@ -98,5 +99,55 @@ describe('campaign api', () => {
     const stranger = await signUp(api, 'stranger');
     expect((await stranger.client.get(`/api/campaigns/${id}`)).status).toBe(404);
     expect((await stranger.client.post(`/api/campaigns/${id}/enrollments`, { leadIds: [lead.id] })).status).toBe(404);
+  });
+
+  it('removing a step of a live campaign moves its waiting leads on; stats count human opens only', async () => {
+    const { client, me } = await signUp(api, 'edit');
+    const db = api.deps.db;
+    const identity = await db.sendingIdentity.create({
+      data: { workspaceId: me.workspace.id, name: 'Main', fromName: 'Team', fromEmail: 'team@kindling.test' },
+    });
+    const created = await client.post('/api/campaigns', {
+      name: 'Edits',
+      identityId: identity.id,
+      triggers: [{ type: 'manual' }],
+      steps: [email('A', '<p>A</p>'), { type: 'wait', config: { minutes: 7 * 24 * 60 } }, email('B', '<p>B</p>')],
+    });
+    const id = created.body.id as string;
+    expect((await client.post(`/api/campaigns/${id}/activate`)).status).toBe(200);
+    const lead = await db.lead.create({ data: { workspaceId: me.workspace.id, email: `l-${randomUUID()}@example.test` } });
+    expect((await client.post(`/api/campaigns/${id}/enrollments`, { leadIds: [lead.id] })).body.enrolled).toBe(1);
+    const sent: string[] = [];
+    const deps = { db, now: () => new Date(), enqueueSend: (ids: string[]) => Promise.resolve(void sent.push(...ids)) };
+    const enrollment = await db.enrollment.findFirstOrThrow({ where: { campaignId: id } });
+    await runStep(deps, enrollment.id);
+    const waiting = await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } });
+    expect(waiting.currentStepId).toBe(created.body.steps[1].id);
+    expect(waiting.nextRunAt!.getTime()).toBeGreaterThan(Date.now() + 6 * 24 * 3600_000);
+
+    // A human open and a scanner's open of email A.
+    const msgA = await db.message.findFirstOrThrow({ where: { enrollmentId: enrollment.id } });
+    for (const machine of [false, true, false]) {
+      await db.trackingEvent.create({
+        data: { eventKey: randomUUID(), workspaceId: me.workspace.id, messageId: msgA.id, leadId: lead.id, type: 'open', machine, occurredAt: new Date() },
+      });
+    }
+    await db.message.update({ where: { id: msgA.id }, data: { status: 'sent' } });
+    const stats = await client.get(`/api/campaigns/${id}/stats`);
+    expect(stats.body.steps[created.body.steps[0].id]).toMatchObject({ sent: 1, opens: 1, clicks: 0 });
+    expect(stats.body.steps[created.body.steps[1].id]).toMatchObject({ waiting: 1 });
+
+    // Remove the wait: the lead moves on to B at once.
+    const doc = (await client.get(`/api/campaigns/${id}`)).body;
+    const saved = await client.request('PUT', `/api/campaigns/${id}`, { ...doc, steps: [doc.steps[0], doc.steps[2]] });
+    expect(saved.status).toBe(200);
+    expect(saved.body.steps).toHaveLength(2);
+    const moved = await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } });
+    expect(moved.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    await runStep(deps, enrollment.id);
+    const subjects = (await db.message.findMany({ where: { enrollmentId: enrollment.id } })).map((m) => m.subject).sort();
+    expect(subjects).toEqual(['A', 'B']);
+    expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } })).status).toBe('completed');
+    expect(sent).toHaveLength(2);
   });
 });

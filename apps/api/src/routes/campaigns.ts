@@ -131,18 +131,28 @@ async function saveDocument(db: Db, workspaceId: string, campaignId: string, doc
       });
     }
     if (removed.length) {
-      await tx.campaignStep.updateMany({ where: { id: { in: removed.map((s) => s.id) } }, data: { deletedAt: now } });
       await tx.enrollment.updateMany({
         where: { campaignId, currentStepId: { in: removed.map((s) => s.id) }, status: { in: ['active', 'paused'] } },
         data: { nextRunAt: now },
       });
     }
-    // Positions are rewritten in order; a step id from another campaign is never adopted.
+    // Live steps take even positions; every removed step (now or earlier) takes the odd slot just
+    // before the step that followed it, so the runner hands a lead waiting on it to that step.
+    const newPos = new Map(doc.steps.map((s, i) => [s.id as string, 2 * i]));
+    const oldOrder = [...existing].sort((a, b) => a.position - b.position);
+    for (const [i, s] of oldOrder.entries()) {
+      if (newPos.has(s.id)) continue;
+      const follower = oldOrder.slice(i + 1).find((t) => newPos.has(t.id));
+      await tx.campaignStep.update({
+        where: { id: s.id },
+        data: { deletedAt: s.deletedAt ?? now, position: follower ? newPos.get(follower.id)! - 1 : 2 * doc.steps.length + 1 },
+      });
+    }
     const own = new Map(existing.map((s) => [s.id, s]));
-    for (const [position, s] of doc.steps.entries()) {
+    for (const [i, s] of doc.steps.entries()) {
       const id = s.id as string;
-      const prev = own.get(id);
-      if (prev) {
+      const position = 2 * i;
+      if (own.has(id)) {
         await tx.campaignStep.update({
           where: { id },
           data: { position, type: s.type, config: s.config, deletedAt: null },
