@@ -10,7 +10,7 @@
 // merged, first-touch attribution is never touched and status is never changed (an unsubscribed
 // lead stays unsubscribed). Progress lives in Redis for the web app to poll.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -149,6 +149,7 @@ export function suggestMapping(columns: string[]): string[] {
  */
 export async function receiveUpload(deps: AppDeps, workspaceId: string, req: Request, fileName: string): Promise<ImportStatus> {
   await mkdir(importDir(), { recursive: true });
+  void sweepOldFiles();
   const id = randomUUID();
   const file = uploadPath(id);
   let head = Buffer.alloc(0);
@@ -584,6 +585,20 @@ async function enrollImported(deps: AppDeps, client: PoolClient, staging: string
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
+  }
+}
+
+/** Removes uploads never started and reports whose import state has expired (best effort). */
+async function sweepOldFiles(): Promise<void> {
+  try {
+    const cutoff = Date.now() - STATE_TTL_S * 1000;
+    for (const name of await readdir(importDir())) {
+      const file = path.join(importDir(), name);
+      const info = await stat(file).catch(() => null);
+      if (info && info.mtimeMs < cutoff) await rm(file, { force: true });
+    }
+  } catch {
+    /* a failed sweep must never fail an upload */
   }
 }
 
