@@ -2,7 +2,7 @@
 // the API): dedupe by lower-cased email within the workspace; a new non-empty value updates the
 // lead; first-touch attribution is written once and then kept; status is never changed here, so
 // a lead that unsubscribed, bounced or complained stays that way.
-import type { Prisma, Db, Lead } from '@kindling/db';
+import { Prisma, type Db, type Lead } from '@kindling/db';
 
 /** A Prisma client or an interactive transaction's client. */
 export type DbClient = Db | Prisma.TransactionClient;
@@ -56,64 +56,75 @@ function firstTouch(a: LeadAttribution | undefined) {
   };
 }
 
-const hasFirstTouch = (l: Lead) =>
-  Boolean(l.firstFormId || l.firstUtmSource || l.firstUtmMedium || l.firstUtmCampaign || l.firstReferrer || l.firstPageUrl);
-
 /** Normalises an email the way leads are keyed: trimmed and lower-cased. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+const FIRST_TOUCH = [
+  'firstFormId',
+  'firstUtmSource',
+  'firstUtmMedium',
+  'firstUtmCampaign',
+  'firstUtmTerm',
+  'firstUtmContent',
+  'firstReferrer',
+  'firstPageUrl',
+] as const;
+
 /**
- * Creates or updates the workspace's lead for `input.email` under a row lock, so concurrent
- * submissions for one address merge instead of racing. Pass a transaction client to make the
- * upsert part of a larger unit (the form submission row, say); with a plain client it runs in
- * its own transaction.
+ * The upsert as ONE SQL statement (INSERT ... ON CONFLICT DO UPDATE), without RETURNING, so
+ * callers can append their own or wrap it in a CTE (the form submission path stores the lead and
+ * its submission in a single statement). The merge rules of this module, in SQL: a non-empty new
+ * value wins, custom fields merge key by key, tags are added, first touch is written only while
+ * the lead has none, status is left alone. The conflict takes the row lock, so concurrent
+ * upserts of one address serialise and merge.
+ */
+export function leadUpsertSql(input: LeadUpsertInput, id: string = uuidv7()): Prisma.Sql {
+  const email = normalizeEmail(input.email);
+  const custom = Object.fromEntries(
+    Object.entries(input.customFields ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  );
+  const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))];
+  const ft = firstTouch(input.attribution);
+  // First touch is written as a whole, and only while the lead has none at all.
+  const noFirstTouch = FIRST_TOUCH.map((x) => `l."${x}" IS NULL`).join(' AND ');
+  const keepFirst = Prisma.raw(
+    FIRST_TOUCH.map((c) => `"${c}" = CASE WHEN ${noFirstTouch} THEN EXCLUDED."${c}" ELSE l."${c}" END`).join(', '),
+  );
+  return Prisma.sql`
+    INSERT INTO "Lead" AS l ("id", "workspaceId", "email", "firstName", "lastName", "phone", "timeZone",
+      "customFields", "tags", "consentAt", "consentText",
+      "firstFormId", "firstUtmSource", "firstUtmMedium", "firstUtmCampaign", "firstUtmTerm", "firstUtmContent",
+      "firstReferrer", "firstPageUrl", "updatedAt")
+    VALUES (${id}::uuid, ${input.workspaceId}::uuid, ${email}, ${clean(input.firstName) ?? null},
+      ${clean(input.lastName) ?? null}, ${clean(input.phone) ?? null}, ${clean(input.timeZone) ?? null},
+      ${JSON.stringify(custom)}::jsonb, ${tags}::text[], ${input.consent?.at ?? null}::timestamptz,
+      ${input.consent?.text ?? null}, ${ft.firstFormId}::uuid, ${ft.firstUtmSource}, ${ft.firstUtmMedium},
+      ${ft.firstUtmCampaign}, ${ft.firstUtmTerm}, ${ft.firstUtmContent}, ${ft.firstReferrer}, ${ft.firstPageUrl}, now())
+    ON CONFLICT ("workspaceId", "email") DO UPDATE SET
+      "firstName" = COALESCE(EXCLUDED."firstName", l."firstName"),
+      "lastName" = COALESCE(EXCLUDED."lastName", l."lastName"),
+      "phone" = COALESCE(EXCLUDED."phone", l."phone"),
+      "timeZone" = COALESCE(EXCLUDED."timeZone", l."timeZone"),
+      "customFields" = l."customFields" || EXCLUDED."customFields",
+      "tags" = l."tags" || ARRAY(SELECT t FROM unnest(EXCLUDED."tags") AS t WHERE NOT (t = ANY (l."tags"))),
+      "consentAt" = COALESCE(EXCLUDED."consentAt", l."consentAt"),
+      "consentText" = COALESCE(EXCLUDED."consentText", l."consentText"),
+      ${keepFirst},
+      "updatedAt" = now()`;
+}
+
+/**
+ * Creates or updates the workspace's lead for `input.email` in one statement (see
+ * leadUpsertSql for the rules). Works with a plain client or inside a caller's transaction.
  */
 export async function upsertLead(db: DbClient, input: LeadUpsertInput): Promise<LeadUpsertResult> {
-  if ('$transaction' in db) return db.$transaction((tx) => upsertLead(tx, input));
-  const email = normalizeEmail(input.email);
-  // Insert-if-absent without an error on conflict (an error would abort the caller's transaction).
-  const id = uuidv7();
-  const inserted = await db.$executeRaw`
-    INSERT INTO "Lead" ("id", "workspaceId", "email", "updatedAt")
-    VALUES (${id}::uuid, ${input.workspaceId}::uuid, ${email}, now())
-    ON CONFLICT ("workspaceId", "email") DO NOTHING`;
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT "id" FROM "Lead" WHERE "workspaceId" = ${input.workspaceId}::uuid AND "email" = ${email} FOR UPDATE`;
-  const leadId = rows[0]?.id;
-  if (!leadId) throw new Error('lead row vanished between insert and lock');
-  const current = await db.lead.findUniqueOrThrow({ where: { id: leadId } });
-  const created = inserted === 1;
-
-  const data: Prisma.LeadUpdateInput = {};
-  const firstName = clean(input.firstName);
-  const lastName = clean(input.lastName);
-  const phone = clean(input.phone);
-  const timeZone = clean(input.timeZone);
-  if (firstName && firstName !== current.firstName) data.firstName = firstName;
-  if (lastName && lastName !== current.lastName) data.lastName = lastName;
-  if (phone && phone !== current.phone) data.phone = phone;
-  if (timeZone && timeZone !== current.timeZone) data.timeZone = timeZone;
-  const custom = Object.entries(input.customFields ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== '');
-  if (custom.length) {
-    const stored = (current.customFields ?? {}) as Record<string, unknown>;
-    data.customFields = { ...stored, ...Object.fromEntries(custom) } as Prisma.InputJsonObject;
-  }
-  const tags = (input.tags ?? []).map((t) => t.trim()).filter((t) => t && !current.tags.includes(t));
-  if (tags.length) data.tags = [...current.tags, ...new Set(tags)];
-  if (input.consent) {
-    data.consentAt = input.consent.at;
-    data.consentText = input.consent.text;
-  }
-  if (!hasFirstTouch(current) && input.attribution) {
-    const ft = firstTouch(input.attribution);
-    const { firstFormId, ...rest } = ft;
-    Object.assign(data, rest);
-    if (firstFormId) data.firstForm = { connect: { id: firstFormId } };
-  }
-  const lead = Object.keys(data).length ? await db.lead.update({ where: { id: leadId }, data }) : current;
-  return { lead, created };
+  const rows = await db.$queryRaw<(Lead & { created: boolean })[]>`${leadUpsertSql(input)} RETURNING l.*, (l.xmax = 0) AS created`;
+  const row = rows[0];
+  if (!row) throw new Error('lead upsert returned no row');
+  const { created, ...lead } = row;
+  return { lead: lead, created };
 }
 
 /** A random UUID v7 (RFC 9562): 48-bit millisecond timestamp, then random bits. */
