@@ -22,7 +22,7 @@
 // Held mail (throttles, pauses, outside sending hours) is never dropped: the job is moved back
 // to delayed and asks the limiter again, without spending a retry attempt.
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Db } from '@kindling/db';
+import type { Db, WarmupPlan } from '@kindling/db';
 import { DEFAULT_JOB_OPTIONS, QUEUES, emailSendPayload } from '@kindling/queue';
 import {
   TransportPool,
@@ -67,6 +67,21 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
   };
   const workerId = `${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
+  // Plans change rarely (an edit, a pause); reading them once per message per pool would be
+  // most of the pipeline's database work. A pause therefore takes effect within PLAN_CACHE_MS.
+  const PLAN_CACHE_MS = 2_000;
+  const planCache = new Map<string, { at: number; plans: Promise<WarmupPlan[]> }>();
+  const plansFor = (workspaceId: string, pool: string, domain: string): Promise<WarmupPlan[]> => {
+    const key = `${workspaceId}|${pool}|${domain}`;
+    const hit = planCache.get(key);
+    if (hit && Date.now() - hit.at < PLAN_CACHE_MS) return hit.plans;
+    const plans = db.warmupPlan.findMany({ where: { workspaceId, OR: [{ scope: 'ip_pool', key: pool }, { scope: 'domain', key: domain }] } });
+    if (planCache.size > 1000) planCache.clear();
+    planCache.set(key, { at: Date.now(), plans });
+    plans.catch(() => planCache.delete(key));
+    return plans;
+  };
+
   const hold = async (job: Job, token: string | undefined, messageId: string, retryAt: number, why: string, now: number) => {
     await db.message.updateMany({ where: { id: messageId, status: { in: ['queued', 'deferred', 'held'] } }, data: { status: 'held', lastError: why.slice(0, 500) } });
     const wait = Math.max(50, Math.min(retryAt - now, s.holdRecheckMs));
@@ -81,7 +96,7 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
     const { messageId } = parsed.data;
     const m = await db.message.findUnique({
       where: { id: messageId },
-      include: { identity: true, workspace: true, lead: true, campaign: true, step: true },
+      include: { identity: true, workspace: true, lead: true },
     });
     if (!m) return { result: 'skipped', reason: 'message gone' };
     if (['sent', 'bounced', 'failed', 'suppressed'].includes(m.status)) return { result: 'skipped', reason: `already ${m.status}` };
@@ -122,11 +137,7 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
     // Pauses: identity, and the pool's / domain's warm-up plans (reputation guard).
     if (identity?.status === 'paused') return hold(job, token, m.id, now + s.holdRecheckMs, `held: identity paused (${identity.pausedReason ?? 'by a person'})`, now);
     // Warm-up and provider limits protect a relay's reputation; the dev mail catcher has none.
-    const plans = identity?.smtpUrlEncrypted
-      ? await db.warmupPlan.findMany({
-          where: { workspaceId: m.workspaceId, OR: [{ scope: 'ip_pool', key: pool }, { scope: 'domain', key: domainOf(fromEmail) }] },
-        })
-      : [];
+    const plans = identity?.smtpUrlEncrypted ? await plansFor(m.workspaceId, pool, domainOf(fromEmail)) : [];
     const paused = plans.find((p) => p.status === 'paused');
     if (paused) return hold(job, token, m.id, now + s.holdRecheckMs, `held: ${paused.scope} ${paused.key} paused (${paused.pausedReason ?? ''})`, now);
 
@@ -157,11 +168,16 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
     let text = m.text;
     let preheader: string | null = null;
     if (!html) {
-      const cfg = (m.step?.config ?? {}) as { html?: string; text?: string; preheader?: string };
+      const step = m.stepId ? await db.campaignStep.findUnique({ where: { id: m.stepId }, select: { config: true } }) : null;
+      const cfg = ((step?.config as { email?: object } | null)?.email ?? step?.config ?? {}) as { html?: string; text?: string; preheader?: string };
       html = renderMergeTags(cfg.html ?? '', vars, { html: true });
       text = cfg.text ? renderMergeTags(cfg.text, vars) : null;
       preheader = cfg.preheader ? renderMergeTags(cfg.preheader, vars) : null;
     }
+    const campaign =
+      m.kind === 'campaign' && m.campaignId
+        ? await db.campaign.findUnique({ where: { id: m.campaignId }, select: { trackOpens: true, trackClicks: true } })
+        : null;
     const secret = config.appSecret;
     const dkim =
       identity?.dkimDomain && identity.dkimSelector && identity.dkimPrivateKeyEncrypted
@@ -176,7 +192,7 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
       preheader,
       postalAddress: m.workspace.postalAddress,
       workspaceName: m.workspace.name,
-      tracking: m.kind === 'campaign' && m.campaign ? { opens: m.campaign.trackOpens, clicks: m.campaign.trackClicks } : { opens: false, clicks: false },
+      tracking: campaign ? { opens: campaign.trackOpens, clicks: campaign.trackClicks } : { opens: false, clicks: false },
       appSecret: secret,
       trackingUrl: config.trackingUrl,
       returnPathDomain: identity?.returnPathDomain ?? identity?.dkimDomain ?? s.returnPathDomain,
