@@ -118,6 +118,31 @@ function messageIdDomain(fromEmail: string | undefined): string {
   return d && /^[a-z0-9.-]+$/.test(d) ? d : 'kindling.invalid';
 }
 
+type CampaignDefinition = NonNullable<Awaited<ReturnType<typeof loadDefinition>>>;
+
+function loadDefinition(tx: Tx, campaignId: string) {
+  return tx.campaign.findUnique({
+    where: { id: campaignId },
+    include: { steps: { orderBy: { position: 'asc' } }, workspace: true, identity: true },
+  });
+}
+
+// Every save of a campaign bumps its updatedAt, so (id, updatedAt) names one version of its
+// steps; the short TTL bounds how long a workspace rename or zone change takes to show.
+const DEFINITION_TTL_MS = 10_000;
+const definitions = new Map<string, { at: number; def: CampaignDefinition }>();
+
+async function campaignDefinition(tx: Tx, campaignId: string, updatedAt: Date): Promise<CampaignDefinition> {
+  const key = `${campaignId}:${updatedAt.getTime()}`;
+  const hit = definitions.get(key);
+  if (hit && Date.now() - hit.at < DEFINITION_TTL_MS) return hit.def;
+  const def = await loadDefinition(tx, campaignId);
+  if (!def) throw new Error(`campaign ${campaignId} vanished`);
+  if (definitions.size > 1000) definitions.clear();
+  definitions.set(key, { at: Date.now(), def });
+  return def;
+}
+
 /**
  * Runs the due step(s) of one enrollment: claims the row (FOR UPDATE SKIP LOCKED, so two
  * runners never process it twice), re-checks the lead, walks waits/conditions/emails until it
@@ -127,23 +152,23 @@ function messageIdDomain(fromEmail: string | undefined): string {
 export async function runStep(deps: DripDeps, enrollmentId: string): Promise<StepOutcome> {
   const outcome = await deps.db.$transaction(async (tx): Promise<StepOutcome> => {
     const now = deps.now();
-    const claimed = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "Enrollment"
-      WHERE id = ${enrollmentId}::uuid AND status = 'active' AND "nextRunAt" <= ${now}
-      FOR UPDATE SKIP LOCKED`;
-    if (claimed.length === 0) return { status: 'skipped', reason: 'not_due_or_locked' };
+    // Claim the row and read the campaign's status and version in the same round trip.
+    const claimed = await tx.$queryRaw<
+      { id: string; workspaceId: string; leadId: string; currentStepId: string | null; enrolledAt: Date; campaignId: string; campaignStatus: string; campaignUpdatedAt: Date }[]
+    >`
+      SELECT e.id, e."workspaceId", e."leadId", e."currentStepId", e."enrolledAt", e."campaignId",
+             c.status::text AS "campaignStatus", c."updatedAt" AS "campaignUpdatedAt"
+      FROM "Enrollment" e JOIN "Campaign" c ON c.id = e."campaignId"
+      WHERE e.id = ${enrollmentId}::uuid AND e.status = 'active' AND e."nextRunAt" <= ${now}
+      FOR UPDATE OF e SKIP LOCKED`;
+    const row = claimed[0];
+    if (!row) return { status: 'skipped', reason: 'not_due_or_locked' };
+    if (row.campaignStatus !== 'active') return { status: 'skipped', reason: 'campaign_inactive' };
 
-    const e = await tx.enrollment.findUniqueOrThrow({
-      where: { id: enrollmentId },
-      include: {
-        lead: true,
-        campaign: {
-          include: { steps: { orderBy: { position: 'asc' } }, workspace: true, identity: true },
-        },
-      },
-    });
-    const { campaign, lead } = e;
-    if (campaign.status !== 'active') return { status: 'skipped', reason: 'campaign_inactive' };
+    // One connection per transaction: sequential, not Promise.all.
+    const lead = await tx.lead.findUniqueOrThrow({ where: { id: row.leadId } });
+    const campaign = await campaignDefinition(tx, row.campaignId, row.campaignUpdatedAt);
+    const e = { ...row, lead };
 
     // An exited enrollment keeps its step (stats show where leads left); a completed one has none.
     const finish = async (data: { status: 'completed' | 'exited'; exitReason?: string; completedAt: Date }) =>
