@@ -1,0 +1,124 @@
+// email.send through an in-process worker against real Postgres, Redis and Postfix smtp-sink:
+// the at-most-once rule for ambiguous claims, and the reputation guard pausing a pool (mail
+// held, then sent once a person resumes it).
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createDb } from '@kindling/db';
+import { QUEUES, createWorkerRedis, enqueueEmailSend } from '@kindling/queue';
+import { encryptSecret, evaluateReputation, newMessageIdHeader } from '@kindling/sending';
+import { startWorker, type RunningWorker } from '../worker.js';
+import { devMailCatcherModule } from './dev-mail-catcher.js';
+import { emailSendModule } from './email-send.js';
+import { startSmtpSink, type SmtpSink } from '../../../../test/support/smtp-sink.js';
+
+const db = createDb(process.env.DATABASE_URL!);
+const redis = createWorkerRedis(process.env.REDIS_URL!);
+const prefix = `test-send-${randomUUID().slice(0, 8)}`;
+const secret = 'w'.repeat(40);
+let worker: RunningWorker;
+let queue: Queue;
+let sink: SmtpSink;
+let workspaceId: string;
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  workspaceId = (await db.workspace.create({ data: { name: 'send integration' } })).id;
+  worker = await startWorker({
+    db,
+    redis,
+    prefix,
+    logger: pino({ level: 'silent' }),
+    concurrency: 4,
+    modules: [devMailCatcherModule, emailSendModule],
+    config: {
+      appSecret: secret,
+      publicUrl: 'http://localhost:3000',
+      trackingUrl: 'http://localhost:3001',
+      sending: { devSmtpPort: 0, claimLeaseMs: 1000, holdRecheckMs: 200, reputationMinSample: 4, throttlePrefix: `${prefix}:thr` },
+    },
+  });
+  queue = new Queue(QUEUES.email, { connection: redis, prefix });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await queue?.obliterate({ force: true });
+  await queue?.close();
+  await sink?.stop();
+  await db.$disconnect();
+  redis.disconnect();
+});
+
+async function until<T>(fn: () => Promise<T | null | false | undefined>, what: () => Promise<string>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out: ${await what()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const message = (data: { identityId?: string; status?: 'queued' | 'sending'; claimedAt?: Date }) =>
+  db.message.create({
+    data: {
+      workspaceId,
+      kind: 'test',
+      toEmail: `r-${randomUUID().slice(0, 8)}@example.org`,
+      subject: 'hi',
+      html: '<p>hi</p>',
+      messageIdHeader: newMessageIdHeader('it.example'),
+      identityId: data.identityId ?? null,
+      status: data.status ?? 'queued',
+      claimedAt: data.claimedAt ?? null,
+      claimedBy: data.claimedAt ? 'dead-worker:1' : null,
+    },
+  });
+const statusOf = async (id: string) => (await db.message.findUniqueOrThrow({ where: { id } })).status;
+
+it('never re-sends a message whose earlier attempt died mid-send: it is marked failed for review', async () => {
+  const stale = await message({ status: 'sending', claimedAt: new Date(Date.now() - 10 * 60_000) });
+  const fresh = await message({ status: 'sending', claimedAt: new Date() });
+  await enqueueEmailSend(queue, stale.id);
+  await enqueueEmailSend(queue, fresh.id);
+  await until(async () => (await statusOf(stale.id)) === 'failed', async () => statusOf(stale.id));
+  expect((await db.message.findUniqueOrThrow({ where: { id: stale.id } })).lastError).toMatch(/^ambiguous: claimed by dead-worker:1/);
+  // A recent claim is waited out first (its owner may still be alive), then judged the same way.
+  await until(async () => (await statusOf(fresh.id)) === 'failed', async () => statusOf(fresh.id));
+  expect(await db.caughtMessage.count({ where: { messageId: { in: [stale.id, fresh.id] } } })).toBe(0);
+  // And a normal one still goes out.
+  const ok = await message({});
+  await enqueueEmailSend(queue, ok.id);
+  await until(async () => (await statusOf(ok.id)) === 'sent', async () => statusOf(ok.id));
+  expect(await db.caughtMessage.count({ where: { messageId: ok.id } })).toBe(1);
+});
+
+it('pauses a pool at the bounce threshold, holds its mail, and sends it after a person resumes', async () => {
+  const pool = `guard-${randomUUID().slice(0, 8)}`;
+  const identity = await db.sendingIdentity.create({
+    data: { workspaceId, name: 'g', fromName: 'G', fromEmail: `g@${pool}.example`, ipPool: pool, smtpUrlEncrypted: encryptSecret(secret, sink.url) },
+  });
+  const plan = await db.warmupPlan.create({ data: { workspaceId, scope: 'ip_pool', key: pool, sendStartHour: 0, sendEndHour: 24 } });
+  // History: 19 delivered, 1 bounced = 5%, the default pause level.
+  for (let i = 0; i < 20; i++) {
+    await db.message.create({
+      data: { workspaceId, identityId: identity.id, toEmail: `h${i}@example.org`, subject: 's', messageIdHeader: newMessageIdHeader(), status: i === 0 ? 'bounced' : 'sent', claimedAt: new Date() },
+    });
+  }
+  const [result] = await evaluateReputation(db, workspaceId, { windowMs: 86_400_000, minSample: 4, keys: [{ scope: 'ip_pool', key: pool }] });
+  expect(result).toMatchObject({ status: 'paused' });
+  expect(result!.reason).toMatch(/bounce rate 5\.00% reached the pause threshold 5\.00%/);
+  expect((await db.warmupPlan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe('paused');
+
+  const m = await message({ identityId: identity.id });
+  await enqueueEmailSend(queue, m.id);
+  await until(async () => (await statusOf(m.id)) === 'held', async () => statusOf(m.id));
+  expect((await db.message.findUniqueOrThrow({ where: { id: m.id } })).lastError).toMatch(/paused/);
+  expect(sink.messages().some((b) => b.includes(m.id))).toBe(false);
+
+  await db.warmupPlan.update({ where: { id: plan.id }, data: { status: 'active', pausedReason: null, pausedAt: null } });
+  await until(async () => (await statusOf(m.id)) === 'sent', async () => statusOf(m.id));
+  expect(sink.messages().filter((b) => b.includes(m.id))).toHaveLength(1);
+});
