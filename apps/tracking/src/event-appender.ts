@@ -7,30 +7,18 @@
 // (one EVALSHA, N XADDs inside Redis, atomic), and each request is answered when that call
 // returns. A failed call fails every hit in it, so none is answered as recorded when it is not.
 import type { Redis } from 'ioredis';
-import { STREAM_EVENT_FIELDS, streamEventValues, type StreamEvent } from '@kindling/queue';
+import { STREAM_EVENT_FIELD, packStreamEvent, type StreamEvent } from '@kindling/queue';
 
 type Done = (err: Error | null) => void;
 
-const ARITY = STREAM_EVENT_FIELDS.length;
 const MAX_BATCH = 1_000;
 
+// One packed string per event (see @kindling/queue events.ts): no per-event table in Lua.
 const SCRIPT = `
-local names = {${STREAM_EVENT_FIELDS.map((f) => `'${f}'`).join(',')}}
-local arity = ${ARITY}
-local n = 0
-for i = 1, #ARGV, arity do
-  local args = {}
-  for j = 1, arity do
-    local v = ARGV[i + j - 1]
-    if v ~= '' then
-      args[#args + 1] = names[j]
-      args[#args + 1] = v
-    end
-  end
-  redis.call('XADD', KEYS[1], '*', unpack(args))
-  n = n + 1
+for i = 1, #ARGV do
+  redis.call('XADD', KEYS[1], '*', '${STREAM_EVENT_FIELD}', ARGV[i])
 end
-return n`;
+return #ARGV`;
 
 interface AppendingRedis extends Redis {
   kindlingAppendEvents(stream: string, ...argv: string[]): Promise<number>;
@@ -55,7 +43,7 @@ export class EventAppender {
 
   /** Queues `event`; `done` runs once it is in the stream (null) or could not be written. */
   append(event: StreamEvent, done: Done): void {
-    for (const v of streamEventValues(event)) this.values.push(v);
+    this.values.push(packStreamEvent(event));
     this.callbacks.push(done);
     if (this.callbacks.length >= MAX_BATCH) this.flush();
     else if (!this.scheduled) {

@@ -15,8 +15,9 @@ runMain(async (lifecycle) => {
   lifecycle.setLogger(logger);
   const db = createDb(env.DATABASE_URL, { poolSize: 5 });
   lifecycle.onClose('postgres', () => db.$disconnect());
-  // Auto-pipelining sends the XADDs of concurrent requests in one write: the hot path's main cost.
-  const redis = createProducerRedis(env.REDIS_URL, { lazyConnect: true, enableAutoPipelining: true });
+  // No auto-pipelining: EventAppender already sends one command per event-loop turn, and an
+  // auto-pipeline would wrap each of those in a Pipeline object for nothing.
+  const redis = createProducerRedis(env.REDIS_URL, { lazyConnect: true });
   lifecycle.onClose('redis', () => redis.quit());
   redis.connect().catch(() => undefined); // assertRedisReachable reports the failure
   await assertServices([assertDbReachable(db, env.DATABASE_URL), assertRedisReachable(redis, env.REDIS_URL)]);

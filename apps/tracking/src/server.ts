@@ -52,6 +52,19 @@ function firstHeader(v: string | string[] | undefined): string {
   return (Array.isArray(v) ? v[0] : v) ?? '';
 }
 
+/**
+ * The first value of a header, read from rawHeaders: touching `req.headers` makes Node build the
+ * whole header object, a measurable share of a pixel request.
+ */
+function rawHeader(req: IncomingMessage, lowerName: string): string {
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return raw[i + 1]!;
+  }
+  return '';
+}
+
 /** Reads a small request body; null when it is larger than `limit`. */
 function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
@@ -123,8 +136,8 @@ export function createTrackingHandler(deps: TrackingDeps): { handler: Handler; r
   const appender = new EventAppender(redis, stream);
 
   const requestEvent = (req: IncomingMessage, kind: 'open' | 'click', p: TokenPayload, url?: string): StreamEvent => {
-    const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxy);
-    const userAgent = firstHeader(req.headers['user-agent']).slice(0, 512);
+    const ip = clientIp(req.socket.remoteAddress, config.trustProxy > 0 ? rawHeader(req, 'x-forwarded-for') : undefined, config.trustProxy);
+    const userAgent = rawHeader(req, 'user-agent').slice(0, 512);
     const machineReason = classifyRequest({ kind, method: req.method ?? 'GET', ip, userAgent, honeypot: p.h === 1 });
     return {
       type: kind,

@@ -1,6 +1,7 @@
 // The entry format of the tracking events stream (EVENTS_STREAM): written by apps/tracking on
-// every hit, read by the worker's events drain. Flat string fields because that is what a Redis
-// stream stores; short names because the hot path writes one entry per request. The entry id
+// every hit, read by the worker's events drain. One field per entry holding the event packed into
+// a separated string, because the hot path writes one entry per request and every extra field
+// costs the producer and Redis. The entry id
 // (`<ms>-<seq>`, assigned by Redis) is the event's idempotency key and its time.
 
 /** Event types the tracking app records. */
@@ -21,45 +22,45 @@ export interface StreamEvent {
   detail?: string;
 }
 
-const FIELDS: [keyof StreamEvent, string][] = [
-  ['type', 't'],
-  ['workspaceId', 'w'],
-  ['messageId', 'm'],
-  ['leadId', 'l'],
-  ['url', 'u'],
-  ['ip', 'ip'],
-  ['userAgent', 'ua'],
-  ['machineReason', 'mr'],
-  ['detail', 'd'],
-];
+const FIELDS: (keyof StreamEvent)[] = ['type', 'workspaceId', 'messageId', 'leadId', 'url', 'ip', 'userAgent', 'machineReason', 'detail'];
 
-/** Flattens an event into XADD's field/value arguments, leaving out empty fields. */
-export function encodeStreamEvent(e: StreamEvent): string[] {
-  const out: string[] = [];
-  for (const [key, field] of FIELDS) {
+/** The stream field holding the packed event. */
+export const STREAM_EVENT_FIELD = 'e';
+const VERSION = 'v1';
+const SEP = '\x1f'; // ASCII unit separator: cannot occur in a header value, an href or JSON text
+
+/**
+ * Packs an event into one string (`v1␟type␟workspace␟...`): one stream field per event keeps
+ * both the producer's command building and Redis's work per entry small.
+ */
+export function packStreamEvent(e: StreamEvent): string {
+  let out = VERSION;
+  for (const key of FIELDS) {
     const v = e[key];
-    if (v) out.push(field, v);
+    // A separator inside a value would shift the fields: drop it (header values, hrefs and JSON
+    // text never carry one, so this is a cheap check, not a rewrite).
+    out += SEP + (v ? (v.includes(SEP) ? v.replaceAll(SEP, '') : v) : '');
   }
   return out;
 }
 
-/** The stream field names in their fixed order (for producers that pass values positionally). */
-export const STREAM_EVENT_FIELDS: readonly string[] = FIELDS.map(([, field]) => field);
-
-/** The event's values in STREAM_EVENT_FIELDS order, '' for absent ones. */
-export function streamEventValues(e: StreamEvent): string[] {
-  return FIELDS.map(([key]) => e[key] ?? '');
+/** XADD's field/value arguments for one event. */
+export function encodeStreamEvent(e: StreamEvent): string[] {
+  return [STREAM_EVENT_FIELD, packStreamEvent(e)];
 }
 
-/** Parses XREAD's flat field list back into an event; null when required fields are missing. */
+/** Parses XREAD's flat field list back into an event; null when it is not a valid event. */
 export function decodeStreamEvent(fields: string[]): StreamEvent | null {
-  const byField = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) byField.set(fields[i]!, fields[i + 1]!);
+  let packed: string | undefined;
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === STREAM_EVENT_FIELD) packed = fields[i + 1];
+  if (!packed) return null;
+  const parts = packed.split(SEP);
+  if (parts[0] !== VERSION || parts.length !== FIELDS.length + 1) return null;
   const e: Partial<StreamEvent> = {};
-  for (const [key, field] of FIELDS) {
-    const v = byField.get(field);
+  FIELDS.forEach((key, i) => {
+    const v = parts[i + 1];
     if (v) (e as Record<string, string>)[key] = v;
-  }
+  });
   if (e.type !== 'open' && e.type !== 'click' && e.type !== 'unsubscribe') return null;
   if (!e.workspaceId) return null;
   return e as StreamEvent;
