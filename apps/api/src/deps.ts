@@ -24,6 +24,8 @@ export interface AppDeps {
     queuePrefix?: string;
     /** Public form submissions allowed per minute, per client IP and per form. */
     formRateLimits?: { perIp: number; perForm: number };
+    /** Redis stream accepted form submissions go to (the worker drains it); tests use their own. */
+    submissionsStream?: string;
     version: string;
     /** Fetches SNS signing certificates (tests inject a local one); SNS hosts only by default. */
     sesCertFetcher?: (url: string) => Promise<string>;

@@ -1,13 +1,13 @@
 // The api process: parse env, connect, listen; SIGTERM stops accepting connections, lets
 // in-flight requests finish, then closes Postgres and Redis, inside 10 seconds.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import pg from 'pg';
 import { assertServices } from '@kindling/shared';
 import { assertDbReachable, createDb } from '@kindling/db';
 import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
 import { runMain } from '@kindling/runtime';
-import { createApp } from './app.js';
+import { createHttpHandler } from './http-handler.js';
 import { loadApiEnv } from './env.js';
 
 runMain(async (lifecycle) => {
@@ -26,7 +26,7 @@ runMain(async (lifecycle) => {
 
   const pgPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
   lifecycle.onClose('postgres streams', () => pgPool.end());
-  const app = createApp({
+  const handler = createHttpHandler({
     db,
     pgPool,
     redis,
@@ -43,7 +43,7 @@ runMain(async (lifecycle) => {
     },
   });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(env.PORT, env.HOST, () => resolve(s));
+    const s = createServer(handler).listen(env.PORT, env.HOST, () => resolve(s));
   });
   lifecycle.onClose('http server', async () => {
     const closed = new Promise((r) => server.close(r));

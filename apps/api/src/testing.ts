@@ -1,5 +1,6 @@
 // Helpers for the api's integration tests: a real app on an ephemeral port over the test
 // database and Redis, and a tiny cookie-keeping HTTP client.
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -7,7 +8,7 @@ import pg from 'pg';
 import type { Me } from '@kindling/shared';
 import { createDb } from '@kindling/db';
 import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
-import { createApp } from './app.js';
+import { createHttpHandler } from './http-handler.js';
 import type { AppDeps } from './deps.js';
 
 export interface TestApi {
@@ -36,7 +37,7 @@ export async function startTestApi(config: Partial<AppDeps['config']> = {}): Pro
     },
   };
   await assertRedisReachable(deps.redis, redisUrl);
-  const server = createApp(deps).listen(0, '127.0.0.1');
+  const server = createServer(createHttpHandler(deps)).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as AddressInfo;
   return {

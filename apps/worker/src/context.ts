@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
 import type { SendingSettings } from './modules/sending-settings.js';
 import type { EventsDrainSettings } from './modules/events-drain.js';
+import type { SubmissionsDrainSettings } from './modules/submissions-drain.js';
 
 /** What every worker module gets: connections, logger, metrics and settings. */
 export interface WorkerContext {
@@ -30,6 +31,8 @@ export interface WorkerConfig {
   sending?: Partial<SendingSettings>;
   /** Events drain overrides (stream key, batch size, claim idle time); defaults otherwise. */
   events?: Partial<EventsDrainSettings>;
+  /** Form submissions drain overrides (stream key, batch size, claim idle time); defaults otherwise. */
+  submissions?: Partial<SubmissionsDrainSettings>;
 }
 
 /** Something a module started and that must be closed on shutdown. */

@@ -1,1 +1,3 @@
 export * from './upsert.js';
+export * from './submissions.js';
+export * from './confirmation.js';

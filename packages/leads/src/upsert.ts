@@ -81,27 +81,39 @@ const FIRST_TOUCH = [
  * upserts of one address serialise and merge.
  */
 export function leadUpsertSql(input: LeadUpsertInput, id: string = uuidv7()): Prisma.Sql {
-  const email = normalizeEmail(input.email);
-  const custom = Object.fromEntries(
-    Object.entries(input.customFields ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== ''),
-  );
-  const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))];
-  const ft = firstTouch(input.attribution);
+  return leadsUpsertSql([{ input, id }]);
+}
+
+/**
+ * leadUpsertSql for many leads in one statement (one VALUES row each). The inputs must not repeat
+ * a (workspace, email) pair: one statement cannot update the same row twice.
+ */
+export function leadsUpsertSql(rows: { input: LeadUpsertInput; id: string }[]): Prisma.Sql {
+  if (rows.length === 0) throw new Error('leadsUpsertSql needs at least one lead');
   // First touch is written as a whole, and only while the lead has none at all.
   const noFirstTouch = FIRST_TOUCH.map((x) => `l."${x}" IS NULL`).join(' AND ');
   const keepFirst = Prisma.raw(
     FIRST_TOUCH.map((c) => `"${c}" = CASE WHEN ${noFirstTouch} THEN EXCLUDED."${c}" ELSE l."${c}" END`).join(', '),
   );
+  const values = rows.map(({ input, id }) => {
+    const email = normalizeEmail(input.email);
+    const custom = Object.fromEntries(
+      Object.entries(input.customFields ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+    );
+    const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))];
+    const ft = firstTouch(input.attribution);
+    return Prisma.sql`(${id}::uuid, ${input.workspaceId}::uuid, ${email}, ${clean(input.firstName) ?? null},
+      ${clean(input.lastName) ?? null}, ${clean(input.phone) ?? null}, ${clean(input.timeZone) ?? null},
+      ${JSON.stringify(custom)}::jsonb, ${tags}::text[], ${input.consent?.at ?? null}::timestamptz,
+      ${input.consent?.text ?? null}, ${ft.firstFormId}::uuid, ${ft.firstUtmSource}, ${ft.firstUtmMedium},
+      ${ft.firstUtmCampaign}, ${ft.firstUtmTerm}, ${ft.firstUtmContent}, ${ft.firstReferrer}, ${ft.firstPageUrl}, now())`;
+  });
   return Prisma.sql`
     INSERT INTO "Lead" AS l ("id", "workspaceId", "email", "firstName", "lastName", "phone", "timeZone",
       "customFields", "tags", "consentAt", "consentText",
       "firstFormId", "firstUtmSource", "firstUtmMedium", "firstUtmCampaign", "firstUtmTerm", "firstUtmContent",
       "firstReferrer", "firstPageUrl", "updatedAt")
-    VALUES (${id}::uuid, ${input.workspaceId}::uuid, ${email}, ${clean(input.firstName) ?? null},
-      ${clean(input.lastName) ?? null}, ${clean(input.phone) ?? null}, ${clean(input.timeZone) ?? null},
-      ${JSON.stringify(custom)}::jsonb, ${tags}::text[], ${input.consent?.at ?? null}::timestamptz,
-      ${input.consent?.text ?? null}, ${ft.firstFormId}::uuid, ${ft.firstUtmSource}, ${ft.firstUtmMedium},
-      ${ft.firstUtmCampaign}, ${ft.firstUtmTerm}, ${ft.firstUtmContent}, ${ft.firstReferrer}, ${ft.firstPageUrl}, now())
+    VALUES ${Prisma.join(values)}
     ON CONFLICT ("workspaceId", "email") DO UPDATE SET
       "firstName" = COALESCE(EXCLUDED."firstName", l."firstName"),
       "lastName" = COALESCE(EXCLUDED."lastName", l."lastName"),

@@ -7,37 +7,23 @@ import { z } from 'zod';
 import type { PublicForm } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
 import { AppError, errorHandler } from '../http/errors.js';
-import { enforce } from '../http/rate-limit.js';
 import { defineRoute, mountRoutes, type AnyRoute } from '../http/route.js';
 import { themeOf } from '../routes/forms.js';
 import { acceptSubmission, publicFields, type LoadedForm } from './submit.js';
 import { confirmLead } from './confirm.js';
-import { ttlCache } from './cache.js';
+import { corsHeaders, loadPublicForm, originAllowed } from './fast-path.js';
 import { page } from './pages.js';
 
 /** Largest accepted submission body; a form with 50 long fields still fits. */
 export const SUBMISSION_LIMIT = '32kb';
-const MINUTE = 60_000;
 
 const publicIdParams = z.object({ publicId: z.string().min(1).max(64) });
 
 const isForm = (req: Request) => req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
 const wantsHtml = (req: Request) => isForm(req) || (req.method === 'GET' && req.accepts(['json', 'html']) === 'html');
 
-/** Origin check + CORS headers. An empty allow-list means any origin. */
-function originAllowed(form: Pick<LoadedForm, 'allowedOrigins'>, origin: string | undefined): boolean {
-  if (!origin || form.allowedOrigins.length === 0) return true;
-  return form.allowedOrigins.includes(origin);
-}
-
 function applyCors(res: Response, origin: string | undefined): void {
-  if (!origin) return;
-  res.set({
-    'Access-Control-Allow-Origin': origin,
-    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-    'Access-Control-Allow-Headers': 'Content-Type',
-    'Access-Control-Max-Age': '600',
-  });
+  if (origin) res.set(corsHeaders(origin));
 }
 
 function definition(deps: AppDeps, form: LoadedForm): PublicForm {
@@ -67,14 +53,10 @@ const publicFormSchema = z.object({
 /** Public form routes: declared like every route (validation, OpenAPI), mounted by publicRouter. */
 export function publicRoutes(deps: AppDeps): AnyRoute[] {
   const { db } = deps;
-  const limits = deps.config.formRateLimits ?? { perIp: 20, perForm: 600 };
-  const forms = ttlCache<LoadedForm | null>();
 
   /** The enabled form, after the Origin check; sets CORS headers for an allowed origin. */
   async function formFor(req: Request, res: Response, publicId: string): Promise<LoadedForm> {
-    const form = await forms.get(publicId, () =>
-      db.form.findUnique({ where: { publicId }, include: { fields: true } }),
-    );
+    const form = await loadPublicForm(deps, publicId);
     const origin = req.get('origin');
     if (!form || form.status !== 'enabled') {
       applyCors(res, origin);
@@ -106,24 +88,17 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
       method: 'post',
       path: '/api/public/forms/:publicId/submissions',
       summary:
-        'Submit a form (JSON or application/x-www-form-urlencoded). 201 on success; a plain HTML ' +
-        'form post gets a 303 to the redirect URL or the hosted thank-you page.',
+        'Submit a form (JSON or application/x-www-form-urlencoded). 202 once accepted (the worker ' +
+        'stores it moments later); a plain HTML form post gets a 303 to the redirect URL or the ' +
+        'hosted thank-you page. JSON posts are served by the fast path (fast-path.ts), same answers.',
       tag: 'public',
       auth: 'public',
       params: publicIdParams,
-      status: 201,
+      status: 202,
       response: z.object({ status: z.enum(['accepted', 'duplicate']), confirmationRequired: z.boolean() }),
       handler: async ({ req, res, params }) => {
         // The form first, so that even a rate-limited answer carries CORS headers the widget can read.
         const form = await formFor(req, res, params.publicId);
-        await enforce(
-          deps.redis,
-          [
-            { key: `form-ip:${req.ip ?? 'unknown'}`, limit: limits.perIp, windowMs: MINUTE },
-            { key: `form:${form.id}`, limit: limits.perForm, windowMs: MINUTE },
-          ],
-          'Too many submissions; please wait a moment.',
-        );
         const body: unknown = req.body;
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
           throw new AppError('bad_request', 'Send the form as JSON or application/x-www-form-urlencoded');
@@ -138,7 +113,7 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
           res.redirect(303, form.redirectUrl ?? thanks);
           return undefined;
         }
-        return { status: result.duplicate ? 'duplicate' : 'accepted', confirmationRequired: result.confirmationRequired };
+        return result;
       },
     }),
     defineRoute({

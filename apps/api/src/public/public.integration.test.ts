@@ -1,18 +1,35 @@
 // The public form endpoints and the forms CRUD against real Postgres and Redis: every error answer
 // with its exact status and message, nothing half-written after a rejection, spam handling, lead
-// merge rules, double opt-in and enrollment.
+// merge rules, double opt-in and enrollment. Accepted submissions are stored by the worker's
+// submissions drain, run here in-process on this file's own stream: assertions about what is
+// stored wait until the drain has emptied the stream (so "nothing stored" is not just "not yet").
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { QUEUES, emailSendJobId } from '@kindling/queue';
 import { signToken } from '@kindling/sending/tokens';
+import pino from 'pino';
+import { createWorkerRedis } from '@kindling/queue';
+import { storeSubmissions, uuidv7, type SubmissionEntry } from '@kindling/leads';
+import { startSubmissionsDrain, type SubmissionsDrain } from '../../../worker/src/modules/submissions-drain.js';
 import { startTestApi, signUp, uniqueEmail, Client, type TestApi } from '../testing.js';
-import { acceptSubmission } from './submit.js';
 
 const prefix = `forms-test-${randomUUID().slice(0, 8)}`;
+const submissionsStream = `${prefix}:submissions`;
 let api: TestApi;
 let owner: Awaited<ReturnType<typeof signUp>>;
 let queue: Queue;
+let drain: SubmissionsDrain;
+
+/** Waits until the drain has stored everything accepted so far (the stream is empty). */
+async function drained(timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await api.deps.redis.xlen(submissionsStream)) === 0) return;
+    if (Date.now() > deadline) throw new Error(`submissions stream not drained after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 const formBody = (over: Record<string, unknown> = {}) => ({
   name: 'Newsletter',
@@ -38,6 +55,7 @@ const visitor = () => new Client(api.url);
 const good = (email: string) => ({ email, first_name: 'Ann', gdpr: true, _elapsed: 5000 });
 
 async function counts(email: string) {
+  await drained();
   const db = api.deps.db;
   const lead = await db.lead.findFirst({ where: { workspaceId: owner.me.workspace.id, email: email.toLowerCase() } });
   const subs = await db.formSubmission.count({ where: { workspaceId: owner.me.workspace.id, lead: { email: email.toLowerCase() } } });
@@ -45,11 +63,22 @@ async function counts(email: string) {
 }
 
 beforeAll(async () => {
-  api = await startTestApi({ queuePrefix: prefix, formRateLimits: { perIp: 1000, perForm: 1000 } });
+  api = await startTestApi({ queuePrefix: prefix, submissionsStream, formRateLimits: { perIp: 1000, perForm: 1000 } });
   owner = await signUp(api, 'forms');
   queue = new Queue(QUEUES.email, { connection: api.deps.redis, prefix });
+  drain = await startSubmissionsDrain({
+    db: api.deps.db,
+    reader: createWorkerRedis(process.env.REDIS_URL!),
+    redis: api.deps.redis,
+    prefix,
+    logger: pino({ level: 'silent' }),
+    confirmation: { appSecret: api.deps.config.appSecret, publicUrl: api.deps.config.publicUrl },
+    settings: { stream: submissionsStream, blockMs: 200 },
+  });
 });
 afterAll(async () => {
+  await drain?.close();
+  await api?.deps.redis.del(submissionsStream).catch(() => undefined);
   await queue?.obliterate({ force: true }).catch(() => undefined);
   await queue?.close();
   await api?.close();
@@ -104,7 +133,7 @@ describe('public submission endpoint', () => {
     expect(res.body.submitUrl).toBe(`http://localhost:3000/api/public/forms/${form.publicId}/submissions`);
   });
 
-  it('stores the lead, the submission and its attribution (201)', async () => {
+  it('accepts (202), then stores the lead, the submission and its attribution', async () => {
     const form = await createForm();
     const email = uniqueEmail('Lead').replace('lead', 'LeAd');
     const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, {
@@ -120,7 +149,7 @@ describe('public submission endpoint', () => {
       _referrer: 'https://search.test/',
       _page: 'https://landing.test/?utm_source=google',
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
     expect(res.body).toEqual({ status: 'accepted', confirmationRequired: false });
     const { lead, subs } = await counts(email);
     expect(subs).toBe(1);
@@ -145,7 +174,7 @@ describe('public submission endpoint', () => {
     const again = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, {
       ...good(email.toUpperCase()), first_name: 'Anna', utm_source: 'newsletter',
     });
-    expect(again.status).toBe(201);
+    expect(again.status).toBe(202);
     const after = await counts(email);
     expect(after.subs).toBe(2);
     expect(after.lead).toMatchObject({ id: lead!.id, firstName: 'Anna', firstUtmSource: 'google' });
@@ -171,14 +200,54 @@ describe('public submission endpoint', () => {
 
   it('rolls the lead back when storing the submission fails half-way', async () => {
     const form = await createForm();
-    const loaded = await api.deps.db.form.findUniqueOrThrow({ where: { id: form.id }, include: { fields: true } });
     const email = uniqueEmail('halfway');
-    // A form id that no longer exists: the lead upsert runs, then the submission insert fails.
-    const gone = { ...loaded, id: randomUUID() };
-    await expect(
-      acceptSubmission(api.deps, gone, { ...good(email) }, { ip: null, userAgent: null, refererHeader: null }),
-    ).rejects.toThrow();
+    // A form deleted after the visitor was answered: the lead upsert runs, then the submission
+    // insert fails (foreign key); the statement leaves neither behind.
+    const entry = (formId: string, address: string): SubmissionEntry => ({
+      id: uuidv7(), workspaceId: owner.me.workspace.id, formId, receivedAt: Date.now(), doubleOptIn: false,
+      spamReason: null, data: { email: address }, ip: null, userAgent: null, consent: null,
+      attribution: { utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, referrer: null, pageUrl: null },
+      lead: { email: address, customFields: {} },
+    });
+    const config = { appSecret: api.deps.config.appSecret, publicUrl: api.deps.config.publicUrl };
+    const other = uniqueEmail('halfway-other');
+    await expect(storeSubmissions(api.deps.db, [entry(form.id, other), entry(randomUUID(), email)], config)).rejects.toThrow();
     expect(await counts(email)).toEqual({ lead: null, subs: 0 });
+    expect(await counts(other)).toEqual({ lead: null, subs: 0 });
+  });
+
+  it('drops a queued submission whose form was deleted meanwhile, and stores the others', async () => {
+    const form = await createForm();
+    const doomed = await createForm();
+    const first = uniqueEmail('before-delete');
+    expect((await visitor().post(`/api/public/forms/${doomed.publicId}/submissions`, good(first))).status).toBe(202);
+    expect((await counts(first)).subs).toBe(1);
+    await api.deps.db.form.delete({ where: { id: doomed.id } });
+    // The api still has the form in its 5 s cache: accepted and queued, then its form is gone.
+    const orphan = uniqueEmail('orphan');
+    const kept = uniqueEmail('kept');
+    const [a, b] = await Promise.all([
+      visitor().post(`/api/public/forms/${doomed.publicId}/submissions`, good(orphan)),
+      visitor().post(`/api/public/forms/${form.publicId}/submissions`, good(kept)),
+    ]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect((await counts(kept)).subs).toBe(1);
+    expect(await counts(orphan)).toEqual({ lead: null, subs: 0 });
+  });
+
+  it('answers 503 with a clear message when Redis cannot take the submission, and stores nothing', async () => {
+    const broken = await startTestApi({ queuePrefix: prefix, submissionsStream });
+    try {
+      const form = await createForm();
+      broken.deps.redis.disconnect();
+      const email = uniqueEmail('redis-down');
+      const res = await new Client(broken.url).post(`/api/public/forms/${form.publicId}/submissions`, good(email));
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toBe('Submissions cannot be accepted right now (storage unavailable); please try again in a moment.');
+      expect(await counts(email)).toEqual({ lead: null, subs: 0 });
+    } finally {
+      await broken.close();
+    }
   });
 
   it('answers 413 for an oversized body and writes nothing', async () => {
@@ -223,12 +292,12 @@ describe('public submission endpoint', () => {
     expect(badPre.headers.get('access-control-allow-origin')).toBeNull();
 
     const ok = await visitor().request('POST', path, good(email), { origin: 'https://good.test' });
-    expect(ok.status).toBe(201);
+    expect(ok.status).toBe(202);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://good.test');
   });
 
   it('answers 429 with Retry-After when one IP sends too much, and stores nothing for it', async () => {
-    const limited = await startTestApi({ queuePrefix: prefix, formRateLimits: { perIp: 3, perForm: 1000 } });
+    const limited = await startTestApi({ queuePrefix: prefix, submissionsStream, formRateLimits: { perIp: 3, perForm: 1000 } });
     try {
       const form = await createForm();
       const client = new Client(limited.url);
@@ -238,13 +307,13 @@ describe('public submission endpoint', () => {
       }
       const email = uniqueEmail('rl-over');
       const over = await client.post(`/api/public/forms/${form.publicId}/submissions`, good(email));
-      expect(statuses).toEqual([201, 201, 201]);
+      expect(statuses).toEqual([202, 202, 202]);
       expect(over.status).toBe(429);
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(over.body.error.message).toMatch(/^Too many submissions; please wait a moment\. Try again in \d+ s\.$/);
       expect(await counts(email)).toEqual({ lead: null, subs: 0 });
       // Another visitor is not affected.
-      expect((await new Client(limited.url).post(`/api/public/forms/${form.publicId}/submissions`, good(uniqueEmail()))).status).toBe(201);
+      expect((await new Client(limited.url).post(`/api/public/forms/${form.publicId}/submissions`, good(uniqueEmail()))).status).toBe(202);
     } finally {
       await limited.close();
     }
@@ -255,7 +324,7 @@ describe('public submission endpoint', () => {
     for (const [extra, reason] of [[{ _website: 'http://spam.test' }, 'honeypot'], [{ _elapsed: 300 }, 'time_trap']] as const) {
       const email = uniqueEmail('bot');
       const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, { ...good(email), ...extra });
-      expect(res.status).toBe(201);
+      expect(res.status).toBe(202);
       expect(res.body).toEqual({ status: 'accepted', confirmationRequired: false });
       expect((await counts(email)).lead).toBeNull();
       const spam = await api.deps.db.formSubmission.findMany({ where: { formId: form.id, isSpam: true, spamReason: reason } });
@@ -283,7 +352,7 @@ describe('public submission endpoint', () => {
     await api.deps.db.enrollment.deleteMany({ where: { leadId: lead!.id } });
     await api.deps.db.lead.update({ where: { id: lead!.id }, data: { status: 'unsubscribed', unsubscribedAt: new Date() } });
     const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, { ...good(email), first_name: 'Back' });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
     const after = await counts(email);
     expect(after.lead).toMatchObject({ status: 'unsubscribed', firstName: 'Back' });
     expect(await api.deps.db.enrollment.count({ where: { leadId: lead!.id } })).toBe(0);
@@ -355,6 +424,7 @@ describe('double opt-in', () => {
 
     // Resubmitting within 10 minutes does not send another email.
     await visitor().post(`/api/public/forms/${form.publicId}/submissions`, good(email));
+    expect((await counts(email)).subs).toBe(2);
     expect(await api.deps.db.message.count({ where: { leadId: lead!.id, kind: 'confirmation' } })).toBe(1);
 
     const link = /https?:\/\/\S+\/api\/public\/confirm\/[\w.-]+/.exec(message.text ?? '')![0];
@@ -387,6 +457,7 @@ describe('double opt-in', () => {
     const { lead } = await counts(email);
     await api.deps.db.lead.update({ where: { id: lead!.id }, data: { confirmationSentAt: new Date(Date.now() - 11 * 60_000) } });
     await visitor().post(`/api/public/forms/${form.publicId}/submissions`, good(email));
+    expect((await counts(email)).subs).toBe(2);
     expect(await api.deps.db.message.count({ where: { leadId: lead!.id, kind: 'confirmation' } })).toBe(2);
   });
 });

@@ -1,20 +1,20 @@
-// Accepting one public form submission: spam checks, validation against the form's fields, the
-// lead upsert and the submission row in one transaction (a rejected or failed submission leaves
-// nothing behind), then enrollment or the double opt-in confirmation email.
+// Accepting one public form submission: spam checks, validation against the form's fields with
+// the shared schema, then ONE Redis round trip (rate limits, duplicate check, XADD to the
+// submissions stream; see submission-stream.ts). The worker's submissions drain stores the lead
+// and the submission in one transaction and enrolls or sends the double opt-in email. A rejected
+// submission is never written anywhere; an accepted one is in the (persistent) stream before the
+// visitor is answered, so the answer is 202 and nothing answered 2xx is lost.
 import type { Form, FormField } from '@kindling/db';
 import {
   META_KEYS,
   MIN_HUMAN_FILL_MS,
   validateSubmission,
   type PublicField,
-  type SubmissionData,
 } from '@kindling/shared';
-import { leadUpsertSql, upsertLead, uuidv7, type LeadUpsertInput } from '@kindling/leads';
-import { enrollByTrigger } from '@kindling/campaigns';
+import { SUBMISSIONS_STREAM, encodeSubmission, uuidv7, type SubmissionEntry } from '@kindling/leads';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
-import { enqueueConfirmation, prepareConfirmation, shouldResendConfirmation } from './confirm.js';
-import { ttlCache } from './cache.js';
+import { SubmissionAppender, type StreamOutcome, type StreamRequest } from './submission-stream.js';
 
 export type LoadedForm = Form & { fields: FormField[] };
 
@@ -47,10 +47,9 @@ export interface SubmissionMeta {
 }
 
 export interface SubmissionResult {
-  spam: boolean;
-  duplicate: boolean;
+  /** 'duplicate': this client submission id was accepted before; nothing new is stored. */
+  status: 'accepted' | 'duplicate';
   confirmationRequired: boolean;
-  submissionId: string | null;
 }
 
 const str = (v: unknown, max: number): string | null => {
@@ -65,28 +64,60 @@ const LEAD_COLUMNS: Record<string, 'firstName' | 'lastName' | 'phone'> = {
   phone: 'phone',
 };
 
-const SID_TTL_S = 24 * 3600;
+const DEFAULT_LIMITS = { perIp: 20, perForm: 600 };
+const appenders = new WeakMap<AppDeps, SubmissionAppender>();
 
-const triggers = ttlCache<boolean>();
-
-/** Whether any active campaign starts from this form (cached briefly: most forms have none). */
-function hasActiveTrigger(deps: AppDeps, formId: string): Promise<boolean> {
-  return triggers.get(formId, async () =>
-    (await deps.db.campaignTrigger.count({
-      where: { formId, type: 'form_submission', campaign: { status: 'active' } },
-    })) > 0,
-  );
+function appender(deps: AppDeps): SubmissionAppender {
+  let a = appenders.get(deps);
+  if (!a) {
+    a = new SubmissionAppender(deps.redis, deps.config.submissionsStream ?? SUBMISSIONS_STREAM);
+    appenders.set(deps, a);
+  }
+  return a;
 }
 
-/** Validates and stores one submission for `form`; throws AppError 422 with per-field details. */
+/** Fields with fixed ids in the form's publicFields order, cached per loaded form object. */
+const fieldsOf = new WeakMap<LoadedForm, PublicField[]>();
+function fieldsFor(form: LoadedForm): PublicField[] {
+  let f = fieldsOf.get(form);
+  if (!f) {
+    f = publicFields(form);
+    fieldsOf.set(form, f);
+  }
+  return f;
+}
+
+/** One trip to Redis; a Redis failure is a 503 the widget retries, never a silent loss. */
+async function toRedis(deps: AppDeps, r: StreamRequest): Promise<StreamOutcome> {
+  let outcome: StreamOutcome;
+  try {
+    outcome = await appender(deps).submit(r);
+  } catch (err) {
+    deps.logger.error({ err }, 'form submission: Redis unavailable');
+    throw new AppError('unavailable', 'Submissions cannot be accepted right now (storage unavailable); please try again in a moment.');
+  }
+  if (outcome.kind === 'rate_limited') {
+    const seconds = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
+    throw new AppError('rate_limited', `Too many submissions; please wait a moment. Try again in ${seconds} s.`, undefined, {
+      'Retry-After': String(seconds),
+    });
+  }
+  return outcome;
+}
+
+/**
+ * Validates one submission for `form`, applies the rate limits and queues it for storage.
+ * Throws AppError: 422 with per-field details, 429 with Retry-After, 503 when Redis is down.
+ */
 export async function acceptSubmission(
   deps: AppDeps,
   form: LoadedForm,
   raw: Record<string, unknown>,
   meta: SubmissionMeta,
 ): Promise<SubmissionResult> {
-  const { db } = deps;
-  const fields = publicFields(form);
+  const fields = fieldsFor(form);
+  const limits = deps.config.formRateLimits ?? DEFAULT_LIMITS;
+  const ip = meta.ip ?? 'unknown';
   const pageUrl = str(raw[META_KEYS.pageUrl], 2000) ?? meta.refererHeader?.slice(0, 2000) ?? null;
   const attribution = {
     utmSource: str(raw.utm_source, 200),
@@ -97,14 +128,22 @@ export async function acceptSubmission(
     referrer: str(raw[META_KEYS.referrer], 2000),
     pageUrl,
   };
-  const common = {
+  const confirmationRequired = form.doubleOptIn;
+  const now = Date.now();
+  const entry: SubmissionEntry = {
+    id: uuidv7(now),
     workspaceId: form.workspaceId,
     formId: form.id,
-    ...attribution,
+    receivedAt: now,
+    doubleOptIn: form.doubleOptIn,
+    spamReason: null,
+    data: {},
+    attribution,
     ip: meta.ip,
     userAgent: meta.userAgent?.slice(0, 500) ?? null,
+    lead: null,
+    consent: null,
   };
-  const confirmationRequired = form.doubleOptIn;
 
   // Bots are answered exactly like people, so they learn nothing; their rows are flagged.
   const honeypot = str(raw[META_KEYS.honeypot], 500);
@@ -120,126 +159,40 @@ export async function acceptSubmission(
       const v = str(raw[f.key], 1000);
       if (v !== null) data[f.key] = v;
     }
-    const row = await db.formSubmission.create({
-      data: { ...common, data, isSpam: true, spamReason },
-      select: { id: true },
-    });
-    return { spam: true, duplicate: false, confirmationRequired, submissionId: row.id };
+    entry.spamReason = spamReason;
+    entry.data = data;
+    await toRedis(deps, { mode: 'add', ip, formId: form.id, limits, sid: null, payload: encodeSubmission(entry) });
+    return { status: 'accepted', confirmationRequired };
   }
 
   const checked = validateSubmission(fields, raw);
   if (!checked.ok) {
+    // A rejected post counts against the limits too (429 wins over 422), and stores nothing.
+    await toRedis(deps, { mode: 'check', ip, formId: form.id, limits, sid: null, payload: '' });
     throw new AppError(
       'validation_failed',
       'Some fields are invalid',
       Object.entries(checked.errors).map(([field, issue]) => ({ field, issue })),
     );
   }
-  const data: SubmissionData = checked.data;
-
-  // A retried post (the widget's outbox) that already landed is acknowledged, not stored twice.
-  const sid = str(raw[META_KEYS.submissionId], 100);
-  const sidKey = sid ? `form-sid:${form.id}:${sid}` : null;
-  if (sidKey && (await deps.redis.exists(sidKey))) {
-    return { spam: false, duplicate: true, confirmationRequired, submissionId: null };
-  }
-
-  const now = new Date();
+  const data = checked.data;
   const consentField = fields.find((f) => f.type === 'consent' && data[f.key] === true);
-  const lead: { firstName?: string; lastName?: string; phone?: string } = {};
-  const custom: Record<string, string | number | boolean> = {};
+  const lead: NonNullable<SubmissionEntry['lead']> = { email: String(data.email), customFields: {} };
   for (const f of fields) {
     const v = data[f.key];
     if (v === undefined || f.key === 'email' || f.type === 'consent') continue;
     const column = LEAD_COLUMNS[f.key] ?? (f.type === 'phone' && !lead.phone ? 'phone' : undefined);
     if (column && typeof v === 'string') lead[column] = v;
-    else custom[f.key] = v;
+    else lead.customFields[f.key] = v;
   }
+  entry.data = data;
+  entry.lead = lead;
+  entry.consent = consentField
+    ? { text: consentField.consentText ?? consentField.label, version: consentField.consentVersion ?? null }
+    : null;
 
-  const leadInput: LeadUpsertInput = {
-    workspaceId: form.workspaceId,
-    email: String(data.email),
-    ...lead,
-    customFields: custom,
-    attribution: { formId: form.id, ...attribution },
-    consent: consentField ? { text: consentField.consentText ?? consentField.label, at: now } : null,
-  };
-  const consent = {
-    consentText: consentField ? (consentField.consentText ?? consentField.label) : null,
-    consentVersion: consentField?.consentVersion ?? null,
-    consentAt: consentField ? now : null,
-  };
-
-  const { submissionId, leadId, sendConfirm, enroll } = form.doubleOptIn
-    ? await db.$transaction(async (tx) => {
-        // Double opt-in: the lead, its submission and the confirmation Message commit together.
-        const { lead: row } = await upsertLead(tx, leadInput);
-        const submission = await tx.formSubmission.create({
-          data: { ...common, leadId: row.id, data, ...consent },
-          select: { id: true },
-        });
-        const active = row.status === 'active';
-        const confirmed = row.confirmedAt !== null;
-        const message =
-          active && !confirmed && shouldResendConfirmation(row, now)
-            ? await prepareConfirmation(deps, tx, row, form, now)
-            : null;
-        return { submissionId: submission.id, leadId: row.id, sendConfirm: message, enroll: active && confirmed };
-      })
-    : await storeInOneStatement(deps, leadInput, { ...common, ...consent }, data);
-
-  if (sidKey) await deps.redis.set(sidKey, '1', 'EX', SID_TTL_S).catch(() => undefined);
-  if (sendConfirm) await enqueueConfirmation(deps, sendConfirm);
-  if (enroll && (await hasActiveTrigger(deps, form.id))) {
-    await enrollByTrigger(db, {
-      workspaceId: form.workspaceId,
-      leadId,
-      event: { type: 'form_submission', formId: form.id },
-    });
-  }
-  return { spam: false, duplicate: false, confirmationRequired, submissionId };
-}
-
-/**
- * The common case (no double opt-in) in ONE statement: the lead upsert of @kindling/leads and
- * the submission insert in a CTE, atomic without an interactive transaction (one round trip
- * instead of seven; this is the hot path of every landing page).
- */
-async function storeInOneStatement(
-  deps: AppDeps,
-  leadInput: LeadUpsertInput,
-  s: {
-    workspaceId: string;
-    formId: string;
-    utmSource: string | null;
-    utmMedium: string | null;
-    utmCampaign: string | null;
-    utmTerm: string | null;
-    utmContent: string | null;
-    referrer: string | null;
-    pageUrl: string | null;
-    ip: string | null;
-    userAgent: string | null;
-    consentText: string | null;
-    consentVersion: number | null;
-    consentAt: Date | null;
-  },
-  data: SubmissionData,
-) {
-  const id = uuidv7();
-  const [row] = await deps.db.$queryRaw<{ leadId: string; status: string }[]>`
-    WITH lead AS (${leadUpsertSql(leadInput)} RETURNING l."id", l."status"),
-    sub AS (
-      INSERT INTO "FormSubmission" ("id", "workspaceId", "formId", "leadId", "data", "utmSource", "utmMedium",
-        "utmCampaign", "utmTerm", "utmContent", "referrer", "pageUrl", "ip", "userAgent",
-        "consentText", "consentVersion", "consentAt")
-      SELECT ${id}::uuid, ${s.workspaceId}::uuid, ${s.formId}::uuid, lead."id", ${JSON.stringify(data)}::jsonb,
-        ${s.utmSource}, ${s.utmMedium}, ${s.utmCampaign}, ${s.utmTerm}, ${s.utmContent}, ${s.referrer},
-        ${s.pageUrl}, ${s.ip}, ${s.userAgent}, ${s.consentText}, ${s.consentVersion}::int,
-        ${s.consentAt}::timestamptz
-      FROM lead
-      RETURNING "id")
-    SELECT lead."id" AS "leadId", lead."status"::text AS "status" FROM lead, sub`;
-  if (!row) throw new Error('submission insert returned no row');
-  return { submissionId: id, leadId: row.leadId, sendConfirm: null, enroll: row.status === 'active' };
+  // A retried post (the widget's outbox) that already landed is acknowledged, not stored twice.
+  const sid = str(raw[META_KEYS.submissionId], 100);
+  const outcome = await toRedis(deps, { mode: 'add', ip, formId: form.id, limits, sid, payload: encodeSubmission(entry) });
+  return { status: outcome.kind === 'duplicate' ? 'duplicate' : 'accepted', confirmationRequired };
 }

@@ -5,6 +5,7 @@ import { emailSendModule } from './email-send.js';
 import { inboundSmtpModule } from './inbound-smtp.js';
 import { eventsDrainModule } from './events-drain.js';
 import { dripModule } from './drip.js';
+import { submissionsDrainModule } from './submissions-drain.js';
 
 /** Every module the worker process runs, in start order (closed in reverse). */
-export const MODULES: WorkerModule[] = [maintenanceModule, devMailCatcherModule, emailSendModule, inboundSmtpModule, eventsDrainModule, dripModule];
+export const MODULES: WorkerModule[] = [maintenanceModule, devMailCatcherModule, emailSendModule, inboundSmtpModule, eventsDrainModule, dripModule, submissionsDrainModule];

@@ -1,0 +1,144 @@
+// The one Redis round trip of an accepted submission: the per-IP and per-form rate limits and,
+// when both allow it, the client-id duplicate check and the XADD to the submissions stream, in
+// one Lua script. Requests arriving in the same event-loop turn share one script call (like the
+// tracking app's EventAppender): each request is answered when that call returns, so nothing is
+// acknowledged before it is in the stream. A failed call fails every request in it (503).
+//
+// Durability: the stream lives in Redis, so Redis must run with `appendonly yes` and
+// `maxmemory-policy noeviction` (docker-compose.yml does): an evicted or unpersisted entry would
+// be a submission answered 2xx and never stored.
+import type { Redis } from 'ioredis';
+
+/** Fixed-window length of both form rate limits. */
+export const RATE_WINDOW_MS = 60_000;
+/** How long a client submission id is remembered for duplicate detection. */
+export const SID_TTL_S = 24 * 3600;
+
+const ARITY = 7;
+const MAX_BATCH = 500;
+
+// ARGV: windowMs, sidTtlS, then per request: mode ('add' | 'check'), ipKey, ipLimit, formKey,
+// formLimit, sidKey ('' = none), payload. Returns per request: code, retryAfterMs.
+// Codes: 0 added, 1 duplicate (already accepted with this client id), 2 rate-limited, 3 checked.
+const SCRIPT = `
+local window = tonumber(ARGV[1])
+local out = {}
+for i = 3, #ARGV, ${ARITY} do
+  local code, retry = 0, 0
+  local n = redis.call('INCR', ARGV[i + 1])
+  if n == 1 then redis.call('PEXPIRE', ARGV[i + 1], window) end
+  if n > tonumber(ARGV[i + 2]) then
+    code, retry = 2, redis.call('PTTL', ARGV[i + 1])
+  else
+    local m = redis.call('INCR', ARGV[i + 3])
+    if m == 1 then redis.call('PEXPIRE', ARGV[i + 3], window) end
+    if m > tonumber(ARGV[i + 4]) then
+      code, retry = 2, redis.call('PTTL', ARGV[i + 3])
+    elseif ARGV[i] ~= 'add' then
+      code = 3
+    else
+      local sid = ARGV[i + 5]
+      if sid ~= '' and redis.call('EXISTS', sid) == 1 then
+        code = 1
+      else
+        redis.call('XADD', KEYS[1], '*', 'p', ARGV[i + 6])
+        if sid ~= '' then redis.call('SET', sid, '1', 'EX', ARGV[2]) end
+      end
+    end
+  end
+  out[#out + 1] = code
+  out[#out + 1] = retry
+end
+return out`;
+
+export interface StreamRequest {
+  /** 'check' counts the request against the limits only (rejected submissions count too). */
+  mode: 'add' | 'check';
+  ip: string;
+  formId: string;
+  limits: { perIp: number; perForm: number };
+  /** Client submission id (the widget's outbox id), for duplicate detection. */
+  sid: string | null;
+  /** The encoded SubmissionEntry (mode 'add'). */
+  payload: string;
+}
+
+export type StreamOutcome =
+  | { kind: 'added' }
+  | { kind: 'duplicate' }
+  | { kind: 'checked' }
+  | { kind: 'rate_limited'; retryAfterMs: number };
+
+type Done = (err: Error | null, outcome?: StreamOutcome) => void;
+
+interface SubmittingRedis extends Redis {
+  kindlingSubmitForms(stream: string, ...argv: (string | number)[]): Promise<number[]>;
+}
+
+/** Batches the submission script calls of one event-loop turn into one. */
+export class SubmissionAppender {
+  private argv: (string | number)[] = [];
+  private callbacks: Done[] = [];
+  private scheduled = false;
+  private readonly redis: SubmittingRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly stream: string,
+  ) {
+    if (!('kindlingSubmitForms' in redis)) redis.defineCommand('kindlingSubmitForms', { numberOfKeys: 1, lua: SCRIPT });
+    this.redis = redis as SubmittingRedis;
+  }
+
+  /** Resolves with the outcome once Redis has answered; rejects when Redis could not be used. */
+  submit(r: StreamRequest): Promise<StreamOutcome> {
+    return new Promise((resolve, reject) => {
+      this.argv.push(
+        r.mode,
+        `rl:form-ip:${r.ip}`,
+        r.limits.perIp,
+        `rl:form:${r.formId}`,
+        r.limits.perForm,
+        r.sid ? `form-sid:${r.formId}:${r.sid}` : '',
+        r.mode === 'add' ? r.payload : '',
+      );
+      this.callbacks.push((err, outcome) => (err ? reject(err) : resolve(outcome!)));
+      if (this.callbacks.length >= MAX_BATCH) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.flush);
+      }
+    });
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    if (this.callbacks.length === 0) return;
+    const argv = this.argv;
+    const callbacks = this.callbacks;
+    this.argv = [];
+    this.callbacks = [];
+    this.redis.kindlingSubmitForms(this.stream, RATE_WINDOW_MS, SID_TTL_S, ...argv).then(
+      (out) => {
+        callbacks.forEach((cb, i) => {
+          const code = Number(out[2 * i]);
+          const retry = Number(out[2 * i + 1]);
+          cb(
+            null,
+            code === 0
+              ? { kind: 'added' }
+              : code === 1
+                ? { kind: 'duplicate' }
+                : code === 3
+                  ? { kind: 'checked' }
+                  : { kind: 'rate_limited', retryAfterMs: Math.max(retry, 0) },
+          );
+        });
+      },
+      (err: unknown) => {
+        const e = err instanceof Error ? err : new Error(String(err));
+        for (const cb of callbacks) cb(e);
+      },
+    );
+  };
+}
