@@ -158,6 +158,8 @@ describe('leads in the browser', () => {
 
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByTestId('leads-export').click();
+    await page.getByTestId('export-dialog').waitFor();
+    await page.screenshot({ path: path.join(shots, 'leads-export.png') });
     const download = page.waitForEvent('download');
     await page.getByTestId('export-start').click();
     const file = readFileSync((await (await download).path()), 'utf8');

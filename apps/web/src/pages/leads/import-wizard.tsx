@@ -64,7 +64,15 @@ export function ImportWizardPage() {
     try {
       const s = await uploadFile(file, setUpload);
       setJob(s);
-      setMapping(s.suggestedMapping);
+      // Reuse an existing custom field whose name differs only in case ("Company" -> "company").
+      const known = facets.data?.customFields ?? [];
+      setMapping(
+        s.suggestedMapping.map((m) => {
+          if (!m.startsWith('cf.')) return m;
+          const same = known.find((k) => k.toLowerCase() === m.slice(3).toLowerCase());
+          return same ? `cf.${same}` : m;
+        }),
+      );
     } catch (err) {
       setError(err instanceof Error ? err.message : 'Upload failed');
     } finally {
