@@ -220,6 +220,10 @@ export async function run({ rounds, log }) {
         kindling_click_p99_ms: p99(results.kindling_click),
         kindling_open_req_per_cpu_s: round(medianOf(results.kindling_open, 'requestsPerCpuSec'), 0),
         bare_open_req_per_cpu_s: round(medianOf(results.bare_open, 'requestsPerCpuSec'), 0),
+        // Per CPU-second of the server process: steadier on a shared machine, but it leaves out
+        // the Redis server's share, which the requests/s ratio includes. Informational.
+        open_cpu_ratio: round(pairedRatio(results.kindling_open, results.bare_open, 'requestsPerCpuSec'), 3),
+        click_cpu_ratio: round(pairedRatio(results.kindling_click, results.bare_click, 'requestsPerCpuSec'), 3),
         answered_2xx_3xx: answered,
         stored_events: stored,
         client_counted: clientAnswered.kindling,
