@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageSignals, type ClickFact } from './events-signals.js';
+import { RecentClicks, messageSignals, type ClickFact } from './events-signals.js';
 
 // A fixed clock: the message was delivered at T0; every time below is relative to it.
 const T0 = Date.parse('2026-11-28T10:00:00.000Z');
@@ -53,5 +53,26 @@ describe('message-level classification', () => {
     expect(burst.reasons.get('c')).toBe('burst');
     expect(burst.reasons.get('d')).toBe('burst');
     expect(burst.reasons.has('b')).toBe(false);
+  });
+});
+
+describe('RecentClicks', () => {
+  it('keeps what a burst can still reach, a few clicks per link, and forgets the rest', () => {
+    const recent = new RecentClicks(3_000, 2, 2);
+    recent.add([click('a', 0, 'https://x/1'), click('b', 100, 'https://x/1'), click('c', 200, 'https://x/1'), click('d', 300, 'https://x/2')]);
+    // Per link only the latest two; the other link kept.
+    expect(recent.get('m1').map((c) => c.key)).toEqual(['b', 'c', 'd']);
+    recent.add([click('e', 10_000, 'https://x/3')]);
+    // Older than two windows before the newest click: gone.
+    expect(recent.get('m1').map((c) => c.key)).toEqual(['e']);
+    // A re-added key replaces the old fact (a burst flag, say).
+    recent.add([{ ...click('e', 10_000, 'https://x/3'), machineReason: 'burst' }]);
+    expect(recent.get('m1')).toHaveLength(1);
+    expect(recent.get('m1')[0]!.machineReason).toBe('burst');
+    // At most two messages: the least recently touched goes first.
+    recent.add([click('f', 0, 'https://x/1', 'm2')]);
+    recent.add([click('g', 0, 'https://x/1', 'm3')]);
+    expect(recent.has('m1')).toBe(false);
+    expect(recent.has('m2') && recent.has('m3')).toBe(true);
   });
 });
