@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv } from '@kindling/shared';
+import { SUBMISSIONS_STREAM } from '@kindling/leads';
 
 const url = (protocols: string[]) =>
   z.url().refine((u) => protocols.some((p) => u.startsWith(`${p}:`)), {
@@ -27,6 +28,8 @@ export const apiEnvSchema = z.object({
   /** Public form submissions per minute from one client IP, and into one form. */
   FORM_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
   FORM_RATE_LIMIT_PER_FORM: z.coerce.number().int().min(1).default(600),
+  /** Redis stream accepted form submissions go to; must equal the worker's. */
+  SUBMISSIONS_STREAM: z.string().min(1).default(SUBMISSIONS_STREAM),
 });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 

@@ -39,6 +39,7 @@ runMain(async (lifecycle) => {
       trustProxy: env.TRUST_PROXY,
       appSecret: env.APP_SECRET,
       formRateLimits: { perIp: env.FORM_RATE_LIMIT_PER_IP, perForm: env.FORM_RATE_LIMIT_PER_FORM },
+      submissionsStream: env.SUBMISSIONS_STREAM,
       version: process.env.npm_package_version ?? '0.0.0',
     },
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseEnv } from '@kindling/shared';
 import { EVENTS_STREAM } from '@kindling/queue';
+import { SUBMISSIONS_STREAM } from '@kindling/leads';
 
 export const workerEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -20,6 +21,8 @@ export const workerEnvSchema = z.object({
   EVENTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Pending events idle this long (ms) are taken over from a dead drain consumer. */
   EVENTS_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Redis stream of accepted form submissions; must equal the api's. */
+  SUBMISSIONS_STREAM: z.string().min(1).default(SUBMISSIONS_STREAM),
   /** Built-in dev mail catcher (identities without an SMTP relay): loopback port, 0 = ephemeral. */
   DEV_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   /** Inbound SMTP for bounces (DSN), complaints (ARF) and mailto unsubscribes; -1 = off, 0 = ephemeral. */

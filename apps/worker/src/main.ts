@@ -43,6 +43,7 @@ runMain(async (lifecycle) => {
         clockRedisKey: env.TEST_CLOCK_REDIS_KEY ?? null,
       },
       events: { stream: env.EVENTS_STREAM, batchSize: env.EVENTS_BATCH_SIZE, claimIdleMs: env.EVENTS_CLAIM_IDLE_MS },
+      submissions: { stream: env.SUBMISSIONS_STREAM },
     },
   });
   // Closed in reverse order: health endpoint, worker modules (finishing active jobs), Redis, Postgres.
