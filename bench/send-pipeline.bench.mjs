@@ -2,6 +2,8 @@
 // the whole pipeline (built worker process: email.send job, Postgres reload, suppression check,
 // warm-up limiter in Redis, claim, message building, pooled SMTP, result recorded), against a
 // bare nodemailer pool with the same connection count sending the same body into the same sink.
+// Both sides set TCP_NODELAY (Kindling's transports do; without it both are capped near
+// 20 messages/s per connection by delayed ACKs and the comparison says nothing).
 // Own database (created and dropped) and its own Redis db; rounds interleaved.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +16,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { interleaved, pairedRatio, medianOf } from './lib/interleave.mjs';
 import { round } from './lib/stats.mjs';
+import { processCpuSeconds } from './lib/server.mjs';
 
 export const name = 'send-pipeline';
 export const description = 'email.send pipeline into smtp-sink vs bare nodemailer pool, same connections and sink';
@@ -63,7 +66,7 @@ function runBaseline(sinkPort) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'bench/fixtures/nodemailer-pool-loop.mjs')], {
       cwd: root,
-      env: { ...process.env, SINK_PORT: String(sinkPort), N: String(N), CONNECTIONS: String(CONNECTIONS), HTML: HTML.replace('{{first_name}}', 'Ann') },
+      env: { ...process.env, NODELAY: '1', SINK_PORT: String(sinkPort), N: String(N), CONNECTIONS: String(CONNECTIONS), HTML: HTML.replace('{{first_name}}', 'Ann') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -74,7 +77,7 @@ function runBaseline(sinkPort) {
       if (code !== 0) return reject(new Error(`baseline exited ${code}: ${err}`));
       const r = JSON.parse(out);
       if (r.failed) return reject(new Error(`baseline: ${r.failed} sends failed`));
-      resolve({ messagesPerSec: (N / r.ms) * 1000, ms: r.ms });
+      resolve({ messagesPerSec: (N / r.ms) * 1000, ms: r.ms, messagesPerCpuSec: N / (r.cpuMs / 1000) });
     });
   });
 }
@@ -135,7 +138,7 @@ export async function run({ rounds, log }) {
         HOST: '127.0.0.1',
         DEV_SMTP_PORT: '0',
         INBOUND_SMTP_PORT: '-1',
-        CONCURRENCY: '25',
+        CONCURRENCY: process.env.BENCH_SEND_CONCURRENCY ?? '25',
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -161,6 +164,7 @@ export async function run({ rounds, log }) {
       ).rows.map((r) => r.id);
       await queue.addBulk(ids.map((id) => ({ name: 'email.send', data: { messageId: id }, opts: { jobId: `send-${id}` /* emailSendJobId */, attempts: 8, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true } })));
       const t0 = performance.now();
+      const cpu0 = processCpuSeconds(worker.pid);
       await queue.resume();
       for (;;) {
         const { rows } = await db.query(`SELECT status, count(*)::int AS n FROM "Message" WHERE id = ANY($1) GROUP BY status`, [ids]);
@@ -172,7 +176,7 @@ export async function run({ rounds, log }) {
         await new Promise((r) => setTimeout(r, 10));
       }
       const ms = performance.now() - t0;
-      return { messagesPerSec: (N / ms) * 1000, ms };
+      return { messagesPerSec: (N / ms) * 1000, ms, messagesPerCpuSec: N / (processCpuSeconds(worker.pid) - cpu0) };
     };
     log(`${N} messages per round, ${CONNECTIONS} SMTP connections each side, smtp-sink on ${sinkPort}, database ${dbName}`);
     const results = await interleaved(
@@ -183,6 +187,10 @@ export async function run({ rounds, log }) {
       metrics: {
         baseline_msgs_per_s: round(medianOf(results.baseline, 'messagesPerSec'), 0),
         kindling_msgs_per_s: round(medianOf(results.kindling, 'messagesPerSec'), 0),
+        // Per CPU-second of the sending process (the worker; the baseline's loop): steadier than
+        // wall-clock rates on a shared machine. Informational.
+        baseline_msgs_per_cpu_s: round(medianOf(results.baseline, 'messagesPerCpuSec'), 0),
+        kindling_worker_msgs_per_cpu_s: round(medianOf(results.kindling, 'messagesPerCpuSec'), 0),
       },
       ratios: [{ name: 'pipeline/bare nodemailer messages/s', value: round(pairedRatio(results.kindling, results.baseline, 'messagesPerSec'), 3), target: 0.7, floor: 0.5 }],
       details: { messagesPerRound: N, connections: CONNECTIONS, rounds: results },

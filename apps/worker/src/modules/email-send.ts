@@ -94,10 +94,7 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
     const parsed = emailSendPayload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad email.send payload: ${parsed.error.message}`);
     const { messageId } = parsed.data;
-    const m = await db.message.findUnique({
-      where: { id: messageId },
-      include: { identity: true, workspace: true, lead: true },
-    });
+    const m = await loadForSend(db, messageId);
     if (!m) return { result: 'skipped', reason: 'message gone' };
     if (['sent', 'bounced', 'failed', 'suppressed'].includes(m.status)) return { result: 'skipped', reason: `already ${m.status}` };
     const now = await clock();
@@ -118,12 +115,11 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
 
     // Suppression list and lead state at send time.
     const email = m.toEmail.toLowerCase();
-    const suppressed = await db.suppression.findUnique({ where: { workspaceId_email: { workspaceId: m.workspaceId, email } } });
     const leadBlocked = m.lead && m.lead.status !== 'active';
-    if (suppressed || leadBlocked) {
+    if (m.suppressedReason || leadBlocked) {
       await db.message.updateMany({
         where: { id: m.id, status: { in: ['queued', 'held', 'deferred'] } },
-        data: { status: 'suppressed', lastError: suppressed ? `suppressed: ${suppressed.reason}` : `lead ${m.lead?.status}` },
+        data: { status: 'suppressed', lastError: m.suppressedReason ? `suppressed: ${m.suppressedReason}` : `lead ${m.lead?.status}` },
       });
       return { result: 'skipped', reason: 'suppressed' };
     }
@@ -156,11 +152,11 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
     }
 
     // Claim before SMTP: the conditional UPDATE hands the row to exactly one attempt.
-    const claim = await db.message.updateMany({
-      where: { id: m.id, status: { in: ['queued', 'held', 'deferred'] } },
-      data: { status: 'sending', claimedAt: new Date(), claimedBy: workerId, attempts: { increment: 1 }, lastError: null },
-    });
-    if (claim.count !== 1) return { result: 'skipped', reason: 'claimed elsewhere' };
+    const claimed = await db.$executeRaw`
+      UPDATE "Message" SET status = 'sending', "claimedAt" = now(), "claimedBy" = ${workerId},
+        attempts = attempts + 1, "lastError" = NULL, "updatedAt" = now()
+      WHERE id = ${m.id}::uuid AND status IN ('queued', 'held', 'deferred')`;
+    if (claimed !== 1) return { result: 'skipped', reason: 'claimed elsewhere' };
 
     // Body: pre-rendered by the producer (html/text columns), else rendered from the step.
     const vars = m.lead ? leadMergeVars(m.lead) : { email };
@@ -206,7 +202,9 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
 
     try {
       const info = (await transport.sendMail(options)) as { response?: string };
-      await db.message.update({ where: { id: m.id }, data: { status: 'sent', sentAt: new Date(), smtpResponse: (info.response ?? '').slice(0, 1000) } });
+      await db.$executeRaw`
+        UPDATE "Message" SET status = 'sent', "sentAt" = now(), "smtpResponse" = ${(info.response ?? '').slice(0, 1000)}, "updatedAt" = now()
+        WHERE id = ${m.id}::uuid`;
       return { result: 'sent', response: info.response ?? '' };
     } catch (e) {
       const err = e as SmtpError;
@@ -235,6 +233,73 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
       throw new UnrecoverableError(`ambiguous SMTP failure: ${answer}`);
     }
   };
+}
+
+interface SendRow {
+  id: string;
+  workspaceId: string;
+  kind: 'campaign' | 'confirmation' | 'test';
+  campaignId: string | null;
+  leadId: string | null;
+  stepId: string | null;
+  toEmail: string;
+  subject: string;
+  messageIdHeader: string;
+  status: string;
+  claimedAt: Date | null;
+  claimedBy: string | null;
+  html: string | null;
+  text: string | null;
+  suppressedReason: string | null;
+  workspace: { name: string; timeZone: string; postalAddress: string };
+  identity: {
+    id: string;
+    fromName: string;
+    fromEmail: string;
+    replyTo: string | null;
+    smtpUrlEncrypted: string | null;
+    poolSize: number;
+    ipPool: string;
+    dkimDomain: string | null;
+    dkimSelector: string | null;
+    dkimPrivateKeyEncrypted: string | null;
+    returnPathDomain: string | null;
+    status: 'active' | 'paused';
+    pausedReason: string | null;
+  } | null;
+  lead: { status: string; email: string; firstName: string | null; lastName: string | null; phone: string | null; customFields: unknown } | null;
+}
+
+/**
+ * Everything one send needs, with the suppression check, in ONE query: this runs for every
+ * message, and separate ORM reads (message, identity, workspace, lead, suppression) were most of
+ * the pipeline's cost.
+ */
+async function loadForSend(db: Db, id: string): Promise<SendRow | null> {
+  const rows = await db.$queryRaw<(Omit<SendRow, 'claimedAt'> & { claimedAtMs: number | null })[]>`
+    SELECT m.id::text, m."workspaceId"::text, m.kind::text, m."campaignId"::text, m."leadId"::text, m."stepId"::text,
+      m."toEmail", m.subject, m."messageIdHeader", m.status::text, m."claimedBy", m.html, m.text,
+      (extract(epoch FROM m."claimedAt") * 1000)::float8 AS "claimedAtMs",
+      s.reason::text AS "suppressedReason",
+      json_build_object('name', w.name, 'timeZone', w."timeZone", 'postalAddress', w."postalAddress") AS workspace,
+      CASE WHEN i.id IS NULL THEN NULL ELSE json_build_object(
+        'id', i.id, 'fromName', i."fromName", 'fromEmail', i."fromEmail", 'replyTo', i."replyTo",
+        'smtpUrlEncrypted', i."smtpUrlEncrypted", 'poolSize', i."poolSize", 'ipPool', i."ipPool",
+        'dkimDomain', i."dkimDomain", 'dkimSelector', i."dkimSelector", 'dkimPrivateKeyEncrypted', i."dkimPrivateKeyEncrypted",
+        'returnPathDomain', i."returnPathDomain", 'status', i.status, 'pausedReason', i."pausedReason") END AS identity,
+      CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object(
+        'status', l.status, 'email', l.email, 'firstName', l."firstName", 'lastName', l."lastName",
+        'phone', l.phone, 'customFields', l."customFields") END AS lead
+    FROM "Message" m
+    JOIN "Workspace" w ON w.id = m."workspaceId"
+    LEFT JOIN "SendingIdentity" i ON i.id = m."identityId"
+    LEFT JOIN "Lead" l ON l.id = m."leadId"
+    LEFT JOIN "Suppression" s ON s."workspaceId" = m."workspaceId" AND s.email = lower(m."toEmail")
+    WHERE m.id = ${id}::uuid`;
+  const r = rows[0];
+  if (!r) return null;
+  const { claimedAtMs, ...rest } = r;
+  return { ...rest, claimedAt: claimedAtMs === null ? null : new Date(claimedAtMs) };
 }
 
 async function guard(db: Db, workspaceId: string, pool: string, fromEmail: string, s: SendingSettings): Promise<void> {
