@@ -33,6 +33,8 @@ export interface WorkerConfig {
   events?: Partial<EventsDrainSettings>;
   /** Form submissions drain overrides (stream key, batch size, claim idle time); defaults otherwise. */
   submissions?: Partial<SubmissionsDrainSettings>;
+  /** drip.step jobs run at once (a burst of due steps is latency-bound, not CPU-bound); default `concurrency`. */
+  dripConcurrency?: number;
 }
 
 /** Something a module started and that must be closed on shutdown. */

@@ -15,6 +15,10 @@ export const workerEnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   /** Jobs processed at once per queue in this process. */
   CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  /** drip.step jobs processed at once (each holds a database connection for a few queries). */
+  DRIP_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(30),
+  /** Postgres connections of this process (opened on demand); covers CONCURRENCY and DRIP_CONCURRENCY. */
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(40),
   /** Redis stream of tracking events; must equal the tracking app's. */
   EVENTS_STREAM: z.string().min(1).default(EVENTS_STREAM),
   /** Tracking events written to Postgres per batch. */

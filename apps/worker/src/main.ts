@@ -14,7 +14,7 @@ runMain(async (lifecycle) => {
   const env = loadWorkerEnv(process.env);
   const logger = pino({ level: env.LOG_LEVEL, base: { app: 'worker' } });
   lifecycle.setLogger(logger);
-  const db = createDb(env.DATABASE_URL);
+  const db = createDb(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE });
   lifecycle.onClose('postgres', () => db.$disconnect());
   const redis = createWorkerRedis(env.REDIS_URL);
   lifecycle.onClose('redis', () => redis.quit());
@@ -26,6 +26,7 @@ runMain(async (lifecycle) => {
     logger,
     concurrency: env.CONCURRENCY,
     config: {
+      dripConcurrency: env.DRIP_CONCURRENCY,
       appSecret: env.APP_SECRET,
       publicUrl: env.PUBLIC_URL,
       trackingUrl: env.TRACKING_URL,

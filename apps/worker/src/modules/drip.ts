@@ -175,7 +175,7 @@ export const dripModule: WorkerModule = async (ctx) => {
     connection: ctx.redis,
     prefix: ctx.prefix,
     logger: ctx.logger,
-    concurrency: ctx.concurrency,
+    concurrency: ctx.config.dripConcurrency ?? ctx.concurrency,
     observe: ctx.observe,
   });
   return [runner];
