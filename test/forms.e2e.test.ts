@@ -2,6 +2,8 @@
 /// <reference lib="dom.iterable" />
 // Lead capture end to end: a landing page on another origin with only the embed snippet, a real
 // Chromium filling the widget (and the no-JS HTML form), the built api processes, Postgres.
+// The api accepts a submission into a Redis stream (202) and the real worker stores it moments
+// later: every check of what is stored polls Postgres until it is there (with a deadline).
 import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -53,6 +55,12 @@ function landingPage(html: string): string {
   const path = `/p-${randomUUID().slice(0, 8)}`;
   pages.set(path, html);
   return landingUrl + path;
+}
+
+/** The lead of `email`, once the worker has stored it. */
+async function storedLead(email: string) {
+  await expect.poll(() => db.lead.count({ where: { email } }), { timeout: 20_000, interval: 100 }).toBe(1);
+  return db.lead.findFirstOrThrow({ where: { email } });
 }
 
 const snippet = (publicId: string) =>
@@ -130,7 +138,7 @@ describe('the embed widget on a landing page of another origin', () => {
     await page.keyboard.press('Enter');
     await widget.getByText('Thanks, you are in!').waitFor();
 
-    const lead = await db.lead.findFirstOrThrow({ where: { email } });
+    const lead = await storedLead(email);
     expect(lead).toMatchObject({
       firstName: 'Ada',
       firstFormId: form.id,
@@ -199,7 +207,7 @@ describe('the embed widget on a landing page of another origin', () => {
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.waitForURL(`${product.apiUrl}/api/public/forms/${form.publicId}/thanks`);
     await page.getByText('Thanks, you are in!').waitFor();
-    const lead = await db.lead.findFirstOrThrow({ where: { email } });
+    const lead = await storedLead(email);
     expect(lead).toMatchObject({ firstName: 'Nora', firstUtmSource: 'flyer', firstUtmCampaign: 'spring-print', firstFormId: form.id });
     const sub = await db.formSubmission.findFirstOrThrow({ where: { leadId: lead.id } });
     expect(sub).toMatchObject({ utmSource: 'flyer', isSpam: false, consentText: 'I agree to the emails.' });
@@ -238,11 +246,11 @@ describe('rate limits across api processes', () => {
         });
         answers.push({ process: i % 2, status: res.status, retryAfter: res.headers.get('retry-after') });
       }
-      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 429, 429, 429]);
+      expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 429, 429, 429]);
       // Both processes refuse once the shared budget is spent.
       expect(new Set(answers.filter((a) => a.status === 429).map((a) => a.process))).toEqual(new Set([0, 1]));
       expect(answers.filter((a) => a.status === 429).every((a) => Number(a.retryAfter) >= 1)).toBe(true);
-      expect(await db.formSubmission.count({ where: { formId: form.id } })).toBe(5);
+      await expect.poll(() => db.formSubmission.count({ where: { formId: form.id } }), { timeout: 20_000, interval: 100 }).toBe(5);
     } finally {
       await Promise.all(
         children.map((c) => new Promise<void>((r) => (c.exitCode !== null ? r() : (c.once('exit', () => r()), c.kill('SIGTERM'))))),
@@ -270,13 +278,14 @@ describe('double opt-in through the worker and the dev mail catcher', () => {
       headers: { 'content-type': 'application/json', origin: landingUrl },
       body: JSON.stringify({ email, first_name: 'Dora', consent: true }),
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ status: 'accepted', confirmationRequired: true });
-    const lead = await db.lead.findFirstOrThrow({ where: { email } });
+    const lead = await storedLead(email);
+    // The confirmation Message commits with the lead and its submission, in one transaction.
+    const message = await db.message.findFirstOrThrow({ where: { leadId: lead.id, kind: 'confirmation' } });
     expect(await db.enrollment.count({ where: { leadId: lead.id } })).toBe(0);
 
     // The worker sends it through email.send into the built-in dev mail catcher.
-    const message = await db.message.findFirstOrThrow({ where: { leadId: lead.id, kind: 'confirmation' } });
     await expect
       .poll(() => db.caughtMessage.count({ where: { messageId: message.id } }), { timeout: 60_000, interval: 250 })
       .toBe(1);

@@ -1,6 +1,7 @@
 // Starts the built product (api, worker, tracking) as real processes against the test database,
 // the way `npm start` runs them, on free ports. Used by end-to-end tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -81,6 +82,9 @@ export async function startProduct(extraEnv: Record<string, string> = {}): Promi
     // Sending: the dev mail catcher and the inbound bounce listener on ephemeral loopback ports.
     DEV_SMTP_PORT: '0',
     INBOUND_SMTP_PORT: '0',
+    // This product's own form submissions stream: another run's worker on the same Redis db
+    // would otherwise drain it.
+    SUBMISSIONS_STREAM: `e2e:form-submissions:${randomUUID()}`,
     ...extraEnv,
   };
   const seeded = await runNode(['apps/api/dist/seed.js'], env);
