@@ -10,8 +10,11 @@
 //                counts) of one message within `burstWindowMs`: a scanner fetching every link.
 //                All clicks of the burst are marked, including ones stored by earlier batches.
 //
-// Limits: two drain processes that split one burst across concurrent batches may each see too
-// few links; the next batch touching that message (or a re-run) still sees them all in Postgres.
+// What a batch is compared with: the clicks this drain stored lately (RecentClicks, in memory),
+// or, for a message it has not seen lately, the clicks Postgres holds around the same time.
+// Limits: two drain processes that split one burst between them each see only their share of
+// it (neither reads the other's recent clicks from Postgres while it has the message in memory),
+// so a burst can go unmarked with several workers; with one worker every burst is seen whole.
 
 /** Tunables for the message-level rules. */
 export interface SignalRules {
