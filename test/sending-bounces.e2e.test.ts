@@ -67,6 +67,8 @@ it('a 550 at RCPT is a hard bounce on the spot; a 450 defers for a retry', async
   const d = await messageOf(m2.id);
   expect(d.smtpResponse).toMatch(/^450 4\.2\.2/);
   expect((await leadOf(full.lead.id)).status).toBe('active');
+  // The 4xx backs this pool off that provider for a while (every worker sees the flag).
+  expect(await f.redis.pttl(`kindling:thr:backoff:${full.ws.id}:${full.identity.ipPool}:other`)).toBeGreaterThan(0);
   // Do not leave a retrying job behind in the shared queue.
   await f.db.message.update({ where: { id: m2.id }, data: { status: 'failed' } });
   await f.queue.remove(emailSendJobId(m2.id)).catch(() => undefined);
