@@ -42,11 +42,12 @@ async function once(db: Db, key: string, t: OutcomeTarget, leadId: string | null
 export async function recordHardBounce(db: Db, t: OutcomeTarget): Promise<void> {
   const leadId = await leadIdOf(db, t);
   await once(db, `bounce:${t.messageId ?? t.email}`, t, leadId, 'bounce', { hard: true, detail: t.detail ?? null });
+  await suppressAddress(db, t.workspaceId, t.email, 'hard_bounce', t.detail);
+  if (leadId) await db.lead.updateMany({ where: { id: leadId, status: 'active' }, data: { status: 'bounced' } });
+  // The message's status last: whoever watches it sees the lead and suppression already done.
   if (t.messageId) {
     await db.message.updateMany({ where: { id: t.messageId }, data: { status: 'bounced', lastError: t.detail?.slice(0, 1000) ?? null } });
   }
-  await suppressAddress(db, t.workspaceId, t.email, 'hard_bounce', t.detail);
-  if (leadId) await db.lead.updateMany({ where: { id: leadId, status: 'active' }, data: { status: 'bounced' } });
 }
 
 /** Soft bounce: counted once per message; at `limit` the address is suppressed like a hard bounce. */
