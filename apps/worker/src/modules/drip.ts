@@ -108,8 +108,11 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
             opts: {
               jobId: dripStepJobId(enrollmentId, runAt),
               delay: Math.max(0, runAt.getTime() - t),
-              // Gone once done, so a later sweep can re-add the same id if the row is still due.
+              // Gone once done, so a later sweep can re-add the same id if the row is still due;
+              // a failed job (retries spent, e.g. the database was away) is kept ten minutes for
+              // inspection, then the sweep re-creates it: the row, not the job, is the schedule.
               removeOnComplete: true,
+              removeOnFail: { age: 600 },
             },
           })),
         );
