@@ -6,7 +6,8 @@
 // key; only after that statement commits are the entries XACKed (and XDELed, so the stream's
 // length is the backlog). A worker killed between the commit and the XACK leaves its entries
 // pending; another consumer (or the same one after a restart, under a new name) takes them over
-// with XAUTOCLAIM once they have been idle `claimIdleMs`, and the re-insert is a no-op.
+// with XAUTOCLAIM once they have been idle `claimIdleMs`, and the re-insert is a no-op. The
+// consumer-group loop itself is shared with the submissions drain: ../stream-consumer.ts.
 //
 // Message-level machine signals (early click, burst) are evaluated here, with the batch and what
 // Postgres already holds; see ../events-signals.ts. The request-level ones come in the entry.
@@ -18,6 +19,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
 import { EVENTS_STREAM, decodeStreamEvent, streamIdTime, type StreamEvent } from '@kindling/queue';
 import type { WorkerModule } from '../context.js';
+import { startStreamConsumer, type StreamEntry } from '../stream-consumer.js';
 import { DEFAULT_SIGNAL_RULES, RecentClicks, messageSignals, type ClickFact, type SignalRules } from '../events-signals.js';
 
 /** Settings of the drain; every one has a default. */
@@ -61,7 +63,7 @@ export interface EventsDrain {
   stats: () => { batches: number; inserted: number };
 }
 
-type Entry = [id: string, fields: string[] | null];
+type Entry = StreamEntry;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -86,8 +88,6 @@ WITH v AS (
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS flagged`;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the drain loop; close() finishes the batch in hand and stops. */
 export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDrain> {
@@ -133,18 +133,10 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
     });
   }
 
-  try {
-    // From id 0: entries written before any worker ever ran are drained too.
-    await reader.xgroup('CREATE', s.stream, s.group, '0', 'MKSTREAM');
-  } catch (err) {
-    if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
-  }
-
   const recent = new RecentClicks(s.rules.burstWindowMs);
   const sentAtCache = new Map<string, number>();
 
   async function processBatch(entries: Entry[]): Promise<void> {
-    const ids = entries.map(([id]) => id);
     const events: { key: string; at: number; e: StreamEvent }[] = [];
     for (const [id, fields] of entries) {
       const e = fields ? decodeStreamEvent(fields) : null;
@@ -232,76 +224,29 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
       flagged = res?.flagged ?? 0;
     }
     recent.add(pendingRecent);
-    // Committed: now, and only now, the entries may leave the stream.
-    await reader.multi().xack(s.stream, s.group, ...ids).xdel(s.stream, ...ids).exec();
+    // Committed: the shared loop acknowledges the entries once this resolves.
     batches++;
     insertedTotal += inserted;
     reclassified?.inc(flagged);
     if (drained) for (const r of rows) drained.inc({ type: r.type, machine: r.reason ? 'true' : 'false' });
   }
 
-  /** Takes over entries left pending by consumers that died; processes them batch by batch. */
-  async function reclaim(): Promise<void> {
-    let cursor = '0-0';
-    for (let round = 0; round < 100 && !stopping; round++) {
-      const res = (await reader.call('XAUTOCLAIM', s.stream, s.group, consumer, String(s.claimIdleMs), cursor, 'COUNT', String(s.batchSize))) as [
-        string,
-        Entry[],
-        string[]?,
-      ];
-      const [next, entries] = res;
-      if (entries.length > 0) {
-        logger.info({ count: entries.length }, 'took over pending tracking events of another consumer');
-        await processBatch(entries);
-      }
-      if (next === '0-0') return;
-      cursor = next;
-    }
-  }
-
-  let stopping = false;
-  let blocked = false;
-  const loop = async () => {
-    let ownPending = true; // after a restart or an error, our own unacknowledged entries first
-    let lastClaim = 0;
-    while (!stopping) {
-      try {
-        if (Date.now() - lastClaim >= Math.min(s.claimIdleMs, 30_000)) {
-          lastClaim = Date.now();
-          await reclaim();
-        }
-        const start = ownPending ? '0' : '>';
-        blocked = !ownPending;
-        const res = (await (ownPending
-          ? reader.xreadgroup('GROUP', s.group, consumer, 'COUNT', s.batchSize, 'STREAMS', s.stream, start)
-          : reader.xreadgroup('GROUP', s.group, consumer, 'COUNT', s.batchSize, 'BLOCK', s.blockMs, 'STREAMS', s.stream, start))) as
-          | [string, Entry[]][]
-          | null;
-        blocked = false;
-        const entries = res?.[0]?.[1] ?? [];
-        if (ownPending && entries.length === 0) ownPending = false;
-        if (entries.length > 0) await processBatch(entries);
-      } catch (err) {
-        blocked = false;
-        if (stopping) break;
-        logger.error({ err }, 'events drain batch failed; retrying');
-        ownPending = true;
-        await sleep(1_000);
-      }
-    }
-  };
-  const running = loop();
-  logger.info({ stream: s.stream, group: s.group, consumer }, 'events drain started');
+  const loop = await startStreamConsumer({
+    reader,
+    stream: s.stream,
+    group: s.group,
+    consumer,
+    batchSize: s.batchSize,
+    blockMs: s.blockMs,
+    claimIdleMs: s.claimIdleMs,
+    logger,
+    // Redelivery needs no check here: the insert is ON CONFLICT ("eventKey") DO NOTHING.
+    process: (entries) => processBatch(entries),
+  });
 
   return {
     stats: () => ({ batches, inserted: insertedTotal }),
-    close: async () => {
-      stopping = true;
-      // A blocking read holds nothing: cut it short. A batch in hand is finished first.
-      if (blocked) reader.disconnect();
-      await running;
-      reader.disconnect();
-    },
+    close: () => loop.close(),
   };
 }
 
