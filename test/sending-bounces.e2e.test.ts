@@ -44,10 +44,11 @@ it("a real Postfix DSN for an unknown user reaches the inbound listener and supp
   const { ws, identity, lead } = await setup(`unknown-${randomUUID().slice(0, 8)}@bounce-test.example`);
   const msg = await queueMessage(f, { workspaceId: ws.id, identityId: identity.id, leadId: lead.id, toEmail: lead.email });
   // Postfix accepts the message (250), then local delivery fails and it mails a DSN back.
-  await until(async () => (await leadOf(lead.id)).status === 'bounced', 60_000, async () => `lead ${(await leadOf(lead.id)).status}, message ${(await messageOf(msg.id)).status}\n${postfix.log().slice(-3000)}\n${product.logs().slice(-2000)}`);
+  // The message's status is written last, so it is the signal to wait for.
+  await until(async () => (await messageOf(msg.id)).status === 'bounced', 60_000, async () => `lead ${(await leadOf(lead.id)).status}, message ${(await messageOf(msg.id)).status}\n${postfix.log().slice(-3000)}\n${product.logs().slice(-2000)}`);
   const m = await messageOf(msg.id);
   expect(m.smtpResponse).toMatch(/^250/);
-  expect(m.status).toBe('bounced');
+  expect((await leadOf(lead.id)).status).toBe('bounced');
   expect(m.lastError).toMatch(/5\.1\.1/);
   const s = await f.db.suppression.findUniqueOrThrow({ where: { workspaceId_email: { workspaceId: ws.id, email: lead.email } } });
   expect(s.reason).toBe('hard_bounce');
@@ -213,8 +214,8 @@ it('RFC 3464 DSNs: a 4.x.x failure counts a soft bounce; at the limit, or on 5.x
 
   const b = await sentMessage();
   await deliverToInbound(b.verp, rfc3464(b.verp, b.lead.email, '5.0.0', '550 user unknown', `Subject: hi`));
-  await until(async () => (await leadOf(b.lead.id)).status === 'bounced', 20_000, async () => JSON.stringify(await leadOf(b.lead.id)));
-  expect((await messageOf(b.msg.id)).status).toBe('bounced');
+  await until(async () => (await messageOf(b.msg.id)).status === 'bounced', 20_000, async () => JSON.stringify(await leadOf(b.lead.id)));
+  expect((await leadOf(b.lead.id)).status).toBe('bounced');
   expect((await f.db.suppression.findUniqueOrThrow({ where: { workspaceId_email: { workspaceId: b.ws.id, email: b.lead.email } } })).reason).toBe('hard_bounce');
 });
 
