@@ -116,6 +116,8 @@ export function submissionFastPath(deps: AppDeps): (req: IncomingMessage, res: S
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
     void handle(deps, match[1]!, req, res, requestId).catch((err: unknown) => {
+      // A visitor who went away mid-body is not an error of ours; nothing was accepted.
+      if (req.destroyed && !res.headersSent) return;
       deps.logger.error({ err, requestId }, 'form submission failed');
       if (!res.headersSent) sendError(res, new AppError('internal', 'Something went wrong on our side; it has been logged'), requestId, {});
       else res.destroy();
