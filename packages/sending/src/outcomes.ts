@@ -70,8 +70,9 @@ export async function recordComplaint(db: Db, t: OutcomeTarget): Promise<void> {
   await once(db, `complaint:${t.messageId ?? t.email}`, t, leadId, 'complaint', { detail: t.detail ?? null });
   await suppressAddress(db, t.workspaceId, t.email, 'complaint', t.detail);
   if (leadId) {
-    await db.lead.updateMany({ where: { id: leadId, status: { in: ['active', 'unsubscribed'] } }, data: { status: 'complained' } });
     await db.lead.updateMany({ where: { id: leadId, unsubscribedAt: null }, data: { unsubscribedAt: new Date() } });
+    // Status last: it is what readers watch.
+    await db.lead.updateMany({ where: { id: leadId, status: { in: ['active', 'unsubscribed'] } }, data: { status: 'complained' } });
   }
 }
 
