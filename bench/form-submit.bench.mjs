@@ -190,6 +190,11 @@ export async function run({ rounds, log }) {
         bare_p99_ms: round(medianOf(results.bare, 'latencyP99Ms'), 2),
         kindling_p99_ms: round(medianOf(results.kindling, 'latencyP99Ms'), 2),
         kindling_p50_ms: round(medianOf(results.kindling, 'latencyP50Ms'), 2),
+        bare_req_per_cpu_s: round(medianOf(results.bare, 'requestsPerCpuSec'), 0),
+        kindling_req_per_cpu_s: round(medianOf(results.kindling, 'requestsPerCpuSec'), 0),
+        // The same comparison per CPU-second each server used: steadier than requests/s when
+        // other work shares the machine. Informational, so it carries no target or floor.
+        kindling_bare_cpu_ratio: round(pairedRatio(results.kindling, results.bare, 'requestsPerCpuSec'), 3),
         stored_submissions: storedTotal,
         answered_2xx: answered2xx,
         finished_after_cutoff: inFlight,
