@@ -205,12 +205,11 @@ export function createSendProcessor(ctx: WorkerContext, s: SendingSettings, tran
       // The result is written without waiting for the WAL flush: if the database crashes before
       // it is durable, the row is still `sending`, which the rule above turns into `failed`
       // (never a re-send). The claim, which does prevent duplicates, is committed durably.
-      await db.$transaction([
-        db.$executeRaw`SET LOCAL synchronous_commit = off`,
-        db.$executeRaw`
-          UPDATE "Message" SET status = 'sent', "sentAt" = now(), "smtpResponse" = ${(info.response ?? '').slice(0, 1000)}, "updatedAt" = now()
-          WHERE id = ${m.id}::uuid`,
-      ]);
+      // set_config(..., true) is SET LOCAL for this statement's own transaction: one round trip.
+      await db.$executeRaw`
+        UPDATE "Message" SET status = 'sent', "sentAt" = now(), "smtpResponse" = ${(info.response ?? '').slice(0, 1000)}, "updatedAt" = now()
+        FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+        WHERE id = ${m.id}::uuid`;
       return { result: 'sent', response: info.response ?? '' };
     } catch (e) {
       const err = e as SmtpError;
