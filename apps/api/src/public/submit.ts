@@ -19,25 +19,28 @@ import { SubmissionAppender, type StreamOutcome, type StreamRequest } from './su
 
 export type LoadedForm = Form & { fields: FormField[] };
 
+/** One field as the widget and the shared validator see it. */
+export function publicField(f: FormField): PublicField {
+  return {
+    key: f.key,
+    type: f.type,
+    label: f.label,
+    placeholder: f.placeholder,
+    required: f.required,
+    options: Array.isArray(f.options) ? (f.options as { value: string; label: string }[]) : [],
+    minLength: f.minLength,
+    maxLength: f.maxLength,
+    pattern: f.pattern,
+    defaultValue: f.defaultValue,
+    queryParam: f.queryParam,
+    consentText: f.consentText,
+    consentVersion: f.consentVersion,
+  };
+}
+
 /** The form's fields as the widget and the shared validator see them. */
 export function publicFields(form: LoadedForm): PublicField[] {
-  return [...form.fields]
-    .sort((a, b) => a.position - b.position)
-    .map((f) => ({
-      key: f.key,
-      type: f.type,
-      label: f.label,
-      placeholder: f.placeholder,
-      required: f.required,
-      options: Array.isArray(f.options) ? (f.options as { value: string; label: string }[]) : [],
-      minLength: f.minLength,
-      maxLength: f.maxLength,
-      pattern: f.pattern,
-      defaultValue: f.defaultValue,
-      queryParam: f.queryParam,
-      consentText: f.consentText,
-      consentVersion: f.consentVersion,
-    }));
+  return [...form.fields].sort((a, b) => a.position - b.position).map(publicField);
 }
 
 export interface SubmissionMeta {

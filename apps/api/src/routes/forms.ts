@@ -14,6 +14,7 @@ import type { Db, Form as FormRow, FormField as FieldRow, Prisma } from '@kindli
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { publicField } from '../public/submit.js';
 
 /** Public ids are short, unguessable and URL-safe: "frm_" + 12 base62-ish characters. */
 export function newPublicId(): string {
@@ -29,23 +30,7 @@ export function themeOf(json: unknown) {
 const iso = (d: Date) => d.toISOString();
 
 function fieldView(f: FieldRow) {
-  return {
-    id: f.id,
-    key: f.key,
-    type: f.type,
-    label: f.label,
-    placeholder: f.placeholder,
-    required: f.required,
-    position: f.position,
-    options: Array.isArray(f.options) ? (f.options as { value: string; label: string }[]) : [],
-    minLength: f.minLength,
-    maxLength: f.maxLength,
-    pattern: f.pattern,
-    defaultValue: f.defaultValue,
-    queryParam: f.queryParam,
-    consentText: f.consentText,
-    consentVersion: f.consentVersion,
-  };
+  return { id: f.id, position: f.position, ...publicField(f) };
 }
 
 function formView(f: FormRow & { fields: FieldRow[] }, submissionCount: number) {
