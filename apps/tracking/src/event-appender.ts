@@ -7,9 +7,7 @@
 // (one EVALSHA, N XADDs inside Redis, atomic), and each request is answered when that call
 // returns. A failed call fails every hit in it, so none is answered as recorded when it is not.
 import type { Redis } from 'ioredis';
-import { STREAM_EVENT_FIELD, packStreamEvent, type StreamEvent } from '@kindling/queue';
-
-type Done = (err: Error | null) => void;
+import { STREAM_EVENT_FIELD, TickBatcher, packStreamEvent, type StreamEvent } from '@kindling/queue';
 
 const MAX_BATCH = 1_000;
 
@@ -26,47 +24,21 @@ interface AppendingRedis extends Redis {
 
 /** Batches XADDs of concurrent requests into one script call per event-loop turn. */
 export class EventAppender {
-  private values: string[] = [];
-  private callbacks: Done[] = [];
-  private scheduled = false;
-  private readonly redis: AppendingRedis;
+  private readonly batch: TickBatcher<string, void>;
 
-  constructor(
-    redis: Redis,
-    private readonly stream: string,
-  ) {
+  constructor(redis: Redis, stream: string) {
     if (!('kindlingAppendEvents' in redis)) {
       redis.defineCommand('kindlingAppendEvents', { numberOfKeys: 1, lua: SCRIPT });
     }
-    this.redis = redis as AppendingRedis;
+    const r = redis as AppendingRedis;
+    this.batch = new TickBatcher<string, void>(async (values) => {
+      await r.kindlingAppendEvents(stream, ...values);
+      return [] as void[];
+    }, MAX_BATCH);
   }
 
   /** Queues `event`; `done` runs once it is in the stream (null) or could not be written. */
-  append(event: StreamEvent, done: Done): void {
-    this.values.push(packStreamEvent(event));
-    this.callbacks.push(done);
-    if (this.callbacks.length >= MAX_BATCH) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flush);
-    }
+  append(event: StreamEvent, done: (err: Error | null) => void): void {
+    this.batch.add(packStreamEvent(event), done);
   }
-
-  private readonly flush = (): void => {
-    this.scheduled = false;
-    if (this.callbacks.length === 0) return;
-    const values = this.values;
-    const callbacks = this.callbacks;
-    this.values = [];
-    this.callbacks = [];
-    this.redis.kindlingAppendEvents(this.stream, ...values).then(
-      () => {
-        for (const cb of callbacks) cb(null);
-      },
-      (err: unknown) => {
-        const e = err instanceof Error ? err : new Error(String(err));
-        for (const cb of callbacks) cb(e);
-      },
-    );
-  };
 }

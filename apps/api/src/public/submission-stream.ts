@@ -8,6 +8,7 @@
 // `maxmemory-policy noeviction` (docker-compose.yml does): an evicted or unpersisted entry would
 // be a submission answered 2xx and never stored.
 import type { Redis } from 'ioredis';
+import { TickBatcher } from '@kindling/queue';
 
 /** Fixed-window length of both form rate limits. */
 export const RATE_WINDOW_MS = 60_000;
@@ -69,76 +70,41 @@ export type StreamOutcome =
   | { kind: 'checked' }
   | { kind: 'rate_limited'; retryAfterMs: number };
 
-type Done = (err: Error | null, outcome?: StreamOutcome) => void;
-
 interface SubmittingRedis extends Redis {
   kindlingSubmitForms(stream: string, ...argv: (string | number)[]): Promise<number[]>;
 }
 
+const OUTCOMES: Record<number, StreamOutcome['kind']> = { 0: 'added', 1: 'duplicate', 3: 'checked' };
+
 /** Batches the submission script calls of one event-loop turn into one. */
 export class SubmissionAppender {
-  private argv: (string | number)[] = [];
-  private callbacks: Done[] = [];
-  private scheduled = false;
-  private readonly redis: SubmittingRedis;
+  private readonly batch: TickBatcher<StreamRequest, StreamOutcome>;
 
-  constructor(
-    redis: Redis,
-    private readonly stream: string,
-  ) {
+  constructor(redis: Redis, stream: string) {
     if (!('kindlingSubmitForms' in redis)) redis.defineCommand('kindlingSubmitForms', { numberOfKeys: 1, lua: SCRIPT });
-    this.redis = redis as SubmittingRedis;
+    const r = redis as SubmittingRedis;
+    this.batch = new TickBatcher(async (requests) => {
+      const argv = requests.flatMap((q) => [
+        q.mode,
+        `rl:form-ip:${q.ip}`,
+        q.limits.perIp,
+        `rl:form:${q.formId}`,
+        q.limits.perForm,
+        q.sid ? `form-sid:${q.formId}:${q.sid}` : '',
+        q.mode === 'add' ? q.payload : '',
+      ]);
+      const out = await r.kindlingSubmitForms(stream, RATE_WINDOW_MS, SID_TTL_S, ...argv);
+      return requests.map((_, i): StreamOutcome => {
+        const kind = OUTCOMES[Number(out[2 * i])];
+        return kind ? ({ kind } as StreamOutcome) : { kind: 'rate_limited', retryAfterMs: Math.max(Number(out[2 * i + 1]), 0) };
+      });
+    }, MAX_BATCH);
   }
 
   /** Resolves with the outcome once Redis has answered; rejects when Redis could not be used. */
   submit(r: StreamRequest): Promise<StreamOutcome> {
     return new Promise((resolve, reject) => {
-      this.argv.push(
-        r.mode,
-        `rl:form-ip:${r.ip}`,
-        r.limits.perIp,
-        `rl:form:${r.formId}`,
-        r.limits.perForm,
-        r.sid ? `form-sid:${r.formId}:${r.sid}` : '',
-        r.mode === 'add' ? r.payload : '',
-      );
-      this.callbacks.push((err, outcome) => (err ? reject(err) : resolve(outcome!)));
-      if (this.callbacks.length >= MAX_BATCH) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.flush);
-      }
+      this.batch.add(r, (err, outcome) => (err ? reject(err) : resolve(outcome!)));
     });
   }
-
-  private readonly flush = (): void => {
-    this.scheduled = false;
-    if (this.callbacks.length === 0) return;
-    const argv = this.argv;
-    const callbacks = this.callbacks;
-    this.argv = [];
-    this.callbacks = [];
-    this.redis.kindlingSubmitForms(this.stream, RATE_WINDOW_MS, SID_TTL_S, ...argv).then(
-      (out) => {
-        callbacks.forEach((cb, i) => {
-          const code = Number(out[2 * i]);
-          const retry = Number(out[2 * i + 1]);
-          cb(
-            null,
-            code === 0
-              ? { kind: 'added' }
-              : code === 1
-                ? { kind: 'duplicate' }
-                : code === 3
-                  ? { kind: 'checked' }
-                  : { kind: 'rate_limited', retryAfterMs: Math.max(retry, 0) },
-          );
-        });
-      },
-      (err: unknown) => {
-        const e = err instanceof Error ? err : new Error(String(err));
-        for (const cb of callbacks) cb(e);
-      },
-    );
-  };
 }
