@@ -2,7 +2,7 @@
 // The campaign builder end to end: a real Chromium builds a two-email campaign in the web app,
 // activates it, a visitor submits the embedded form on a landing page, and the worker's drip
 // sweep + email.send deliver the first email into the dev mail catcher (built processes,
-// Postgres, Redis). Screenshots of the builder and the campaign page go to docs/screenshots.
+// Postgres, Redis). Screenshots of the builder and the campaign page go to SCREENSHOTS_DIR.
 import http from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createDb, type Db } from '@kindling/db';
-import { launchBrowser } from './support/browser.js';
-import { root, startProduct, type Product } from './support/product.js';
+import { launchBrowser, SCREENSHOTS_DIR } from './support/browser.js';
+import { startProduct, type Product } from './support/product.js';
 
 let product: Product;
 let browser: Browser;
@@ -20,7 +20,7 @@ let cookie = '';
 let landing: http.Server;
 let landingUrl = '';
 const pages = new Map<string, string>();
-const shots = path.join(root, 'docs/screenshots');
+const shots = SCREENSHOTS_DIR;
 
 async function api(method: string, p: string, body?: unknown) {
   const res = await fetch(product.apiUrl + p, {

@@ -3,15 +3,15 @@
 // mapping preview, progress, rejected-rows report), the table with a bulk action over the whole
 // filtered set (its confirmation states the count), the CSV export with progress, and a lead's
 // detail page with its timeline (human and machine opens marked). Screenshots of the leads
-// pages go to docs/screenshots/.
+// pages go to SCREENSHOTS_DIR.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createDb, type Db } from '@kindling/db';
-import { launchBrowser } from './support/browser.js';
-import { root, startProduct, type Product } from './support/product.js';
+import { launchBrowser, SCREENSHOTS_DIR } from './support/browser.js';
+import { startProduct, type Product } from './support/product.js';
 
 let product: Product;
 let browser: Browser;
@@ -19,7 +19,7 @@ let context: BrowserContext;
 let db: Db;
 let cookie = '';
 let workspaceId = '';
-const shots = path.join(root, 'docs/screenshots');
+const shots = SCREENSHOTS_DIR;
 const run = randomUUID().slice(0, 6);
 
 beforeAll(async () => {

@@ -1,6 +1,8 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser). Playwright gives each
 // launch a fresh, empty profile directory of its own.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,3 +26,10 @@ export async function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * Where tests save screenshots: `SCREENSHOTS_DIR` when set (e.g. `docs/screenshots` to refresh
+ * the README's images), else a temporary directory, so a test run never rewrites tracked files.
+ */
+export const SCREENSHOTS_DIR =
+  process.env.SCREENSHOTS_DIR ?? mkdtempSync(path.join(tmpdir(), 'kindling-screenshots-'));
