@@ -3,7 +3,12 @@
 // drip.sweep (a BullMQ job scheduler, every ~15 s): moves enrollments due within a short horizon
 // from Postgres (the schedule) into BullMQ as delayed drip.step jobs with deterministic ids
 // (enrollment + due time), so a repeated sweep is a no-op and a job Redis lost is re-created.
-// It also re-enqueues email.send for queued campaign messages whose job may be gone.
+// It also repairs email.send: every message still to be sent (queued, held, deferred; any kind)
+// that is past its due time (see `overdueSends` in packages/campaigns) gets its job checked, and
+// re-created with the deterministic id when Redis lost it or only a finished job is left (a
+// same-id add would be a no-op then). A job still waiting, delayed or active is left alone.
+// Double delivery stays impossible: email.send claims the row (queued|held|deferred -> sending)
+// in one conditional UPDATE before SMTP, so a second job for the same message finds it claimed.
 //
 // drip.step: at-least-once delivery of the job, exactly-once effect: the runner claims the
 // enrollment row with SELECT … FOR UPDATE SKIP LOCKED and only while it is due, the Message row is
@@ -13,9 +18,10 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db } from '@kindling/db';
-import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES, dripStepPayload, emailSendJobId } from '@kindling/queue';
+import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES, dripStepPayload, emailSendJobId, enqueueEmailSend } from '@kindling/queue';
 import { dripStepJobId, runStep, sweepDue, type DripDeps } from '@kindling/campaigns';
 import type { WorkerModule } from '../context.js';
+import { sendingSettings } from './sending-settings.js';
 
 export interface DripOptions {
   db: Db;
@@ -28,8 +34,14 @@ export interface DripOptions {
   sweepEveryMs?: number;
   horizonMs?: number;
   sendRepairGraceMs?: number;
+  /** email.send's longest hold (SendingSettings.holdRecheckMs); held mail is checked only after it. */
+  holdRecheckMs?: number;
+  /** Most pending messages checked per sweep. */
+  sendRepairLimit?: number;
   /** Only these campaigns (tests sharing a database); all by default. */
   campaignIds?: string[];
+  /** Only messages of these workspaces (tests sharing a database); all by default. */
+  workspaceIds?: string[];
   observe?: (w: Worker) => void;
 }
 
@@ -38,7 +50,7 @@ export interface DripRunner {
   emailQueue: Queue;
   worker: Worker;
   /** One sweep now, outside the scheduler. */
-  sweepOnce: () => Promise<{ scheduled: number; resent: number }>;
+  sweepOnce: () => Promise<{ scheduled: number; resent: number; sendsChecked: number }>;
   /** (Re-)declares the sweep scheduler; idempotent, also run periodically in case Redis lost it. */
   ensureScheduler: () => Promise<void>;
   /** Sweeps completed by this runner's worker. */
@@ -93,12 +105,43 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
       );
     }),
   };
+  // Only jobs that are gone or finished are (re-)created. A finished job would turn a same-id add
+  // into a no-op for as long as removeOnComplete/removeOnFail keep it (24 h / 7 days), although
+  // the row says the message still has to go (re-queued by a person, or retries spent on an
+  // infrastructure error before the claim), so it is removed first. The claim in email.send makes
+  // any overlap harmless.
+  const repairSends = async (messageIds: string[]): Promise<number> => {
+    let created = 0;
+    for (let i = 0; i < messageIds.length; i += 200) {
+      const chunk = messageIds.slice(i, i + 200);
+      const states = await Promise.all(chunk.map((id) => emailQueue.getJobState(emailSendJobId(id))));
+      await Promise.all(
+        chunk.map(async (id, k) => {
+          const state = states[k];
+          if (state === 'completed' || state === 'failed') {
+            // 0 means it could not be removed (it just became active again): leave it to run.
+            if ((await emailQueue.remove(emailSendJobId(id))) !== 1) return;
+          } else if (state !== 'unknown') return;
+          await enqueueEmailSend(emailQueue, id);
+          created++;
+        }),
+      );
+    }
+    return created;
+  };
+  const sendRepairCursor: { after: { at: Date; id: string } | null } = { after: null };
   const sweepOnce = () =>
     sweepDue({
       ...deps,
       horizonMs: o.horizonMs,
       sendRepairGraceMs: o.sendRepairGraceMs,
+      holdRecheckMs: o.holdRecheckMs,
+      sendBackoff: { baseMs: DEFAULT_JOB_OPTIONS.backoff.delay, attempts: DEFAULT_JOB_OPTIONS.attempts },
+      sendRepairLimit: o.sendRepairLimit,
+      sendRepairCursor,
+      repairSends,
       campaignIds: o.campaignIds,
+      workspaceIds: o.workspaceIds,
       enqueueSteps: async (items) => {
         const t = now().getTime();
         await dripQueue.addBulk(
@@ -179,6 +222,7 @@ export const dripModule: WorkerModule = async (ctx) => {
     prefix: ctx.prefix,
     logger: ctx.logger,
     concurrency: ctx.config.dripConcurrency ?? ctx.concurrency,
+    holdRecheckMs: sendingSettings(ctx.config.sending, ctx.config.publicUrl).holdRecheckMs,
     observe: ctx.observe,
   });
   return [runner];

@@ -1,0 +1,166 @@
+// Lost email.send jobs of held, deferred and queued messages (every kind) come back after a
+// FLUSHALL: the drip sweep re-creates exactly one job per message, not before the message's due
+// time, and the real email.send processor then delivers each message once (dev mail catcher).
+// Uses its own Redis database (14), never the shared one, because it flushes.
+import { randomUUID } from 'node:crypto';
+import { afterAll, expect, it } from 'vitest';
+import pino from 'pino';
+import { Queue } from 'bullmq';
+import { createDb, type MessageKind, type MessageStatus } from '@kindling/db';
+import { QUEUES, createWorkerRedis, emailSendJobId, enqueueEmailSend } from '@kindling/queue';
+import { newMessageIdHeader } from '@kindling/sending';
+import { startWorker } from '../worker.js';
+import { devMailCatcherModule } from './dev-mail-catcher.js';
+import { emailSendModule } from './email-send.js';
+import { startDrip } from './drip.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379/14';
+const db = createDb(process.env.DATABASE_URL!);
+const redis = createWorkerRedis(REDIS_URL);
+const prefix = `repair-${randomUUID().slice(0, 8)}`;
+afterAll(async () => {
+  await db.$disconnect();
+  redis.disconnect();
+});
+
+async function until<T>(what: string, probe: () => Promise<T | false | null | undefined>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+it('re-creates lost email.send jobs of held, deferred and queued messages of every kind, each sent once', async () => {
+  const ws = await db.workspace.create({ data: { name: 'send repair test' } });
+  const T0 = Date.now();
+  const make = async (kind: MessageKind, status: MessageStatus, attempts = 0) => {
+    const m = await db.message.create({
+      data: {
+        workspaceId: ws.id,
+        kind,
+        toEmail: `r-${randomUUID().slice(0, 8)}@example.org`,
+        subject: `${kind} ${status}`,
+        html: `<p>${kind} ${status}</p>`,
+        text: `${kind} ${status}`,
+        messageIdHeader: newMessageIdHeader('repair.example'),
+        status,
+        attempts,
+      },
+    });
+    // The time email.send last wrote the row (the hold, the 4xx, or the producer's insert).
+    await db.$executeRaw`UPDATE "Message" SET "updatedAt" = ${new Date(T0)} WHERE id = ${m.id}::uuid`;
+    return m.id;
+  };
+  const held = await make('campaign', 'held');
+  const deferred = await make('test', 'deferred', 3); // third 4xx: BullMQ retries 5 s * 2^2 = 20 s later
+  const confirmation = await make('confirmation', 'queued');
+  const test = await make('test', 'queued');
+  const all = [held, deferred, confirmation, test];
+  const HOLD_MS = 60_000;
+  const GRACE_MS = 30_000;
+
+  // Before the loss: each message has its job, held/deferred ones delayed as email.send leaves them.
+  const producer = new Queue(QUEUES.email, { connection: redis, prefix });
+  await enqueueEmailSend(producer, held, { delay: HOLD_MS });
+  await enqueueEmailSend(producer, deferred, { delay: 20_000 });
+  await enqueueEmailSend(producer, confirmation);
+  await enqueueEmailSend(producer, test);
+  expect(await producer.getDelayedCount()).toBe(2);
+  expect(await producer.getWaitingCount()).toBe(2);
+  await producer.close();
+
+  expect(await redis.flushall()).toBe('OK');
+  expect(await redis.dbsize()).toBe(0);
+
+  let t = T0;
+  const drip = await startDrip({
+    db,
+    connection: redis,
+    prefix,
+    logger: pino({ level: 'silent' }),
+    concurrency: 2,
+    now: () => new Date(t),
+    sweepEveryMs: 3_600_000,
+    horizonMs: 0,
+    sendRepairGraceMs: GRACE_MS,
+    holdRecheckMs: HOLD_MS,
+    campaignIds: [randomUUID()], // no enrollments of ours: only the send repair is exercised
+    workspaceIds: [ws.id],
+  });
+  // Sweeps run only when the test calls them, each at the clock it set.
+  await drip.worker.pause();
+  const q = drip.emailQueue;
+  const state = (id: string) => q.getJobState(emailSendJobId(id));
+  const jobCount = async () => {
+    const c = await q.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'completed', 'failed');
+    return Object.values(c).reduce((a, b) => a + b, 0);
+  };
+  let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
+  try {
+    // Within the grace nothing is touched, whatever its status.
+    t = T0 + GRACE_MS - 1_000;
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 0 });
+    expect(await jobCount()).toBe(0);
+
+    // Queued (confirmation, test) are due at once: repaired after the grace. The deferred one is
+    // due at T0 + 20 s, so only after T0 + 20 s + grace; the held one after T0 + hold + grace.
+    t = T0 + GRACE_MS + 1_000;
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 2, sendsChecked: 2 });
+    expect(await state(confirmation)).toBe('waiting');
+    expect(await state(test)).toBe('waiting');
+    expect(await state(deferred)).toBe('unknown');
+    expect(await state(held)).toBe('unknown');
+
+    t = T0 + 20_000 + GRACE_MS + 1_000;
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 1, sendsChecked: 3 });
+    expect(await state(deferred)).toBe('waiting');
+    expect(await state(held)).toBe('unknown');
+
+    t = T0 + HOLD_MS + GRACE_MS + 1_000;
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 1, sendsChecked: 4 });
+    expect(await state(held)).toBe('waiting');
+
+    // Further sweeps see live jobs and add nothing: exactly one job per message.
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 4 });
+    expect(await jobCount()).toBe(4);
+    expect(await q.getWaiting()).toHaveLength(4);
+    expect(new Set((await q.getWaiting()).map((j) => j.id))).toEqual(new Set(all.map(emailSendJobId)));
+
+    // The real email.send processor (dev mail catcher) sends each message once.
+    worker = await startWorker({
+      db,
+      redis,
+      prefix,
+      logger: pino({ level: 'silent' }),
+      concurrency: 2,
+      modules: [devMailCatcherModule, emailSendModule],
+      config: {
+        appSecret: 'r'.repeat(40),
+        publicUrl: 'http://localhost:3000',
+        trackingUrl: 'http://localhost:3001',
+        sending: { devSmtpPort: 0, throttlePrefix: `${prefix}:thr` },
+      },
+    });
+    await until('all four sent', async () => (await db.message.count({ where: { id: { in: all }, status: 'sent' } })) === 4);
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 0 });
+    for (const id of all) expect(await db.caughtMessage.count({ where: { messageId: id } })).toBe(1);
+    for (const id of all) expect((await db.message.findUniqueOrThrow({ where: { id } })).attempts).toBeGreaterThan(0);
+
+    // A finished job does not block a re-send: a person re-queues the sent held message (its
+    // completed job is kept 24 h, so a plain same-id add would be a no-op); the sweep replaces it
+    // and the message goes out once more, exactly once.
+    expect(await state(held)).toBe('completed');
+    await db.$executeRaw`UPDATE "Message" SET status = 'queued', "updatedAt" = ${new Date(T0)} WHERE id = ${held}::uuid`;
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 1, sendsChecked: 1 });
+    await until('re-queued message sent again', async () => (await db.message.findUniqueOrThrow({ where: { id: held } })).status === 'sent');
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 0 });
+    expect(await db.caughtMessage.count({ where: { messageId: held } })).toBe(2);
+    for (const id of [deferred, confirmation, test]) expect(await db.caughtMessage.count({ where: { messageId: id } })).toBe(1);
+  } finally {
+    await worker?.close();
+    await drip.close();
+  }
+});
