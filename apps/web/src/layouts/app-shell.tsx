@@ -6,6 +6,7 @@ import { Wordmark } from '../components/logo';
 import { Menu } from '../components/menu';
 import { useToast } from '../components/toast';
 import { Avatar } from '../components/layout';
+import { SendingPausedBanner } from '../components/sending-paused-banner';
 import {
   CampaignsIcon,
   CheckIcon,
@@ -203,6 +204,7 @@ export function AppShell() {
       </aside>
       <main className="main" id="main" tabIndex={-1}>
         <div className="main-inner">
+          <SendingPausedBanner />
           <Outlet />
         </div>
       </main>
