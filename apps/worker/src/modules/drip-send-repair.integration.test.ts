@@ -9,10 +9,8 @@ import { Queue } from 'bullmq';
 import { createDb, type MessageKind, type MessageStatus } from '@kindling/db';
 import { QUEUES, createWorkerRedis, emailSendJobId, enqueueEmailSend } from '@kindling/queue';
 import { newMessageIdHeader } from '@kindling/sending';
-import { startWorker } from '../worker.js';
-import { devMailCatcherModule } from './dev-mail-catcher.js';
-import { emailSendModule } from './email-send.js';
 import { startDrip } from './drip.js';
+import { startSending, until, type RunningSending } from './testing-sending.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/14';
 const db = createDb(process.env.DATABASE_URL!);
@@ -22,16 +20,6 @@ afterAll(async () => {
   await db.$disconnect();
   redis.disconnect();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | false | null | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 it('re-creates lost email.send jobs of held, deferred and queued messages of every kind, each sent once', async () => {
   const ws = await db.workspace.create({ data: { name: 'send repair test' } });
@@ -98,7 +86,7 @@ it('re-creates lost email.send jobs of held, deferred and queued messages of eve
     const c = await q.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'completed', 'failed');
     return Object.values(c).reduce((a, b) => a + b, 0);
   };
-  let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
+  let worker: RunningSending | null = null;
   try {
     // Within the grace nothing is touched, whatever its status.
     t = T0 + GRACE_MS - 1_000;
@@ -130,20 +118,7 @@ it('re-creates lost email.send jobs of held, deferred and queued messages of eve
     expect(new Set((await q.getWaiting()).map((j) => j.id))).toEqual(new Set(all.map(emailSendJobId)));
 
     // The real email.send processor (dev mail catcher) sends each message once.
-    worker = await startWorker({
-      db,
-      redis,
-      prefix,
-      logger: pino({ level: 'silent' }),
-      concurrency: 2,
-      modules: [devMailCatcherModule, emailSendModule],
-      config: {
-        appSecret: 'r'.repeat(40),
-        publicUrl: 'http://localhost:3000',
-        trackingUrl: 'http://localhost:3001',
-        sending: { devSmtpPort: 0, throttlePrefix: `${prefix}:thr` },
-      },
-    });
+    worker = await startSending({ db, redis, prefix, concurrency: 2 });
     await until('all four sent', async () => (await db.message.count({ where: { id: { in: all }, status: 'sent' } })) === 4);
     expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 0 });
     for (const id of all) expect(await db.caughtMessage.count({ where: { messageId: id } })).toBe(1);

@@ -1,37 +1,36 @@
-// FLUSHALL in the middle of an active campaign: after the next sweep every due step is still
-// sent exactly once. Uses its own Redis database (12), never the shared one, because it flushes.
+// FLUSHALL in the middle of an active campaign: after the next sweeps every due step of every
+// lead is still delivered exactly once, through the real pipeline: the drip module's sweep and
+// drip.step processor (startDrip, with a controllable clock) and the real email.send module
+// delivering into the dev mail catcher (CaughtMessage rows in Postgres). Uses its own Redis
+// database (12), never the shared one, because it flushes.
 import { randomUUID } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
 import pino from 'pino';
-import { Worker } from 'bullmq';
 import { createDb } from '@kindling/db';
-import { QUEUES, createWorkerRedis, emailSendPayload } from '@kindling/queue';
-import { enrollLead } from '@kindling/campaigns';
+import { createWorkerRedis, emailSendJobId } from '@kindling/queue';
+import { dripStepJobId, enrollLead } from '@kindling/campaigns';
 import { startDrip } from './drip.js';
+import { startSending, until } from './testing-sending.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/12';
 const db = createDb(process.env.DATABASE_URL!);
 const redis = createWorkerRedis(REDIS_URL);
 const prefix = `drip-${randomUUID().slice(0, 8)}`;
-const DAY = 24 * 3600_000;
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const SUBJECTS = ['Step A', 'Step B', 'Step C'];
 afterAll(async () => {
   await db.$disconnect();
   redis.disconnect();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | false | null | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-it('survives FLUSHALL mid-campaign: every due step is sent exactly once', async () => {
-  const LEADS = 10;
-  let t = new Date('2026-12-01T10:00:00Z').getTime();
+it('survives FLUSHALL mid-campaign: every due step of every lead is caught exactly once', async () => {
+  const PER_COHORT = 4;
+  // Three cohorts enrolled 30 minutes apart, so that at the flush one has its step B sent to the
+  // send queue, one has its step B due and one has it ahead, held in Redis as delayed jobs.
+  const T0 = Math.ceil(Date.now() / HOUR) * HOUR;
+  let t = T0;
   const ws = await db.workspace.create({ data: { name: 'flushall test' } });
   const mail = (subject: string) => ({ subject, preheader: '', html: `<p>${subject}</p>`, text: subject });
   const campaign = await db.campaign.create({
@@ -41,19 +40,27 @@ it('survives FLUSHALL mid-campaign: every due step is sent exactly once', async 
       status: 'active',
       steps: {
         create: [
-          { position: 0, type: 'email', config: mail('A') },
+          { position: 0, type: 'email', config: mail(SUBJECTS[0]!) },
           { position: 1, type: 'wait', config: { minutes: 24 * 60 } },
-          { position: 2, type: 'email', config: mail('B') },
+          { position: 2, type: 'email', config: mail(SUBJECTS[1]!) },
           { position: 3, type: 'wait', config: { minutes: 24 * 60 } },
-          { position: 4, type: 'email', config: mail('C') },
+          { position: 4, type: 'email', config: mail(SUBJECTS[2]!) },
         ],
       },
     },
   });
-  for (let i = 0; i < LEADS; i++) {
-    const lead = await db.lead.create({ data: { workspaceId: ws.id, email: `${randomUUID()}@example.test` } });
-    await enrollLead(db, { workspaceId: ws.id, campaignId: campaign.id, leadId: lead.id, source: 'api', now: new Date(t) });
+  const cohorts = { early: 0, middle: 30 * MIN, late: 60 * MIN };
+  const leads: { id: string; email: string; enrollmentId: string; cohort: keyof typeof cohorts }[] = [];
+  for (const cohort of Object.keys(cohorts) as (keyof typeof cohorts)[]) {
+    for (let i = 0; i < PER_COHORT; i++) {
+      const email = `flush-${cohort}-${randomUUID().slice(0, 8)}@example.org`;
+      const lead = await db.lead.create({ data: { workspaceId: ws.id, email } });
+      const e = await enrollLead(db, { workspaceId: ws.id, campaignId: campaign.id, leadId: lead.id, source: 'api', now: new Date(T0 + cohorts[cohort]) });
+      leads.push({ id: lead.id, email, enrollmentId: e!.id, cohort });
+    }
   }
+  const LEADS = leads.length;
+  const of = (cohort: keyof typeof cohorts) => leads.filter((l) => l.cohort === cohort);
 
   const drip = await startDrip({
     db,
@@ -63,69 +70,90 @@ it('survives FLUSHALL mid-campaign: every due step is sent exactly once', async 
     concurrency: 4,
     now: () => new Date(t),
     sweepEveryMs: 200,
-    horizonMs: 0,
+    horizonMs: 10 * MIN,
     campaignIds: [campaign.id],
   });
-  // Stands in for the email.send consumer: records every job it receives and marks the row sent,
-  // as the sending pipeline does. Duplicated jobs would show up as a message received twice.
-  const received: string[] = [];
-  const sender = new Worker(
-    QUEUES.email,
-    async (job) => {
-      const { messageId } = emailSendPayload.parse(job.data);
-      received.push(messageId);
-      await db.message.update({ where: { id: messageId }, data: { status: 'sent', sentAt: new Date(t) } });
-    },
-    { connection: redis.duplicate(), prefix, concurrency: 4 },
-  );
-  const msgCount = (subject?: string) => db.message.count({ where: { campaignId: campaign.id, ...(subject ? { subject } : {}) } });
+  const sending = await startSending({ db, redis, prefix, concurrency: 4 });
+  const sentCount = () => db.message.count({ where: { campaignId: campaign.id, status: 'sent' } });
+  const caughtCount = () => db.caughtMessage.count({ where: { workspaceId: ws.id } });
+  const messagesOf = async (subject: string, group: { id: string }[]) =>
+    db.message.findMany({ where: { campaignId: campaign.id, subject, leadId: { in: group.map((l) => l.id) } } });
   try {
-    // Day 0: email A goes out through the scheduled sweep, the step jobs and the send queue.
-    await until('10 sends of A', () => Promise.resolve(received.length === LEADS));
+    // Day 0: step A of each cohort goes out when its enrollment time comes, through the scheduled
+    // sweeps, drip.step and the real email.send into the catcher.
+    for (const [cohort, offset] of Object.entries(cohorts)) {
+      t = T0 + offset;
+      const expected = leads.filter((l) => cohorts[l.cohort] <= offset).length;
+      await until(`step A caught for the ${cohort} cohort`, async () => (await caughtCount()) === expected && (await sentCount()) === expected, 60_000);
+    }
+    const sentA = await messagesOf(SUBJECTS[0]!, leads);
+    expect(sentA).toHaveLength(LEADS);
 
-    // Day 1: B messages are created but their send jobs stay in Redis (sender paused).
-    await sender.pause();
-    t += DAY;
-    await until('10 B messages', async () => (await msgCount('B')) === LEADS);
-    const waitingSends = await until('B send jobs waiting', async () => {
-      const n = await drip.emailQueue.getWaitingCount();
-      return n === LEADS ? n : false;
+    // Day 1, early cohort: step B runs and its messages wait in the send queue (sending paused).
+    await sending.sendWorker.pause();
+    t = T0 + DAY;
+    const earlyB = await until('early step B messages with send jobs waiting', async () => {
+      const ms = await messagesOf(SUBJECTS[1]!, of('early'));
+      if (ms.length !== PER_COHORT) return false;
+      const states = await Promise.all(ms.map((m) => drip.emailQueue.getJobState(emailSendJobId(m.id))));
+      return states.every((s) => s === 'waiting') ? ms : false;
     });
 
-    // Day 2: C is due; its step jobs are in Redis (drip worker paused) when Redis loses everything.
+    // The drip worker stops too: the middle cohort's step B is due and its jobs wait, the late
+    // cohort's is 5 minutes ahead (inside the horizon) and its jobs are delayed.
     await drip.worker.pause();
-    t += DAY;
-    const swept = await drip.sweepOnce();
-    expect(swept.scheduled).toBe(LEADS);
-    expect(await drip.dripQueue.getWaitingCount()).toBeGreaterThanOrEqual(LEADS);
+    t = T0 + DAY + 55 * MIN;
+    // The early B messages are past the repair grace, but their jobs are live: left alone.
+    expect(await drip.sweepOnce()).toEqual({ scheduled: 2 * PER_COHORT, resent: 0, sendsChecked: PER_COHORT });
+    const stepJob = async (l: (typeof leads)[number]) => {
+      const e = await db.enrollment.findUniqueOrThrow({ where: { id: l.enrollmentId } });
+      return drip.dripQueue.getJobState(dripStepJobId(e.id, e.nextRunAt!));
+    };
+    for (const l of of('middle')) expect(await stepJob(l)).toBe('waiting');
+    for (const l of of('late')) expect(await stepJob(l)).toBe('delayed');
+    for (const m of earlyB) expect(await drip.emailQueue.getJobState(emailSendJobId(m.id))).toBe('waiting');
+    for (const m of sentA) expect(await drip.emailQueue.getJobState(emailSendJobId(m.id))).toBe('completed');
+    expect(await caughtCount()).toBe(LEADS);
 
+    // Redis loses everything: the sweep scheduler, the step jobs, the send jobs, the finished ones.
     expect(await redis.flushall()).toBe('OK');
     expect(await redis.dbsize()).toBe(0);
 
+    // The clock moves past the late cohort's step B and everything starts again. The watchdog
+    // re-declares the sweep scheduler; the next sweeps re-create what was lost.
+    t = T0 + DAY + 61 * MIN;
     drip.worker.resume();
-    sender.resume();
-    // The watchdog re-declares the sweep scheduler; the next sweeps re-create what was lost.
+    sending.sendWorker.resume();
     await until('the sweep scheduler back', async () => (await drip.dripQueue.getJobSchedulers()).length === 1);
-    await until('all 30 messages sent', async () => {
-      const sent = await db.message.count({ where: { campaignId: campaign.id, status: 'sent' } });
-      return sent === 3 * LEADS;
-    });
-    // A few more sweeps change nothing.
+    await until('step B caught for every lead', async () => (await caughtCount()) === 2 * LEADS && (await sentCount()) === 2 * LEADS, 60_000);
+
+    // Day 2: step C for everyone, then a few more sweeps that must change nothing.
+    t = T0 + 2 * DAY + 61 * MIN;
+    await until('step C caught for every lead', async () => (await caughtCount()) === 3 * LEADS && (await sentCount()) === 3 * LEADS, 60_000);
     const s0 = drip.sweeps();
     await until('three more sweeps', () => Promise.resolve(drip.sweeps() >= s0 + 3));
 
-    expect(await msgCount()).toBe(3 * LEADS);
-    expect(await msgCount('C')).toBe(LEADS);
-    const perMessage = new Map<string, number>();
-    for (const id of received) perMessage.set(id, (perMessage.get(id) ?? 0) + 1);
-    expect(perMessage.size).toBe(3 * LEADS);
-    expect([...perMessage.values()].every((n) => n === 1)).toBe(true);
-    expect(received).toHaveLength(3 * LEADS);
-    expect(waitingSends).toBe(LEADS);
-    const done = await db.enrollment.count({ where: { campaignId: campaign.id, status: 'completed' } });
-    expect(done).toBe(LEADS);
+    // Exactly once per (lead, step): one Message row each, all sent, and one caught email each,
+    // addressed to that lead with that step's subject. A lost step is a missing entry, a
+    // duplicate a repeated one.
+    const messages = await db.message.findMany({ where: { campaignId: campaign.id }, include: { step: true } });
+    expect(messages).toHaveLength(3 * LEADS);
+    expect(messages.every((m) => m.status === 'sent')).toBe(true);
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    const caught = await db.caughtMessage.findMany({ where: { workspaceId: ws.id } });
+    const emailOf = new Map(leads.map((l) => [l.id, l.email]));
+    const delivered = caught.map((c) => {
+      const m = c.messageId ? byId.get(c.messageId) : undefined;
+      expect(m, `caught mail ${c.id} belongs to a message of the campaign`).toBeDefined();
+      expect(c.envelopeTo).toEqual([emailOf.get(m!.leadId!)]);
+      expect(c.subject).toBe(m!.subject);
+      return `${m!.leadId} ${m!.step!.position}`;
+    });
+    const expected = leads.flatMap((l) => [0, 2, 4].map((p) => `${l.id} ${p}`));
+    expect(delivered.sort()).toEqual(expected.sort());
+    expect(await db.enrollment.count({ where: { campaignId: campaign.id, status: 'completed' } })).toBe(LEADS);
   } finally {
-    await sender.close();
+    await sending.close();
     await drip.close();
   }
-});
+}, 180_000);
