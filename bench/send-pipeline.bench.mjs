@@ -5,6 +5,9 @@
 // Both sides set TCP_NODELAY (Kindling's transports do; without it both are capped near
 // 20 messages/s per connection by delayed ACKs and the comparison says nothing).
 // Own database (created and dropped) and its own Redis db; rounds interleaved.
+// Knobs: BENCH_SEND_MESSAGES (1500 a round), BENCH_SEND_CONCURRENCY (the worker's SEND_CONCURRENCY),
+// BENCH_SEND_NODE_ARGS (node flags for the worker, e.g. --cpu-prof), BENCH_SEND_DEBUG (statuses
+// and the worker's log every 5 s of a round).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
@@ -126,7 +129,10 @@ export async function run({ rounds, log }) {
 
     const healthPort = await freePort();
     let workerLog = '';
-    worker = spawn(process.execPath, [path.join(root, 'apps/worker/dist/main.js')], {
+    // BENCH_SEND_NODE_ARGS: extra node flags for the worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+    // to see where its time goes (the profile is written when the worker exits at the end).
+    const nodeArgs = (process.env.BENCH_SEND_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    worker = spawn(process.execPath, [...nodeArgs, path.join(root, 'apps/worker/dist/main.js')], {
       cwd: root,
       env: {
         PATH: process.env.PATH,
@@ -138,7 +144,9 @@ export async function run({ rounds, log }) {
         HOST: '127.0.0.1',
         DEV_SMTP_PORT: '0',
         INBOUND_SMTP_PORT: '-1',
-        CONCURRENCY: process.env.BENCH_SEND_CONCURRENCY ?? '25',
+        CONCURRENCY: '25',
+        // email.send runs at the product default (SEND_CONCURRENCY, 50) unless told otherwise.
+        ...(process.env.BENCH_SEND_CONCURRENCY ? { SEND_CONCURRENCY: process.env.BENCH_SEND_CONCURRENCY } : {}),
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -172,6 +180,10 @@ export async function run({ rounds, log }) {
         if ((by.sent ?? 0) === N) break;
         const bad = Object.entries(by).filter(([s]) => !['sent', 'queued', 'sending'].includes(s));
         if (bad.length) throw new Error(`pipeline: unexpected statuses ${JSON.stringify(by)}\n${workerLog.slice(-2000)}`);
+        if (process.env.BENCH_SEND_DEBUG && performance.now() - (pipeline.lastLog ?? 0) > 5_000) {
+          pipeline.lastLog = performance.now();
+          log(`statuses ${JSON.stringify(by)} jobs ${JSON.stringify(await queue.getJobCounts())}\n${workerLog.slice(-1000)}`);
+        }
         if (performance.now() - t0 > 120_000) throw new Error(`pipeline: not done after 120 s: ${JSON.stringify(by)}`);
         await new Promise((r) => setTimeout(r, 10));
       }

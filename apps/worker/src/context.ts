@@ -35,6 +35,8 @@ export interface WorkerConfig {
   submissions?: Partial<SubmissionsDrainSettings>;
   /** drip.step jobs run at once (a burst of due steps is latency-bound, not CPU-bound); default `concurrency`. */
   dripConcurrency?: number;
+  /** email.send jobs run at once (latency-bound: SMTP answers, claim/result batches); default `concurrency`. */
+  sendConcurrency?: number;
 }
 
 /** Something a module started and that must be closed on shutdown. */

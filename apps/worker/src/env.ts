@@ -17,6 +17,8 @@ export const workerEnvSchema = z.object({
   CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   /** drip.step jobs processed at once (each holds a database connection for a few queries). */
   DRIP_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(30),
+  /** email.send jobs processed at once: they wait on SMTP and on coalesced claim/result batches, not the CPU. */
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
   /** Postgres connections of this process (opened on demand); covers CONCURRENCY and DRIP_CONCURRENCY. */
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(40),
   /** Redis stream of tracking events; must equal the tracking app's. */

@@ -27,6 +27,7 @@ runMain(async (lifecycle) => {
     concurrency: env.CONCURRENCY,
     config: {
       dripConcurrency: env.DRIP_CONCURRENCY,
+      sendConcurrency: env.SEND_CONCURRENCY,
       appSecret: env.APP_SECRET,
       publicUrl: env.PUBLIC_URL,
       trackingUrl: env.TRACKING_URL,

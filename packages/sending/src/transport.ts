@@ -2,7 +2,9 @@
 // across jobs so each message does not pay a TCP + EHLO (+ TLS + AUTH) handshake.
 import net from 'node:net';
 import tls from 'node:tls';
-import nodemailer, { type Transporter } from 'nodemailer';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import DKIM from 'nodemailer/lib/dkim/index.js';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
 export interface TransportSpec {
   /** smtp(s)://user:pass@host:port */
@@ -61,4 +63,30 @@ export class TransportPool {
     for (const { t } of this.transports.values()) t.close();
     this.transports.clear();
   }
+}
+
+/**
+ * Compiles nodemailer options into the finished, DKIM-signed message (raw + envelope), so that a
+ * pooled connection only writes one buffer. Left to the transport, the MIME tree is streamed into
+ * the socket in dozens of small writes while the connection waits, and every other job's work in
+ * the process delays that connection's next SMTP command; built beforehand, it costs the same CPU
+ * but none of it sits between a connection's commands.
+ */
+export async function precompileMessage(options: SendMailOptions): Promise<SendMailOptions> {
+  const { dkim, envelope, messageId } = options;
+  const composed = { ...options };
+  delete composed.dkim;
+  let raw = await new Promise<Buffer>((resolve, reject) =>
+    new MailComposer(composed).compile().build((err, out) => (err ? reject(err) : resolve(out))),
+  );
+  if (dkim) {
+    const signed = new DKIM(dkim).sign(raw);
+    const chunks: Buffer[] = [];
+    raw = await new Promise<Buffer>((resolve, reject) => {
+      signed.on('data', (c: Buffer) => chunks.push(c));
+      signed.once('end', () => resolve(Buffer.concat(chunks)));
+      signed.once('error', reject);
+    });
+  }
+  return { envelope, messageId, raw };
 }
