@@ -74,8 +74,12 @@ export class TransportPool {
  */
 export async function precompileMessage(options: SendMailOptions): Promise<SendMailOptions> {
   const { dkim, envelope, messageId } = options;
-  const composed = { ...options };
+  // baseBoundary is a MailComposer option the typings do not list.
+  const composed: SendMailOptions & { baseBoundary?: string } = { ...options };
   delete composed.dkim;
+  // MIME boundaries from the (unique) Message-ID instead of three random draws per message: the
+  // draws were ~5% of the send path's CPU, and a boundary only has to be absent from the parts.
+  if (!composed.baseBoundary && typeof messageId === 'string') composed.baseBoundary = messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 40) || undefined;
   let raw = await new Promise<Buffer>((resolve, reject) =>
     new MailComposer(composed).compile().build((err, out) => (err ? reject(err) : resolve(out))),
   );

@@ -10,7 +10,7 @@ import { QUEUES, createWorkerRedis, enqueueEmailSend } from '@kindling/queue';
 import { encryptSecret, evaluateReputation, newMessageIdHeader } from '@kindling/sending';
 import { startWorker, type RunningWorker } from '../worker.js';
 import { devMailCatcherModule } from './dev-mail-catcher.js';
-import { emailSendModule } from './email-send.js';
+import { Claimer, ResultWriter, emailSendModule, prismaSql } from './email-send.js';
 import { startSmtpSink, type SmtpSink } from '../../../../test/support/smtp-sink.js';
 
 const db = createDb(process.env.DATABASE_URL!);
@@ -121,4 +121,32 @@ it('pauses a pool at the bounce threshold, holds its mail, and sends it after a 
   await db.warmupPlan.update({ where: { id: plan.id }, data: { status: 'active', pausedReason: null, pausedAt: null } });
   await until(async () => (await statusOf(m.id)) === 'sent', async () => statusOf(m.id));
   expect(sink.messages().filter((b) => b.includes(m.id))).toHaveLength(1);
+});
+
+it('coalesced claims hand a message to one asker only, skip suppressed rows, and coalesced results record every row', async () => {
+  const sql = prismaSql(db);
+  const claimer = new Claimer(sql, 'it-worker:1');
+  const a = await message({});
+  const b = await message({});
+  const suppressed = await message({});
+  await db.suppression.create({ data: { workspaceId, email: suppressed.toEmail.toLowerCase(), reason: 'hard_bounce' } });
+  // Asked in the same tick: one batch, one statement.
+  const [a1, a2, b1, s1] = await Promise.all([claimer.claim(a.id), claimer.claim(a.id), claimer.claim(b.id), claimer.claim(suppressed.id)]);
+  expect([a1, a2].filter(Boolean)).toHaveLength(1);
+  expect(b1?.id).toBe(b.id);
+  expect(s1).toBeNull();
+  const rowA = await db.message.findUniqueOrThrow({ where: { id: a.id } });
+  expect(rowA).toMatchObject({ status: 'sending', claimedBy: 'it-worker:1', attempts: 1 });
+  expect(await statusOf(suppressed.id)).toBe('queued');
+  // A second claim of a claimed row gets nothing.
+  expect(await claimer.claim(a.id)).toBeNull();
+
+  const results = new ResultWriter(sql);
+  await Promise.all([results.sent(a.id, '250 ok a'), results.sent(b.id, '250 ok b')]);
+  const rows = await db.message.findMany({ where: { id: { in: [a.id, b.id] } }, orderBy: { smtpResponse: 'asc' } });
+  expect(rows.map((r) => [r.status, r.smtpResponse, r.sentAt !== null])).toEqual([
+    ['sent', '250 ok a', true],
+    ['sent', '250 ok b', true],
+  ]);
+  await Promise.all([claimer.close(), results.close()]);
 });
