@@ -92,5 +92,6 @@ export async function precompileMessage(options: SendMailOptions): Promise<SendM
       signed.once('error', reject);
     });
   }
-  return { envelope, messageId, raw };
+  // The transport wraps `raw` in a MIME node of its own: the same boundary saves its random draw.
+  return { envelope, messageId, raw, baseBoundary: composed.baseBoundary } as SendMailOptions;
 }
