@@ -17,12 +17,23 @@ import {
 } from './lib/leads-bench.mjs';
 
 export const name = 'csv-export';
-export const description = 'GET /api/leads/export.csv vs COPY (SELECT ...) TO STDOUT WITH CSV, 1M and 3M leads';
+export const description =
+  'GET /api/leads/export.csv vs COPY (SELECT ...) TO STDOUT WITH CSV, 1M and 3M leads';
 
 const DB = 'kindling_bench_leads';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 const TUNED = '--max-semi-space-size=2';
-const COLUMNS = ['email', 'firstName', 'lastName', 'phone', 'status', 'tags', 'cf.company', 'firstUtmSource', 'createdAt'];
+const COLUMNS = [
+  'email',
+  'firstName',
+  'lastName',
+  'phone',
+  'status',
+  'tags',
+  'cf.company',
+  'firstUtmSource',
+  'createdAt',
+];
 
 function baselineSql(workspaceId) {
   return `COPY (SELECT email, "firstName", "lastName", phone, status::text, array_to_string(tags, ';'),
@@ -42,16 +53,28 @@ export async function run({ rounds, log }) {
     generateLeads(url, workspaceId, 1, small);
     log(`${small} leads generated in ${round((performance.now() - t0) / 1000, 1)} s`);
 
-    const exportUrl = (base) => `${base}/api/leads/export.csv?columns=${COLUMNS.map(encodeURIComponent).join(',')}`;
+    const exportUrl = (base) =>
+      `${base}/api/leads/export.csv?columns=${COLUMNS.map(encodeURIComponent).join(',')}`;
     const curl = (base, pid) =>
-      timed('sh', ['-c', `curl -sS --fail -H 'Authorization: Bearer ${apiKey}' '${exportUrl(base)}' | wc -l`], { watchPid: pid });
-    const copy = () => timed('sh', ['-c', `psql '${url}' -X -q -c "${baselineSql(workspaceId).replace(/"/g, '\\"')}" | wc -l`]);
+      timed(
+        'sh',
+        ['-c', `curl -sS --fail -H 'Authorization: Bearer ${apiKey}' '${exportUrl(base)}' | wc -l`],
+        { watchPid: pid },
+      );
+    const copy = () =>
+      timed('sh', [
+        '-c',
+        `psql '${url}' -X -q -c "${baselineSql(workspaceId).replace(/"/g, '\\"')}" | wc -l`,
+      ]);
 
     api = await startApi(url, REDIS_URL);
     const pid = api.child.pid;
     // Both sides must produce every row (the export adds its header line).
     const check = [await copy(), await curl(api.url, pid)].map((r) => Number(r.stdout.trim()));
-    if (check[0] !== small || check[1] !== small + 1) throw new Error(`row counts differ: copy ${check[0]}, export ${check[1]} (want ${small}, ${small + 1})`);
+    if (check[0] !== small || check[1] !== small + 1)
+      throw new Error(
+        `row counts differ: copy ${check[0]}, export ${check[1]} (want ${small}, ${small + 1})`,
+      );
 
     const results = await interleaved(
       {
@@ -68,14 +91,17 @@ export async function run({ rounds, log }) {
     const tableMs = {};
     const getMs = async (label, path) => {
       const t = performance.now();
-      const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
+      const res = await fetch(`${api.url}${path}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
       const body = await res.json();
       if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
       tableMs[label] = round(performance.now() - t, 1);
       return body;
     };
     let page = await getMs('first_page_with_total', '/api/leads?limit=50');
-    for (let i = 0; i < 20; i++) page = await getMs('next_page', `/api/leads?limit=50&count=0&cursor=${page.nextCursor}`);
+    for (let i = 0; i < 20; i++)
+      page = await getMs('next_page', `/api/leads?limit=50&count=0&cursor=${page.nextCursor}`);
     await getMs('sort_by_email', '/api/leads?limit=50&sort=email&dir=asc');
     await getMs('filter_tag_and_source', '/api/leads?limit=50&tag=tag3&utmSource=newsletter');
     await getMs('search_rare_email', `/api/leads?limit=50&q=lead${small - 7}@`);
@@ -87,7 +113,8 @@ export async function run({ rounds, log }) {
     const tunedPeak = async (rows) => {
       api = await startApi(url, REDIS_URL, { NODE_OPTIONS: TUNED });
       const r = await curl(api.url, api.child.pid);
-      if (Number(r.stdout.trim()) !== rows + 1) throw new Error(`tuned export returned ${r.stdout.trim()} lines`);
+      if (Number(r.stdout.trim()) !== rows + 1)
+        throw new Error(`tuned export returned ${r.stdout.trim()} lines`);
       const peak = peakRssMb(api.child.pid);
       await api.stop();
       api = null;
@@ -97,10 +124,13 @@ export async function run({ rounds, log }) {
 
     t0 = performance.now();
     generateLeads(url, workspaceId, small + 1, large);
-    log(`${large - small} more leads generated (${large} in all) in ${round((performance.now() - t0) / 1000, 1)} s`);
+    log(
+      `${large - small} more leads generated (${large} in all) in ${round((performance.now() - t0) / 1000, 1)} s`,
+    );
     api = await startApi(url, REDIS_URL);
     const big = await curl(api.url, api.child.pid);
-    if (Number(big.stdout.trim()) !== large + 1) throw new Error(`3M export returned ${big.stdout.trim()} lines`);
+    if (Number(big.stdout.trim()) !== large + 1)
+      throw new Error(`3M export returned ${big.stdout.trim()} lines`);
     const peakLarge = peakRssMb(api.child.pid);
     await api.stop();
     api = null;
@@ -133,11 +163,26 @@ export async function run({ rounds, log }) {
         // Higher is better: COPY's time over Kindling's time for the same rows.
         { name: 'copy time / export time (1M)', value: ratio, target: 0.6, floor: 0.35 },
         // Flat memory: peak RSS at 1M over peak RSS at 3M (1.0 = identical), and an absolute cap.
-        { name: 'api peak RSS 1M / 3M', value: round(peakSmall / peakLarge, 3), target: 0.9, floor: 0.8 },
-        { name: 'api peak RSS 1M / 3M (semi-space 2 MB)', value: round(tunedSmall.peak / tunedLarge.peak, 3), target: 0.9, floor: 0.8 },
+        {
+          name: 'api peak RSS 1M / 3M',
+          value: round(peakSmall / peakLarge, 3),
+          target: 0.9,
+          floor: 0.8,
+        },
+        {
+          name: 'api peak RSS 1M / 3M (semi-space 2 MB)',
+          value: round(tunedSmall.peak / tunedLarge.peak, 3),
+          target: 0.9,
+          floor: 0.8,
+        },
         // The 150 MB cap holds with the young generation capped; with Node's default (16 MB
         // semi-spaces) the idle api alone is ~140 MB (mostly the Prisma client), see the metrics.
-        { name: '150 MB / api peak RSS at 3M (semi-space 2 MB)', value: round(150 / tunedLarge.peak, 3), target: 1, floor: 1 },
+        {
+          name: '150 MB / api peak RSS at 3M (semi-space 2 MB)',
+          value: round(150 / tunedLarge.peak, 3),
+          target: 1,
+          floor: 1,
+        },
       ],
       details: { columns: COLUMNS, rounds: results, leadsTableMs: tableMs },
     };

@@ -20,7 +20,8 @@ import {
 } from './lib/leads-bench.mjs';
 
 export const name = 'csv-import';
-export const description = 'CSV import through the api vs COPY ... FROM STDIN of the same file, 1M rows';
+export const description =
+  'CSV import through the api vs COPY ... FROM STDIN of the same file, 1M rows';
 
 const DB = 'kindling_bench_leads_import';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
@@ -28,10 +29,13 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 async function waitDone(base, apiKey, id) {
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {
-    const res = await fetch(`${base}/api/leads/imports/${id}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const res = await fetch(`${base}/api/leads/imports/${id}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
     const s = await res.json();
     if (s.status === 'done') return s;
-    if (s.status === 'failed' || res.status !== 200) throw new Error(`import failed: ${JSON.stringify(s)}`);
+    if (s.status === 'failed' || res.status !== 200)
+      throw new Error(`import failed: ${JSON.stringify(s)}`);
     if (Date.now() > deadline) throw new Error('import did not finish in 15 minutes');
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -66,7 +70,15 @@ export async function run({ rounds: requested, log }) {
     const pid = api.child.pid;
     const copy = async () => {
       psql(url, 'TRUNCATE bench_copy_target');
-      const r = await timed('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy bench_copy_target(email, "firstName", "lastName", phone) FROM '${file}' WITH (FORMAT csv, HEADER)`]);
+      const r = await timed('psql', [
+        url,
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `\\copy bench_copy_target(email, "firstName", "lastName", phone) FROM '${file}' WITH (FORMAT csv, HEADER)`,
+      ]);
       const n = Number(psql(url, 'SELECT count(*) FROM bench_copy_target'));
       if (n !== rows) throw new Error(`COPY loaded ${n} rows`);
       return { seconds: round(r.seconds, 3) };
@@ -74,24 +86,46 @@ export async function run({ rounds: requested, log }) {
     const kindling = async () => {
       psql(url, `TRUNCATE "Lead" CASCADE`);
       const t0 = performance.now();
-      const up = await timed('curl', [
-        '-sS', '--fail', '-X', 'POST', '-T', file,
-        '-H', `Authorization: Bearer ${apiKey}`, '-H', 'Content-Type: text/csv', '-H', 'X-Kindling-Upload: 1',
-        `${api.url}/api/leads/imports?fileName=leads.csv`,
-      ], { watchPid: pid });
+      const up = await timed(
+        'curl',
+        [
+          '-sS',
+          '--fail',
+          '-X',
+          'POST',
+          '-T',
+          file,
+          '-H',
+          `Authorization: Bearer ${apiKey}`,
+          '-H',
+          'Content-Type: text/csv',
+          '-H',
+          'X-Kindling-Upload: 1',
+          `${api.url}/api/leads/imports?fileName=leads.csv`,
+        ],
+        { watchPid: pid },
+      );
       const { id } = JSON.parse(up.stdout);
       const start = await fetch(`${api.url}/api/leads/imports/${id}/start`, {
         method: 'POST',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ mapping: ['email', 'firstName', 'lastName', 'phone'] }),
       });
-      if (start.status !== 202) throw new Error(`start answered ${start.status}: ${await start.text()}`);
+      if (start.status !== 202)
+        throw new Error(`start answered ${start.status}: ${await start.text()}`);
       const s = await waitDone(api.url, apiKey, id);
       const seconds = (performance.now() - t0) / 1000;
-      if (s.created !== rows || s.rejected !== 0) throw new Error(`import counts wrong: ${JSON.stringify(s)}`);
-      const n = Number(psql(url, `SELECT count(*) FROM "Lead" WHERE "workspaceId" = '${workspaceId}'`));
+      if (s.created !== rows || s.rejected !== 0)
+        throw new Error(`import counts wrong: ${JSON.stringify(s)}`);
+      const n = Number(
+        psql(url, `SELECT count(*) FROM "Lead" WHERE "workspaceId" = '${workspaceId}'`),
+      );
       if (n !== rows) throw new Error(`import left ${n} leads`);
-      return { seconds: round(seconds, 3), uploadSeconds: round(up.seconds, 3), peakRssMb: peakRssMb(pid) };
+      return {
+        seconds: round(seconds, 3),
+        uploadSeconds: round(up.seconds, 3),
+        peakRssMb: peakRssMb(pid),
+      };
     };
 
     const results = await interleaved({ copy, kindling }, { rounds, log });
@@ -106,7 +140,14 @@ export async function run({ rounds: requested, log }) {
         kindling_rows_per_s: Math.round(rows / medianOf(results.kindling, 'seconds')),
         api_peak_rss_mb: peak,
       },
-      ratios: [{ name: 'copy time / import time', value: round(pairedRatio(results.copy, results.kindling, 'seconds'), 3), target: 0.4, floor: 0.2 }],
+      ratios: [
+        {
+          name: 'copy time / import time',
+          value: round(pairedRatio(results.copy, results.kindling, 'seconds'), 3),
+          target: 0.4,
+          floor: 0.2,
+        },
+      ],
       details: { rounds: results },
     };
   } finally {

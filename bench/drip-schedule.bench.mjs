@@ -8,7 +8,8 @@ import path from 'node:path';
 import { createBenchDatabase, dropBenchDatabase, root } from './lib/leads-bench.mjs';
 
 export const name = 'drip-schedule';
-export const description = 'enroll 100k into a 5-step drip vs addBulk; Redis bytes per lead vs delayed jobs; lateness p99 of 10k steps due in one minute';
+export const description =
+  'enroll 100k into a 5-step drip vs addBulk; Redis bytes per lead vs delayed jobs; lateness p99 of 10k steps due in one minute';
 
 const DB = 'kindling_bench_drip';
 const REDIS_URL = process.env.BENCH_DRIP_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
@@ -17,11 +18,15 @@ export async function run({ rounds, log }) {
   const url = createBenchDatabase(DB, log);
   try {
     const out = await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/fixtures/drip-schedule.ts')], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: url, REDIS_URL, BENCH_ROUNDS: String(rounds) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(root, 'bench/fixtures/drip-schedule.ts')],
+        {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: url, REDIS_URL, BENCH_ROUNDS: String(rounds) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       child.stdout.on('data', (c) => (stdout += c.toString()));
       child.stderr.on('data', (c) => {

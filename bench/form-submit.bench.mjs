@@ -14,10 +14,18 @@ import { freePort, startServer, stopAll } from './lib/server.mjs';
 import { loadServer } from './lib/load.mjs';
 import { interleaved, medianOf, pairedRatio } from './lib/interleave.mjs';
 import { round } from './lib/stats.mjs';
-import { createBenchDatabase, createWorkspace, dropBenchDatabase, psql, root, startApi } from './lib/leads-bench.mjs';
+import {
+  createBenchDatabase,
+  createWorkspace,
+  dropBenchDatabase,
+  psql,
+  root,
+  startApi,
+} from './lib/leads-bench.mjs';
 
 export const name = 'form-submit';
-export const description = 'POST a form submission: Kindling api (validate + accept into the stream, worker stores) vs bare node:http JSON parse';
+export const description =
+  'POST a form submission: Kindling api (validate + accept into the stream, worker stores) vs bare node:http JSON parse';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const DB = 'kindling_bench_forms';
@@ -30,9 +38,13 @@ const STREAM = `bench:form-submissions:${randomUUID()}`;
 
 function redisCli(...args) {
   const u = new URL(REDIS_URL);
-  const r = spawnSync('redis-cli', ['-h', u.hostname, '-p', u.port || '6379', '-n', u.pathname.slice(1) || '0', ...args], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'redis-cli',
+    ['-h', u.hostname, '-p', u.port || '6379', '-n', u.pathname.slice(1) || '0', ...args],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`redis-cli failed: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -70,7 +82,9 @@ export async function run({ rounds, log }) {
       SUBMISSIONS_STREAM: STREAM,
     });
     servers.push(api);
-    const bare = await startServer(path.join(fixtures, 'bare-form-server.mjs'), { name: 'bare node:http' });
+    const bare = await startServer(path.join(fixtures, 'bare-form-server.mjs'), {
+      name: 'bare node:http',
+    });
     servers.push(bare);
     const body = JSON.stringify({
       email: 'bench-[<id>]@example.com',
@@ -82,7 +96,9 @@ export async function run({ rounds, log }) {
       _elapsed: 5000,
     });
     const submitPath = `/api/public/forms/${publicId}/submissions`;
-    log(`api on ${api.url}, bare on ${bare.url}; autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per round`);
+    log(
+      `api on ${api.url}, bare on ${bare.url}; autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per round`,
+    );
     const load = (server, duration = DURATION_S) =>
       loadServer(server, {
         url: `${server.url}${submitPath}`,
@@ -107,21 +123,28 @@ export async function run({ rounds, log }) {
     );
     for (const [variant, list] of Object.entries(results)) {
       const bad = list.reduce((n, m) => n + m.errors + m.non2xx, 0);
-      if (bad > 0) throw new Error(`${variant}: ${bad} failed requests; the numbers would be meaningless`);
+      if (bad > 0)
+        throw new Error(`${variant}: ${bad} failed requests; the numbers would be meaningless`);
     }
-    const count = () => Number(psql(url, `SELECT count(*) FROM "FormSubmission" WHERE "formId" = '${formId}'`));
+    const count = () =>
+      Number(psql(url, `SELECT count(*) FROM "FormSubmission" WHERE "formId" = '${formId}'`));
     // Under timed load the generator stops mid-flight: requests the server finishes after the
     // cut-off are accepted but never counted as answered (at most one per connection per run).
-    const answeredUnderLoad = [warm, ...results.kindling].reduce((n, m) => n + m.requests - m.non2xx, 0);
+    const answeredUnderLoad = [warm, ...results.kindling].reduce(
+      (n, m) => n + m.requests - m.non2xx,
+      0,
+    );
     // Let the api finish what the load generator left in flight: the length stops moving.
     let inStream = streamLength();
-    for (let stable = 0; stable < 4; ) {
+    for (let stable = 0; stable < 4;) {
       await delay(100);
       const now = streamLength();
       stable = now === inStream ? stable + 1 : 0;
       inStream = now;
     }
-    log(`api answered ${answeredUnderLoad} submissions 2xx (${inStream} in the stream); draining with the worker`);
+    log(
+      `api answered ${answeredUnderLoad} submissions 2xx (${inStream} in the stream); draining with the worker`,
+    );
 
     const healthPort = await freePort();
     const t0 = performance.now();
@@ -149,9 +172,13 @@ export async function run({ rounds, log }) {
     const drainSec = (performance.now() - t0) / 1000;
     const storedUnderLoad = count();
     const inFlight = storedUnderLoad - answeredUnderLoad;
-    log(`drained in ${round(drainSec, 1)} s: ${storedUnderLoad} stored for ${answeredUnderLoad} 2xx answers (${inFlight} finished after the cut-off)`);
+    log(
+      `drained in ${round(drainSec, 1)} s: ${storedUnderLoad} stored for ${answeredUnderLoad} 2xx answers (${inFlight} finished after the cut-off)`,
+    );
     if (storedUnderLoad !== inStream || inFlight < 0 || inFlight > CONNECTIONS * (rounds + 1)) {
-      throw new Error(`stored ${storedUnderLoad} submissions for ${answeredUnderLoad} 2xx answers (${inStream} were in the stream)`);
+      throw new Error(
+        `stored ${storedUnderLoad} submissions for ${answeredUnderLoad} 2xx answers (${inStream} were in the stream)`,
+      );
     }
     // The exact check, with the worker running: a fixed number of submissions, every answer
     // awaited, 20 at a time; once the stream is empty, stored must equal the 2xx answers.
@@ -179,8 +206,11 @@ export async function run({ rounds, log }) {
     }
     const stored = count() - before;
     log(`exact check: ${ok} 2xx answers of ${EXACT} posts, ${stored} submissions stored`);
-    if (stored !== ok || ok !== EXACT) throw new Error(`exact check failed: ${ok} 2xx answers but ${stored} stored`);
-    const leads = Number(psql(url, `SELECT count(*) FROM "Lead" WHERE "workspaceId" = '${workspaceId}'`));
+    if (stored !== ok || ok !== EXACT)
+      throw new Error(`exact check failed: ${ok} 2xx answers but ${stored} stored`);
+    const leads = Number(
+      psql(url, `SELECT count(*) FROM "Lead" WHERE "workspaceId" = '${workspaceId}'`),
+    );
     const answered2xx = answeredUnderLoad + ok;
     const storedTotal = storedUnderLoad + stored;
     return {
@@ -194,7 +224,10 @@ export async function run({ rounds, log }) {
         kindling_req_per_cpu_s: round(medianOf(results.kindling, 'requestsPerCpuSec'), 0),
         // The same comparison per CPU-second each server used: steadier than requests/s when
         // other work shares the machine. Informational, so it carries no target or floor.
-        kindling_bare_cpu_ratio: round(pairedRatio(results.kindling, results.bare, 'requestsPerCpuSec'), 3),
+        kindling_bare_cpu_ratio: round(
+          pairedRatio(results.kindling, results.bare, 'requestsPerCpuSec'),
+          3,
+        ),
         stored_submissions: storedTotal,
         answered_2xx: answered2xx,
         finished_after_cutoff: inFlight,

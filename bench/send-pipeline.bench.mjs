@@ -22,7 +22,8 @@ import { round } from './lib/stats.mjs';
 import { processCpuSeconds } from './lib/server.mjs';
 
 export const name = 'send-pipeline';
-export const description = 'email.send pipeline into smtp-sink vs bare nodemailer pool, same connections and sink';
+export const description =
+  'email.send pipeline into smtp-sink vs bare nodemailer pool, same connections and sink';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -67,11 +68,22 @@ function stop(child) {
 
 function runBaseline(sinkPort) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'bench/fixtures/nodemailer-pool-loop.mjs')], {
-      cwd: root,
-      env: { ...process.env, NODELAY: '1', SINK_PORT: String(sinkPort), N: String(N), CONNECTIONS: String(CONNECTIONS), HTML: HTML.replace('{{first_name}}', 'Ann') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'bench/fixtures/nodemailer-pool-loop.mjs')],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODELAY: '1',
+          SINK_PORT: String(sinkPort),
+          N: String(N),
+          CONNECTIONS: String(CONNECTIONS),
+          HTML: HTML.replace('{{first_name}}', 'Ann'),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -80,7 +92,11 @@ function runBaseline(sinkPort) {
       if (code !== 0) return reject(new Error(`baseline exited ${code}: ${err}`));
       const r = JSON.parse(out);
       if (r.failed) return reject(new Error(`baseline: ${r.failed} sends failed`));
-      resolve({ messagesPerSec: (N / r.ms) * 1000, ms: r.ms, messagesPerCpuSec: N / (r.cpuMs / 1000) });
+      resolve({
+        messagesPerSec: (N / r.ms) * 1000,
+        ms: r.ms,
+        messagesPerCpuSec: N / (r.cpuMs / 1000),
+      });
     });
   });
 }
@@ -98,21 +114,43 @@ export async function run({ rounds, log }) {
   let queue;
   try {
     await admin.query(`CREATE DATABASE "${dbName}"`);
-    execFileSync(process.execPath, [path.join(root, 'scripts/prisma.mjs'), 'migrate', 'deploy'], { cwd: root, env: { ...process.env, DATABASE_URL: dbUrl.toString() }, stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(root, 'scripts/prisma.mjs'), 'migrate', 'deploy'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: dbUrl.toString() },
+      stdio: 'pipe',
+    });
 
     const sinkPort = await freePort();
-    sink = spawn('/usr/sbin/smtp-sink', ['-u', os.userInfo().username, `127.0.0.1:${sinkPort}`, '512'], { stdio: 'ignore' });
+    sink = spawn(
+      '/usr/sbin/smtp-sink',
+      ['-u', os.userInfo().username, `127.0.0.1:${sinkPort}`, '512'],
+      { stdio: 'ignore' },
+    );
     await waitTcp(sinkPort, sink, 'smtp-sink');
 
     // The identity's relay URL is stored encrypted, as the api stores it.
     const sealed = execFileSync(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', "import { encryptSecret } from './packages/sending/src/secrets.ts'; process.stdout.write(encryptSecret(process.env.S, process.env.U));"],
-      { cwd: root, env: { ...process.env, S: SECRET, U: `smtp://127.0.0.1:${sinkPort}?tls=off` }, encoding: 'utf8' },
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        "import { encryptSecret } from './packages/sending/src/secrets.ts'; process.stdout.write(encryptSecret(process.env.S, process.env.U));",
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, S: SECRET, U: `smtp://127.0.0.1:${sinkPort}?tls=off` },
+        encoding: 'utf8',
+      },
     );
     db = new pg.Client({ connectionString: dbUrl.toString() });
     await db.connect();
-    const ws = (await db.query(`INSERT INTO "Workspace" (id, name, "postalAddress", "updatedAt") VALUES (gen_random_uuid(), 'bench', '1 Bench Road, Benchville', now()) RETURNING id`)).rows[0].id;
+    const ws = (
+      await db.query(
+        `INSERT INTO "Workspace" (id, name, "postalAddress", "updatedAt") VALUES (gen_random_uuid(), 'bench', '1 Bench Road, Benchville', now()) RETURNING id`,
+      )
+    ).rows[0].id;
     const identity = (
       await db.query(
         `INSERT INTO "SendingIdentity" (id, "workspaceId", name, "fromName", "fromEmail", "smtpUrlEncrypted", "poolSize", "ipPool", "returnPathDomain", "updatedAt")
@@ -146,7 +184,9 @@ export async function run({ rounds, log }) {
         INBOUND_SMTP_PORT: '-1',
         CONCURRENCY: '25',
         // email.send runs at the product default (SEND_CONCURRENCY, 50) unless told otherwise.
-        ...(process.env.BENCH_SEND_CONCURRENCY ? { SEND_CONCURRENCY: process.env.BENCH_SEND_CONCURRENCY } : {}),
+        ...(process.env.BENCH_SEND_CONCURRENCY
+          ? { SEND_CONCURRENCY: process.env.BENCH_SEND_CONCURRENCY }
+          : {}),
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -170,7 +210,18 @@ export async function run({ rounds, log }) {
           [ws, identity, batch, HTML, N],
         )
       ).rows.map((r) => r.id);
-      await queue.addBulk(ids.map((id) => ({ name: 'email.send', data: { messageId: id }, opts: { jobId: `send-${id}` /* emailSendJobId */, attempts: 8, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true } })));
+      await queue.addBulk(
+        ids.map((id) => ({
+          name: 'email.send',
+          data: { messageId: id },
+          opts: {
+            jobId: `send-${id}` /* emailSendJobId */,
+            attempts: 8,
+            backoff: { type: 'exponential', delay: 5000 },
+            removeOnComplete: true,
+          },
+        })),
+      );
       const t0 = performance.now();
       const wall0 = Date.now();
       const cpu0 = processCpuSeconds(worker.pid);
@@ -189,22 +240,39 @@ export async function run({ rounds, log }) {
           break;
         }
         const bad = Object.entries(by).filter(([s]) => !['sent', 'queued', 'sending'].includes(s));
-        if (bad.length) throw new Error(`pipeline: unexpected statuses ${JSON.stringify(by)}\n${workerLog.slice(-2000)}`);
+        if (bad.length)
+          throw new Error(
+            `pipeline: unexpected statuses ${JSON.stringify(by)}\n${workerLog.slice(-2000)}`,
+          );
         if (process.env.BENCH_SEND_DEBUG && performance.now() - (pipeline.lastLog ?? 0) > 5_000) {
           pipeline.lastLog = performance.now();
-          log(`statuses ${JSON.stringify(by)} jobs ${JSON.stringify(await queue.getJobCounts())}\n${workerLog.slice(-1000)}`);
+          log(
+            `statuses ${JSON.stringify(by)} jobs ${JSON.stringify(await queue.getJobCounts())}\n${workerLog.slice(-1000)}`,
+          );
         }
-        if (performance.now() - t0 > 120_000) throw new Error(`pipeline: not done after 120 s: ${JSON.stringify(by)}`);
+        if (performance.now() - t0 > 120_000)
+          throw new Error(`pipeline: not done after 120 s: ${JSON.stringify(by)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       const cpu1 = processCpuSeconds(worker.pid);
       const ms = Math.max(1, lastSentAt - wall0);
-      return { messagesPerSec: (N / ms) * 1000, ms, messagesPerCpuSec: N / (cpu1 - cpu0), detectedMs: performance.now() - t0 };
+      return {
+        messagesPerSec: (N / ms) * 1000,
+        ms,
+        messagesPerCpuSec: N / (cpu1 - cpu0),
+        detectedMs: performance.now() - t0,
+      };
     };
-    log(`${N} messages per round, ${CONNECTIONS} SMTP connections each side, smtp-sink on ${sinkPort}, database ${dbName}`);
+    log(
+      `${N} messages per round, ${CONNECTIONS} SMTP connections each side, smtp-sink on ${sinkPort}, database ${dbName}`,
+    );
     const results = await interleaved(
       { baseline: () => runBaseline(sinkPort), kindling: pipeline },
-      { rounds, log, warmup: (variant) => (variant === 'baseline' ? runBaseline(sinkPort) : pipeline()) },
+      {
+        rounds,
+        log,
+        warmup: (variant) => (variant === 'baseline' ? runBaseline(sinkPort) : pipeline()),
+      },
     );
     return {
       metrics: {
@@ -215,7 +283,14 @@ export async function run({ rounds, log }) {
         baseline_msgs_per_cpu_s: round(medianOf(results.baseline, 'messagesPerCpuSec'), 0),
         kindling_worker_msgs_per_cpu_s: round(medianOf(results.kindling, 'messagesPerCpuSec'), 0),
       },
-      ratios: [{ name: 'pipeline/bare nodemailer messages/s', value: round(pairedRatio(results.kindling, results.baseline, 'messagesPerSec'), 3), target: 0.7, floor: 0.5 }],
+      ratios: [
+        {
+          name: 'pipeline/bare nodemailer messages/s',
+          value: round(pairedRatio(results.kindling, results.baseline, 'messagesPerSec'), 3),
+          target: 0.7,
+          floor: 0.5,
+        },
+      ],
       details: { messagesPerRound: N, connections: CONNECTIONS, rounds: results },
     };
   } finally {

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { round } from './lib/stats.mjs';
 
 export const name = 'throttle-accuracy';
-export const description = 'warm-up window cap shared by 3 processes: windows over cap, share of allowed volume used';
+export const description =
+  'warm-up window cap shared by 3 processes: windows over cap, share of allowed volume used';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
@@ -21,16 +22,24 @@ const CLIENTS = 3;
 
 function client(env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/fixtures/throttle-client.ts')], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'bench/fixtures/throttle-client.ts')],
+      {
+        cwd: root,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (err += c));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`throttle client exited ${code}: ${err}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out))
+        : reject(new Error(`throttle client exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -38,7 +47,15 @@ async function measure(mode) {
   const prefix = `bench-thr:${randomUUID()}`;
   // Start all clients on the same window boundary, a little ahead so every process is ready.
   const startAt = Math.ceil((Date.now() + 1500) / WINDOW_MS) * WINDOW_MS;
-  const env = { REDIS_URL, PREFIX: prefix, WINDOW_MS: String(WINDOW_MS), PER_WINDOW: String(PER_WINDOW), DURATION_MS: String(DURATION_MS), START_AT: String(startAt), MODE: mode };
+  const env = {
+    REDIS_URL,
+    PREFIX: prefix,
+    WINDOW_MS: String(WINDOW_MS),
+    PER_WINDOW: String(PER_WINDOW),
+    DURATION_MS: String(DURATION_MS),
+    START_AT: String(startAt),
+    MODE: mode,
+  };
   const results = await Promise.all(Array.from({ length: CLIENTS }, () => client(env)));
   const perWindow = {};
   let attempts = 0;
@@ -60,7 +77,8 @@ async function measure(mode) {
     if (n > PER_WINDOW) over++;
     maxSeen = Math.max(maxSeen, n);
   }
-  for (const [w, n] of Object.entries(perWindow)) if (n > PER_WINDOW && (Number(w) < first || Number(w) > last)) over++;
+  for (const [w, n] of Object.entries(perWindow))
+    if (n > PER_WINDOW && (Number(w) < first || Number(w) > last)) over++;
   return { windows: full, over, maxSeen, utilisation: used / (full * PER_WINDOW), attempts };
 }
 
@@ -76,7 +94,10 @@ export async function run({ rounds, log }) {
     log(`round ${r}/${rounds} lua: ${JSON.stringify(b)}`);
   }
   const over = lua.reduce((n, m) => n + m.over, 0);
-  if (over > 0) throw new Error(`${over} windows went over the cap of ${PER_WINDOW}: the limiter is not atomic`);
+  if (over > 0)
+    throw new Error(
+      `${over} windows went over the cap of ${PER_WINDOW}: the limiter is not atomic`,
+    );
   const minUtil = Math.min(...lua.map((m) => m.utilisation));
   return {
     metrics: {
@@ -87,7 +108,21 @@ export async function run({ rounds, log }) {
       naive_windows_over_cap: naive.reduce((n, m) => n + m.over, 0),
       naive_max_in_a_window: Math.max(...naive.map((m) => m.maxSeen)),
     },
-    ratios: [{ name: 'share of allowed volume used (worst round)', value: round(minUtil, 4), target: 0.95, floor: 0.95 }],
-    details: { windowMs: WINDOW_MS, perWindow: PER_WINDOW, clients: CLIENTS, durationMs: DURATION_MS, lua, naive },
+    ratios: [
+      {
+        name: 'share of allowed volume used (worst round)',
+        value: round(minUtil, 4),
+        target: 0.95,
+        floor: 0.95,
+      },
+    ],
+    details: {
+      windowMs: WINDOW_MS,
+      perWindow: PER_WINDOW,
+      clients: CLIENTS,
+      durationMs: DURATION_MS,
+      lua,
+      naive,
+    },
   };
 }

@@ -30,7 +30,9 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 3);
 const DESTINATION = 'https://example.com/landing?utm_source=kindling';
 
 function psql(url, sql) {
-  const r = spawnSync('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { encoding: 'utf8' });
+  const r = spawnSync('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`psql failed: ${r.stderr || r.stdout}`);
   return r.stdout.trim();
 }
@@ -45,11 +47,15 @@ function createDatabase(log) {
   psql(PG_URL, `DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   psql(PG_URL, `CREATE DATABASE ${DB}`);
   const url = dbUrl(DB);
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts/prisma.mjs'), 'migrate', 'deploy'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'scripts/prisma.mjs'), 'migrate', 'deploy'],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url },
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`migrate deploy failed: ${r.stderr || r.stdout}`);
   log(`database ${DB} created and migrated`);
   return url;
@@ -141,26 +147,48 @@ export async function run({ rounds, log }) {
       [`/c/${click}`, 302],
     ]) {
       const [a, b] = await Promise.all(
-        [app, bare].map((s) => fetch(`${s.url}${p}`, { redirect: 'manual' }).then(async (r) => ({ status: r.status, location: r.headers.get('location'), body: Buffer.from(await r.arrayBuffer()) }))),
+        [app, bare].map((s) =>
+          fetch(`${s.url}${p}`, { redirect: 'manual' }).then(async (r) => ({
+            status: r.status,
+            location: r.headers.get('location'),
+            body: Buffer.from(await r.arrayBuffer()),
+          })),
+        ),
       );
-      if (a.status !== status || b.status !== status || !a.body.equals(b.body) || a.location !== b.location)
+      if (
+        a.status !== status ||
+        b.status !== status ||
+        !a.body.equals(b.body) ||
+        a.location !== b.location
+      )
         throw new Error(`${p}: app and baseline answer differently (${a.status} vs ${b.status})`);
     }
-    log(`bare on ${bare.url}, kindling on ${app.url}; ${tool}, ${CONNECTIONS} connections, ${DURATION_S} s per round`);
+    log(
+      `bare on ${bare.url}, kindling on ${app.url}; ${tool}, ${CONNECTIONS} connections, ${DURATION_S} s per round`,
+    );
 
     const paths = { open: `/o/${open}.gif`, click: `/c/${click}` };
     const clientAnswered = { kindling: 0 };
     const measure = async (server, kind, duration = DURATION_S) => {
       const before = server === app ? await hitCounters(app.url) : null;
-      const m = await loadServer(server, { url: `${server.url}${paths[kind]}`, connections: CONNECTIONS, duration, tool });
-      if (m.errors > 0) throw new Error(`${kind}: ${m.errors} connection errors/timeouts; numbers void`);
+      const m = await loadServer(server, {
+        url: `${server.url}${paths[kind]}`,
+        connections: CONNECTIONS,
+        duration,
+        tool,
+      });
+      if (m.errors > 0)
+        throw new Error(`${kind}: ${m.errors} connection errors/timeouts; numbers void`);
       // wrk counts only >= 400 as non-2xx; autocannon counts every 302 as non-2xx, so for
       // clicks the server's own counter of rejected requests is the check.
-      if (kind === 'open' && m.non2xx > 0) throw new Error(`open: ${m.non2xx} non-2xx answers; numbers void`);
+      if (kind === 'open' && m.non2xx > 0)
+        throw new Error(`open: ${m.non2xx} non-2xx answers; numbers void`);
       if (before) {
         const after = await hitCounters(app.url);
         if (after.rejected > before.rejected || after.lost > before.lost)
-          throw new Error(`${kind}: tracking rejected ${after.rejected - before.rejected}, lost ${after.lost - before.lost}`);
+          throw new Error(
+            `${kind}: tracking rejected ${after.rejected - before.rejected}, lost ${after.lost - before.lost}`,
+          );
         m.serverRecorded = after.recorded - before.recorded;
         clientAnswered.kindling += m.requests;
       } else if (kind === 'click' && tool === 'wrk' && m.non2xx > 0) {
@@ -178,21 +206,32 @@ export async function run({ rounds, log }) {
       rounds,
       log,
       warmup: (variant) =>
-        measure(variant.startsWith('bare') ? bare : app, variant.endsWith('open') ? 'open' : 'click', 1),
+        measure(
+          variant.startsWith('bare') ? bare : app,
+          variant.endsWith('open') ? 'open' : 'click',
+          1,
+        ),
     });
 
     // Everything the app answered with 200/302, warm-ups included: its counter since start.
     const answered = (await hitCounters(app.url)).recorded;
     await app.stop(); // SIGTERM: in-flight requests finish before it exits
     const inStream = streamLength(stream);
-    log(`tracking answered ${answered} hits (${inStream} entries in the stream); draining with the worker`);
+    log(
+      `tracking answered ${answered} hits (${inStream} entries in the stream); draining with the worker`,
+    );
 
     const healthPort = await freePort();
     const t0 = performance.now();
     worker = await startServer(path.join(root, 'apps/worker/dist/main.js'), {
       name: 'kindling worker',
       port: healthPort,
-      env: { ...appEnv, HEALTH_PORT: String(healthPort), DEV_SMTP_PORT: '0', INBOUND_SMTP_PORT: '-1' },
+      env: {
+        ...appEnv,
+        HEALTH_PORT: String(healthPort),
+        DEV_SMTP_PORT: '0',
+        INBOUND_SMTP_PORT: '-1',
+      },
       timeoutMs: 30_000,
     });
     const deadline = Date.now() + 600_000;
@@ -201,11 +240,22 @@ export async function run({ rounds, log }) {
       await delay(200);
     }
     const drainSec = (performance.now() - t0) / 1000;
-    const stored = Number(psql(url, `SELECT count(*) FROM "TrackingEvent" WHERE "workspaceId" = '${ids.w}'`));
-    const machine = Number(psql(url, `SELECT count(*) FROM "TrackingEvent" WHERE "workspaceId" = '${ids.w}' AND machine`));
-    log(`drained in ${round(drainSec, 1)} s: ${stored} events stored (${machine} machine), ${answered} answered`);
+    const stored = Number(
+      psql(url, `SELECT count(*) FROM "TrackingEvent" WHERE "workspaceId" = '${ids.w}'`),
+    );
+    const machine = Number(
+      psql(
+        url,
+        `SELECT count(*) FROM "TrackingEvent" WHERE "workspaceId" = '${ids.w}' AND machine`,
+      ),
+    );
+    log(
+      `drained in ${round(drainSec, 1)} s: ${stored} events stored (${machine} machine), ${answered} answered`,
+    );
     if (stored !== answered || inStream !== answered)
-      throw new Error(`stored events (${stored}) / stream entries (${inStream}) differ from 2xx/3xx answers (${answered})`);
+      throw new Error(
+        `stored events (${stored}) / stream entries (${inStream}) differ from 2xx/3xx answers (${answered})`,
+      );
 
     const p99 = (list) => round(medianOf(list, 'latencyP99Ms'), 2);
     return {
@@ -222,8 +272,14 @@ export async function run({ rounds, log }) {
         bare_open_req_per_cpu_s: round(medianOf(results.bare_open, 'requestsPerCpuSec'), 0),
         // Per CPU-second of the server process: steadier on a shared machine, but it leaves out
         // the Redis server's share, which the requests/s ratio includes. Informational.
-        open_cpu_ratio: round(pairedRatio(results.kindling_open, results.bare_open, 'requestsPerCpuSec'), 3),
-        click_cpu_ratio: round(pairedRatio(results.kindling_click, results.bare_click, 'requestsPerCpuSec'), 3),
+        open_cpu_ratio: round(
+          pairedRatio(results.kindling_open, results.bare_open, 'requestsPerCpuSec'),
+          3,
+        ),
+        click_cpu_ratio: round(
+          pairedRatio(results.kindling_click, results.bare_click, 'requestsPerCpuSec'),
+          3,
+        ),
         answered_2xx_3xx: answered,
         stored_events: stored,
         client_counted: clientAnswered.kindling,
@@ -238,12 +294,22 @@ export async function run({ rounds, log }) {
         },
         {
           name: 'click redirect kindling/bare requests/s',
-          value: round(pairedRatio(results.kindling_click, results.bare_click, 'requestsPerSec'), 3),
+          value: round(
+            pairedRatio(results.kindling_click, results.bare_click, 'requestsPerSec'),
+            3,
+          ),
           target: 0.6,
           floor: 0.45,
         },
       ],
-      details: { tool, connections: CONNECTIONS, durationSec: DURATION_S, drainSec, machineEvents: machine, rounds: results },
+      details: {
+        tool,
+        connections: CONNECTIONS,
+        durationSec: DURATION_S,
+        drainSec,
+        machineEvents: machine,
+        rounds: results,
+      },
     };
   } finally {
     await stopAll([...servers, worker]);

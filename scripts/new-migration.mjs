@@ -19,7 +19,15 @@ writeFileSync(oldPath, old);
 const env = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres', ...process.env };
 const out = spawnSync(
   path.join(root, 'node_modules', '.bin', 'prisma'),
-  ['migrate', 'diff', '--from-schema-datamodel', oldPath, '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+  [
+    'migrate',
+    'diff',
+    '--from-schema-datamodel',
+    oldPath,
+    '--to-schema-datamodel',
+    'prisma/schema.prisma',
+    '--script',
+  ],
   { cwd: root, env, encoding: 'utf8' },
 );
 if (out.status !== 0) {

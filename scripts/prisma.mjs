@@ -9,7 +9,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
 if (!env.DATABASE_URL) {
-  if (args[0] === 'generate') env.DATABASE_URL = 'postgresql://placeholder@127.0.0.1:5432/placeholder';
+  if (args[0] === 'generate')
+    env.DATABASE_URL = 'postgresql://placeholder@127.0.0.1:5432/placeholder';
   else env.DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/kindling';
 }
 const bin = path.join(root, 'node_modules', '.bin', 'prisma');

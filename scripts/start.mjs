@@ -94,9 +94,11 @@ function stopAll(code) {
   stopping = true;
   for (const { child } of procs) if (child.exitCode === null) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 11_000).unref();
-  Promise.all(procs.map(({ child }) => (child.exitCode !== null ? null : new Promise((r) => child.once('exit', r))))).then(
-    () => process.exit(code),
-  );
+  Promise.all(
+    procs.map(({ child }) =>
+      child.exitCode !== null ? null : new Promise((r) => child.once('exit', r)),
+    ),
+  ).then(() => process.exit(code));
 }
 for (const { name, child } of procs) {
   child.once('exit', (code) => {

@@ -10,7 +10,8 @@ import { checkServices, ensureDatabase } from './lib/services.mjs';
 import { run } from './lib/run.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/kindling_test';
+const databaseUrl =
+  process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/kindling_test';
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1';
 const extraArgs = process.argv.slice(2);
 
@@ -39,8 +40,18 @@ let exitError = null;
 try {
   await run(
     'npx',
-    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs],
-    { cwd: root, env: { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_REDIS_URL: redisUrl } },
+    [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      ...extraArgs,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_REDIS_URL: redisUrl },
+    },
   );
 } catch (err) {
   exitError = err;

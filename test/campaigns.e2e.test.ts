@@ -34,12 +34,17 @@ async function api(method: string, p: string, body?: unknown) {
   return { status: res.status, body: json };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms: number): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  ms: number,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${product.logs().slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}\n${product.logs().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -48,7 +53,10 @@ beforeAll(async () => {
   product = await startProduct();
   browser = await launchBrowser();
   db = createDb(process.env.DATABASE_URL!, { poolSize: 2 });
-  const login = await api('POST', '/api/auth/login', { email: 'demo@kindling.local', password: 'kindling-demo' });
+  const login = await api('POST', '/api/auth/login', {
+    email: 'demo@kindling.local',
+    password: 'kindling-demo',
+  });
   if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
   landing = http.createServer((req, res) => {
     const html = pages.get((req.url ?? '/').split('?')[0]!);
@@ -89,7 +97,10 @@ it('builds a two-email campaign in the browser, activates it, and a form submiss
   const plans = await api('GET', '/api/sending/warmup');
   for (const p of plans.body as { id: string; key: string }[]) {
     if (p.key === `e2e-${tag}` || p.key === `e2e-${tag}.kindling.test`) {
-      expect((await api('PATCH', `/api/sending/warmup/${p.id}`, { sendStartHour: 0, sendEndHour: 24 })).status).toBe(200);
+      expect(
+        (await api('PATCH', `/api/sending/warmup/${p.id}`, { sendStartHour: 0, sendEndHour: 24 }))
+          .status,
+      ).toBe(200);
     }
   }
 
@@ -107,7 +118,9 @@ it('builds a two-email campaign in the browser, activates it, and a form submiss
   await trigger.getByLabel('Form').selectOption(form.body.id);
 
   // Email 1: subject with a merge tag, body typed in the visual editor plus a button block.
-  await page.getByTestId('step-0-subject').fill(`Welcome {{first_name | default: "friend"}} (${tag})`);
+  await page
+    .getByTestId('step-0-subject')
+    .fill(`Welcome {{first_name | default: "friend"}} (${tag})`);
   const editor0 = page.getByTestId('step-0').locator('.rte-area');
   await editor0.fill('');
   await editor0.pressSequentially('Hello from the e2e campaign. ');
@@ -117,7 +130,9 @@ it('builds a two-email campaign in the browser, activates it, and a form submiss
   await page.getByTestId('rte-insert').getByRole('button', { name: 'Insert button' }).click();
   await expect.poll(() => editor0.locator('a', { hasText: 'Get started' }).count()).toBe(1);
   // The plain-text part is generated from the HTML.
-  await expect.poll(() => page.locator('#s0-text').inputValue()).toContain('Get started (https://example.com/start)');
+  await expect
+    .poll(() => page.locator('#s0-text').inputValue())
+    .toContain('Get started (https://example.com/start)');
 
   // A wait, then email 2 — first with a typo'd merge tag, which the builder flags.
   await page.getByTestId('add-wait').click();
@@ -127,8 +142,14 @@ it('builds a two-email campaign in the browser, activates it, and a form submiss
   const editor2 = page.getByTestId('step-2').locator('.rte-area');
   await editor2.fill('Still there, {{frist_name}}?');
   await page.getByTestId('step-2-html-error').waitFor();
-  expect(await page.getByTestId('step-2-html-error').textContent()).toContain('Unknown merge tag {{frist_name}}');
-  const tall = async () => page.setViewportSize({ width: 1440, height: await page.evaluate(() => document.documentElement.scrollHeight) });
+  expect(await page.getByTestId('step-2-html-error').textContent()).toContain(
+    'Unknown merge tag {{frist_name}}',
+  );
+  const tall = async () =>
+    page.setViewportSize({
+      width: 1440,
+      height: await page.evaluate(() => document.documentElement.scrollHeight),
+    });
   await tall();
   await page.screenshot({ path: path.join(shots, 'campaigns-builder-merge-tag-error.png') });
   await editor2.fill('Still there, {{first_name | default: "friend"}}?');
@@ -141,7 +162,10 @@ it('builds a two-email campaign in the browser, activates it, and a form submiss
   await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/);
   const campaignId = page.url().split('/').pop()!;
   await page.getByTestId('campaign-pause').waitFor(); // only an active campaign offers Pause
-  const stored = await db.campaign.findUniqueOrThrow({ where: { id: campaignId }, include: { steps: { orderBy: { position: 'asc' } }, triggers: true } });
+  const stored = await db.campaign.findUniqueOrThrow({
+    where: { id: campaignId },
+    include: { steps: { orderBy: { position: 'asc' } }, triggers: true },
+  });
   expect(stored.status).toBe('active');
   expect(stored.steps.map((s) => s.type)).toEqual(['email', 'wait', 'email']);
   expect(stored.steps[1]!.config).toEqual({ minutes: 2 * 24 * 60 });
@@ -150,7 +174,10 @@ it('builds a two-email campaign in the browser, activates it, and a form submiss
   // A visitor submits the embedded form on a landing page of another origin.
   const email = `lead-${tag}@example.test`;
   const landingPath = `/p-${tag}`;
-  pages.set(landingPath, `<!doctype html><html><body><h1>Sign up</h1><script src="${product.apiUrl}/embed.js" data-form="${form.body.publicId}" async></script></body></html>`);
+  pages.set(
+    landingPath,
+    `<!doctype html><html><body><h1>Sign up</h1><script src="${product.apiUrl}/embed.js" data-form="${form.body.publicId}" async></script></body></html>`,
+  );
   const visitor = await browser.newPage();
   await visitor.clock.install();
   await visitor.goto(landingUrl + landingPath);
@@ -174,10 +201,16 @@ it('builds a two-email campaign in the browser, activates it, and a form submiss
   expect(messages).toHaveLength(1);
   const enrollment = await db.enrollment.findFirstOrThrow({ where: { campaignId } });
   expect(enrollment.currentStepId).toBe(stored.steps[1]!.id);
-  expect(enrollment.nextRunAt!.getTime() - enrollment.enrolledAt.getTime()).toBeGreaterThanOrEqual(2 * 24 * 3600_000);
+  expect(enrollment.nextRunAt!.getTime() - enrollment.enrolledAt.getTime()).toBeGreaterThanOrEqual(
+    2 * 24 * 3600_000,
+  );
 
   // The campaign page shows the per-step numbers.
-  await until('the send recorded', async () => (await db.message.count({ where: { campaignId, status: 'sent' } })) === 1, 30_000);
+  await until(
+    'the send recorded',
+    async () => (await db.message.count({ where: { campaignId, status: 'sent' } })) === 1,
+    30_000,
+  );
   await page.reload();
   const firstRow = page.getByTestId('step-stats').locator('tbody tr').first();
   await expect.poll(() => firstRow.locator('td').nth(3).textContent()).toContain('1');

@@ -41,7 +41,13 @@ async function createForm(over: Record<string, unknown> = {}) {
     fields: [
       { key: 'email', type: 'email', label: 'Email', required: true },
       { key: 'first_name', type: 'text', label: 'First name', required: true },
-      { key: 'consent', type: 'consent', label: 'Consent', required: true, consentText: 'I agree to the emails.' },
+      {
+        key: 'consent',
+        type: 'consent',
+        label: 'Consent',
+        required: true,
+        consentText: 'I agree to the emails.',
+      },
       { key: 'partner', type: 'hidden', label: 'Partner', queryParam: 'partner' },
     ],
     ...over,
@@ -59,7 +65,9 @@ function landingPage(html: string): string {
 
 /** The lead of `email`, once the worker has stored it. */
 async function storedLead(email: string) {
-  await expect.poll(() => db.lead.count({ where: { email } }), { timeout: 20_000, interval: 100 }).toBe(1);
+  await expect
+    .poll(() => db.lead.count({ where: { email } }), { timeout: 20_000, interval: 100 })
+    .toBe(1);
   return db.lead.findFirstOrThrow({ where: { email } });
 }
 
@@ -70,7 +78,10 @@ beforeAll(async () => {
   product = await startProduct();
   browser = await launchBrowser();
   db = createDb(process.env.DATABASE_URL!, { poolSize: 2 });
-  const login = await api('POST', '/api/auth/login', { email: 'demo@kindling.local', password: 'kindling-demo' });
+  const login = await api('POST', '/api/auth/login', {
+    email: 'demo@kindling.local',
+    password: 'kindling-demo',
+  });
   if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
   landing = http.createServer((req, res) => {
     const html = pages.get((req.url ?? '/').split('?')[0]!);
@@ -111,22 +122,40 @@ describe('the embed widget on a landing page of another origin', () => {
     await expect.poll(() => hosts.count()).toBe(2);
     const widget = page.locator(`.kindling-form[data-form="${form.publicId}"]`);
     await widget.getByRole('button', { name: 'Subscribe' }).waitFor();
-    await page.locator(`.kindling-form[data-form="${second.publicId}"]`).getByRole('button', { name: 'Join the beta' }).waitFor();
+    await page
+      .locator(`.kindling-form[data-form="${second.publicId}"]`)
+      .getByRole('button', { name: 'Join the beta' })
+      .waitFor();
     // Each form renders right after its own script tag.
     const order = await page.evaluate(() =>
-      [...document.body.children].map((e) => (e.tagName === 'SCRIPT' ? 'SCRIPT' : ((e as HTMLElement).dataset.form ?? e.tagName))),
+      [...document.body.children].map((e) =>
+        e.tagName === 'SCRIPT' ? 'SCRIPT' : ((e as HTMLElement).dataset.form ?? e.tagName),
+      ),
     );
-    expect(order.filter((x) => x !== 'SCRIPT')).toEqual(['H1', form.publicId, 'P', second.publicId]);
+    expect(order.filter((x) => x !== 'SCRIPT')).toEqual([
+      'H1',
+      form.publicId,
+      'P',
+      second.publicId,
+    ]);
     // The page's CSS does not reach into the shadow root.
-    const bg = await widget.getByLabel(/^Email/).evaluate((el) => getComputedStyle(el).backgroundColor);
+    const bg = await widget
+      .getByLabel(/^Email/)
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(bg).not.toBe('rgb(255, 0, 0)');
 
     // Client-side validation with the shared schema: messages, aria-invalid, focus on the first bad field.
     await widget.getByRole('button', { name: 'Subscribe' }).click();
     await widget.getByText('Enter your email address').waitFor();
     expect(await widget.getByLabel(/^Email/).getAttribute('aria-invalid')).toBe('true');
-    expect(await widget.getByRole('status').first().textContent()).toContain('Please fix 3 highlighted fields');
-    expect(await widget.getByLabel(/^Email/).evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
+    expect(await widget.getByRole('status').first().textContent()).toContain(
+      'Please fix 3 highlighted fields',
+    );
+    expect(
+      await widget
+        .getByLabel(/^Email/)
+        .evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement),
+    ).toBe(true);
 
     // Keyboard only: type, tab, type, tab, space on the consent box, Enter to submit.
     await widget.getByLabel(/^Email/).fill(email);
@@ -153,7 +182,13 @@ describe('the embed widget on a landing page of another origin', () => {
     expect(lead.firstPageUrl).toContain(`${url}?utm_source=newsletter`);
     const subs = await db.formSubmission.findMany({ where: { leadId: lead.id } });
     expect(subs).toHaveLength(1);
-    expect(subs[0]).toMatchObject({ formId: form.id, isSpam: false, utmSource: 'newsletter', utmCampaign: 'launch', consentVersion: 1 });
+    expect(subs[0]).toMatchObject({
+      formId: form.id,
+      isSpam: false,
+      utmSource: 'newsletter',
+      utmCampaign: 'launch',
+      consentVersion: 1,
+    });
     expect(subs[0]!.pageUrl).toContain('utm_content=hero');
     expect(await page.context().cookies()).toEqual([]);
     await page.close();
@@ -162,7 +197,9 @@ describe('the embed widget on a landing page of another origin', () => {
   it('keeps a submission through a network blip in localStorage and delivers it once the api answers', async () => {
     const form = await createForm();
     const email = `blip-${randomUUID().slice(0, 8)}@example.test`;
-    const page = await openWithClock(landingPage(`<!doctype html><body>${snippet(form.publicId)}</body>`));
+    const page = await openWithClock(
+      landingPage(`<!doctype html><body>${snippet(form.publicId)}</body>`),
+    );
     const widget = page.locator('.kindling-form');
     await widget.getByLabel(/^Email/).fill(email);
     await widget.getByLabel('First name').fill('Blip');
@@ -181,7 +218,9 @@ describe('the embed widget on a landing page of another origin', () => {
     down = false;
     await page.clock.fastForward(5 * 60_000);
     await expect.poll(() => db.lead.count({ where: { email } }), { timeout: 20_000 }).toBe(1);
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('kindling:outbox')), { timeout: 10_000 }).toBeNull();
+    await expect
+      .poll(() => page.evaluate(() => localStorage.getItem('kindling:outbox')), { timeout: 10_000 })
+      .toBeNull();
     await page.close();
   });
 
@@ -208,9 +247,18 @@ describe('the embed widget on a landing page of another origin', () => {
     await page.waitForURL(`${product.apiUrl}/api/public/forms/${form.publicId}/thanks`);
     await page.getByText('Thanks, you are in!').waitFor();
     const lead = await storedLead(email);
-    expect(lead).toMatchObject({ firstName: 'Nora', firstUtmSource: 'flyer', firstUtmCampaign: 'spring-print', firstFormId: form.id });
+    expect(lead).toMatchObject({
+      firstName: 'Nora',
+      firstUtmSource: 'flyer',
+      firstUtmCampaign: 'spring-print',
+      firstFormId: form.id,
+    });
     const sub = await db.formSubmission.findFirstOrThrow({ where: { leadId: lead.id } });
-    expect(sub).toMatchObject({ utmSource: 'flyer', isSpam: false, consentText: 'I agree to the emails.' });
+    expect(sub).toMatchObject({
+      utmSource: 'flyer',
+      isSpam: false,
+      consentText: 'I agree to the emails.',
+    });
     expect(sub.pageUrl).toContain(landingUrl);
     await context.close();
   });
@@ -227,7 +275,12 @@ describe('rate limits across api processes', () => {
         const port = await freePort();
         const child = spawn(process.execPath, ['apps/api/dist/main.js'], {
           cwd: root,
-          env: { ...product.env, PORT: String(port), TRUST_PROXY: '1', FORM_RATE_LIMIT_PER_IP: '5' },
+          env: {
+            ...product.env,
+            PORT: String(port),
+            TRUST_PROXY: '1',
+            FORM_RATE_LIMIT_PER_IP: '5',
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
@@ -242,18 +295,40 @@ describe('rate limits across api processes', () => {
         const res = await fetch(`${urls[i % 2]}/api/public/forms/${form.publicId}/submissions`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-          body: JSON.stringify({ email: `rl-${i}-${randomUUID().slice(0, 6)}@example.test`, first_name: 'R', consent: true }),
+          body: JSON.stringify({
+            email: `rl-${i}-${randomUUID().slice(0, 6)}@example.test`,
+            first_name: 'R',
+            consent: true,
+          }),
         });
-        answers.push({ process: i % 2, status: res.status, retryAfter: res.headers.get('retry-after') });
+        answers.push({
+          process: i % 2,
+          status: res.status,
+          retryAfter: res.headers.get('retry-after'),
+        });
       }
       expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 429, 429, 429]);
       // Both processes refuse once the shared budget is spent.
-      expect(new Set(answers.filter((a) => a.status === 429).map((a) => a.process))).toEqual(new Set([0, 1]));
-      expect(answers.filter((a) => a.status === 429).every((a) => Number(a.retryAfter) >= 1)).toBe(true);
-      await expect.poll(() => db.formSubmission.count({ where: { formId: form.id } }), { timeout: 20_000, interval: 100 }).toBe(5);
+      expect(new Set(answers.filter((a) => a.status === 429).map((a) => a.process))).toEqual(
+        new Set([0, 1]),
+      );
+      expect(answers.filter((a) => a.status === 429).every((a) => Number(a.retryAfter) >= 1)).toBe(
+        true,
+      );
+      await expect
+        .poll(() => db.formSubmission.count({ where: { formId: form.id } }), {
+          timeout: 20_000,
+          interval: 100,
+        })
+        .toBe(5);
     } finally {
       await Promise.all(
-        children.map((c) => new Promise<void>((r) => (c.exitCode !== null ? r() : (c.once('exit', () => r()), c.kill('SIGTERM'))))),
+        children.map(
+          (c) =>
+            new Promise<void>((r) =>
+              c.exitCode !== null ? r() : (c.once('exit', () => r()), c.kill('SIGTERM')),
+            ),
+        ),
       );
     }
   });
@@ -282,17 +357,24 @@ describe('double opt-in through the worker and the dev mail catcher', () => {
     expect(await res.json()).toEqual({ status: 'accepted', confirmationRequired: true });
     const lead = await storedLead(email);
     // The confirmation Message commits with the lead and its submission, in one transaction.
-    const message = await db.message.findFirstOrThrow({ where: { leadId: lead.id, kind: 'confirmation' } });
+    const message = await db.message.findFirstOrThrow({
+      where: { leadId: lead.id, kind: 'confirmation' },
+    });
     expect(await db.enrollment.count({ where: { leadId: lead.id } })).toBe(0);
 
     // The worker sends it through email.send into the built-in dev mail catcher.
     await expect
-      .poll(() => db.caughtMessage.count({ where: { messageId: message.id } }), { timeout: 60_000, interval: 250 })
+      .poll(() => db.caughtMessage.count({ where: { messageId: message.id } }), {
+        timeout: 60_000,
+        interval: 250,
+      })
       .toBe(1);
     const caught = await db.caughtMessage.findFirstOrThrow({ where: { messageId: message.id } });
     expect(caught.envelopeTo).toEqual([email]);
     const raw = caught.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-    const link = new RegExp(`${product.apiUrl.replace(/[.]/g, '\\.')}/api/public/confirm/[\\w.-]+`).exec(raw)?.[0];
+    const link = new RegExp(
+      `${product.apiUrl.replace(/[.]/g, '\\.')}/api/public/confirm/[\\w.-]+`,
+    ).exec(raw)?.[0];
     expect(link).toBeTruthy();
 
     const page = await browser.newPage();
@@ -301,7 +383,9 @@ describe('double opt-in through the worker and the dev mail catcher', () => {
     await page.close();
     const confirmed = await db.lead.findUniqueOrThrow({ where: { id: lead.id } });
     expect(confirmed.confirmedAt).not.toBeNull();
-    expect(await db.enrollment.count({ where: { leadId: lead.id, campaignId: campaign.id } })).toBe(1);
+    expect(await db.enrollment.count({ where: { leadId: lead.id, campaignId: campaign.id } })).toBe(
+      1,
+    );
   });
 });
 
@@ -330,7 +414,13 @@ describe('the form builder in the web app', () => {
     await preview.getByRole('button', { name: 'Join now' }).waitFor();
     await page.getByTestId('builder-tab-design').click();
     await page.getByRole('radio', { name: 'Dark' }).click();
-    await expect.poll(() => preview.locator('.preview-host').evaluate((h) => h.shadowRoot?.querySelector('.kl')?.classList.contains('dark'))).toBe(true);
+    await expect
+      .poll(() =>
+        preview
+          .locator('.preview-host')
+          .evaluate((h) => h.shadowRoot?.querySelector('.kl')?.classList.contains('dark')),
+      )
+      .toBe(true);
 
     // The preview validates with the shared schema, like the embedded widget.
     await preview.getByRole('button', { name: 'Join now' }).click();
@@ -339,12 +429,22 @@ describe('the form builder in the web app', () => {
     await page.getByTestId('form-save').click();
     await page.getByText('Form saved').waitFor();
     const saved = await api('GET', `/api/forms/${id}`);
-    expect(saved.body).toMatchObject({ name: 'Builder e2e', submitLabel: 'Join now', theme: { mode: 'dark' } });
-    expect(saved.body.fields.map((f: { key: string }) => f.key)).toEqual(['email', 'first_name', 'role']);
+    expect(saved.body).toMatchObject({
+      name: 'Builder e2e',
+      submitLabel: 'Join now',
+      theme: { mode: 'dark' },
+    });
+    expect(saved.body.fields.map((f: { key: string }) => f.key)).toEqual([
+      'email',
+      'first_name',
+      'role',
+    ]);
 
     await page.getByTestId('builder-tab-embed').click();
     const snippet = await page.getByTestId('embed-snippet').inputValue();
-    expect(snippet).toBe(`<script src="${product.apiUrl}/embed.js" data-form="${saved.body.publicId}" async></script>`);
+    expect(snippet).toBe(
+      `<script src="${product.apiUrl}/embed.js" data-form="${saved.body.publicId}" async></script>`,
+    );
     expect(await page.getByTestId('nojs-snippet').textContent()).toContain(
       `action="${product.apiUrl}/api/public/forms/${saved.body.publicId}/submissions"`,
     );

@@ -22,7 +22,10 @@ describe('the running product', () => {
     for (const base of [product.apiUrl, product.trackingUrl, product.workerHealthUrl]) {
       const res = await fetch(`${base}/readyz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+      expect(await res.json()).toEqual({
+        status: 'ready',
+        checks: { postgres: 'ok', redis: 'ok' },
+      });
     }
   });
 
@@ -36,7 +39,9 @@ describe('the running product', () => {
     await page.getByTestId('app-shell').waitFor();
     expect(await page.getByTestId('workspace-name').textContent()).toContain('Demo Workspace');
     for (const nav of ['Forms', 'Leads', 'Campaigns', 'Sending', 'Settings']) {
-      await expect(page.getByRole('link', { name: nav, exact: true }).isVisible()).resolves.toBe(true);
+      await expect(page.getByRole('link', { name: nav, exact: true }).isVisible()).resolves.toBe(
+        true,
+      );
     }
     await page.close();
   });
@@ -80,7 +85,11 @@ describe('start-up failures', () => {
     });
   }
 
-  const started = { api: 'api listening', worker: 'worker started', tracking: 'tracking listening' };
+  const started = {
+    api: 'api listening',
+    worker: 'worker started',
+    tracking: 'tracking listening',
+  };
   for (const [app, line] of Object.entries(started)) {
     it(`${app} shuts down cleanly within 10 s of SIGTERM`, async () => {
       const { spawn } = await import('node:child_process');

@@ -29,13 +29,21 @@ beforeAll(async () => {
   const res = await fetch(`${product.apiUrl}/api/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Maya Chen', email: `maya-${run}@example.test`, password: 'correct horse battery', workspaceName: 'Northwind Growth' }),
+    body: JSON.stringify({
+      name: 'Maya Chen',
+      email: `maya-${run}@example.test`,
+      password: 'correct horse battery',
+      workspaceName: 'Northwind Growth',
+    }),
   });
   expect(res.status).toBe(201);
   cookie = res.headers.get('set-cookie')!.split(';')[0]!;
   workspaceId = ((await res.json()) as { workspace: { id: string } }).workspace.id;
   const [name, value] = cookie.split('=') as [string, string];
-  context = await browser.newContext({ viewport: { width: 1360, height: 900 }, acceptDownloads: true });
+  context = await browser.newContext({
+    viewport: { width: 1360, height: 900 },
+    acceptDownloads: true,
+  });
   await context.addCookies([{ name, value, url: product.apiUrl }]);
   mkdirSync(shots, { recursive: true });
 });
@@ -48,9 +56,20 @@ afterAll(async () => {
 
 /** A lead with a history: a form submission, an enrollment, a sent email, opens and a click. */
 async function seedHistory() {
-  const form = await db.form.create({ data: { workspaceId, publicId: `pub-${run}`, name: 'Spring webinar signup' } });
-  const campaign = await db.campaign.create({ data: { workspaceId, name: 'Webinar follow-up', status: 'active' } });
-  const step = await db.campaignStep.create({ data: { campaignId: campaign.id, position: 0, type: 'email', config: { subject: 'Your webinar seat' } } });
+  const form = await db.form.create({
+    data: { workspaceId, publicId: `pub-${run}`, name: 'Spring webinar signup' },
+  });
+  const campaign = await db.campaign.create({
+    data: { workspaceId, name: 'Webinar follow-up', status: 'active' },
+  });
+  const step = await db.campaignStep.create({
+    data: {
+      campaignId: campaign.id,
+      position: 0,
+      type: 'email',
+      config: { subject: 'Your webinar seat' },
+    },
+  });
   const t0 = Date.now() - 3 * 24 * 3600_000;
   const at = (minutes: number) => new Date(t0 + minutes * 60_000);
   const lead = await db.lead.create({
@@ -75,15 +94,59 @@ async function seedHistory() {
     },
   });
   await db.formSubmission.create({
-    data: { workspaceId, formId: form.id, leadId: lead.id, data: { email: lead.email }, utmSource: 'linkedin', utmMedium: 'social', utmCampaign: 'spring-webinar', pageUrl: 'https://northwind.example/webinar', createdAt: at(0) },
+    data: {
+      workspaceId,
+      formId: form.id,
+      leadId: lead.id,
+      data: { email: lead.email },
+      utmSource: 'linkedin',
+      utmMedium: 'social',
+      utmCampaign: 'spring-webinar',
+      pageUrl: 'https://northwind.example/webinar',
+      createdAt: at(0),
+    },
   });
-  const enrollment = await db.enrollment.create({ data: { workspaceId, campaignId: campaign.id, leadId: lead.id, currentStepId: step.id, source: 'form_submission', enrolledAt: at(1) } });
+  const enrollment = await db.enrollment.create({
+    data: {
+      workspaceId,
+      campaignId: campaign.id,
+      leadId: lead.id,
+      currentStepId: step.id,
+      source: 'form_submission',
+      enrolledAt: at(1),
+    },
+  });
   const message = await db.message.create({
-    data: { workspaceId, campaignId: campaign.id, enrollmentId: enrollment.id, stepId: step.id, leadId: lead.id, toEmail: lead.email, subject: 'Your webinar seat', messageIdHeader: `<${run}@kindling.test>`, status: 'sent', sentAt: at(5) },
+    data: {
+      workspaceId,
+      campaignId: campaign.id,
+      enrollmentId: enrollment.id,
+      stepId: step.id,
+      leadId: lead.id,
+      toEmail: lead.email,
+      subject: 'Your webinar seat',
+      messageIdHeader: `<${run}@kindling.test>`,
+      status: 'sent',
+      sentAt: at(5),
+    },
   });
-  const event = (type: 'open' | 'click', minutes: number, machine: boolean, extra: Record<string, string> = {}) =>
+  const event = (
+    type: 'open' | 'click',
+    minutes: number,
+    machine: boolean,
+    extra: Record<string, string> = {},
+  ) =>
     db.trackingEvent.create({
-      data: { eventKey: `${run}-${type}-${minutes}`, workspaceId, messageId: message.id, leadId: lead.id, type, machine, occurredAt: at(minutes), ...extra },
+      data: {
+        eventKey: `${run}-${type}-${minutes}`,
+        workspaceId,
+        messageId: message.id,
+        leadId: lead.id,
+        type,
+        machine,
+        occurredAt: at(minutes),
+        ...extra,
+      },
     });
   await event('open', 6, true, { machineReason: 'apple-mpp' });
   await event('open', 95, false);
@@ -108,14 +171,17 @@ describe('leads in the browser', () => {
       ['donald', 'Donald', 'Knuth', 'Stanford'],
       ['hedy', 'Hedy', 'Lamarr', '"Frequency Hopping, Inc"'],
     ];
-    for (const [u, f, l, c] of people) lines.push(`${u}-${run}@example.org,${f},${l},${c},trade-show`);
+    for (const [u, f, l, c] of people)
+      lines.push(`${u}-${run}@example.org,${f},${l},${c},trade-show`);
     lines.push('not an email,Bad,Row,Nowhere,');
     lines.push(`grace-${run}@example.org,,Hopper-Murray,,`);
     const csv = Buffer.from(lines.join('\n') + '\n');
 
     const page = await context.newPage();
     await page.goto(`${product.apiUrl}/leads/import`);
-    await page.getByTestId('import-file').setInputFiles({ name: 'trade-show.csv', mimeType: 'text/csv', buffer: csv });
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'trade-show.csv', mimeType: 'text/csv', buffer: csv });
     await page.getByTestId('import-mapping').waitFor();
     expect(await page.getByTestId('import-mapping').locator('tbody tr').count()).toBe(5);
     await page.screenshot({ path: path.join(shots, 'leads-import-mapping.png'), fullPage: true });
@@ -125,7 +191,7 @@ describe('leads in the browser', () => {
     expect(await page.getByTestId('import-rejected').textContent()).toBe('1');
     const download = page.waitForEvent('download');
     await page.getByTestId('import-report').click();
-    const report = readFileSync((await (await download).path()), 'utf8');
+    const report = readFileSync(await (await download).path(), 'utf8');
     expect(report).toContain('14,Email,is not a valid email address');
     await page.screenshot({ path: path.join(shots, 'leads-import-done.png'), fullPage: true });
     await page.close();
@@ -142,7 +208,9 @@ describe('leads in the browser', () => {
     await page.getByTestId('leads-search').fill('example.org');
     await page.getByTestId('leads-search').press('Enter');
     await page.waitForURL(/q=example.org/);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="lead-row-link"]').length === 12);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="lead-row-link"]').length === 12,
+    );
     await page.getByRole('checkbox', { name: 'Select every lead on this page' }).check();
     await page.getByTestId('bulk-tag').click();
     const dialog = page.getByRole('dialog');
@@ -162,11 +230,16 @@ describe('leads in the browser', () => {
     await page.screenshot({ path: path.join(shots, 'leads-export.png') });
     const download = page.waitForEvent('download');
     await page.getByTestId('export-start').click();
-    const file = readFileSync((await (await download).path()), 'utf8');
-    const rows = file.replace(/^\uFEFF/, '').trim().split('\n');
+    const file = readFileSync(await (await download).path(), 'utf8');
+    const rows = file
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(rows[0]).toBe('email,firstName,lastName,phone,status,tags,createdAt');
     expect(rows).toHaveLength(14);
-    expect(file).toContain(`ada-${run}@analytical.example,Ada,Lovelace,'+44 20 7946 0018,active,webinar;vip`);
+    expect(file).toContain(
+      `ada-${run}@analytical.example,Ada,Lovelace,'+44 20 7946 0018,active,webinar;vip`,
+    );
     await page.close();
   });
 
@@ -185,9 +258,17 @@ describe('leads in the browser', () => {
     await page.screenshot({ path: path.join(shots, 'leads-detail.png'), fullPage: true });
 
     // Another workspace's lead is a 404 page, not a leak.
-    const other = await db.lead.create({ data: { workspaceId: (await db.workspace.create({ data: { name: `Other ${run}` } })).id, email: `x-${run}@other.example` } });
+    const other = await db.lead.create({
+      data: {
+        workspaceId: (await db.workspace.create({ data: { name: `Other ${run}` } })).id,
+        email: `x-${run}@other.example`,
+      },
+    });
     await page.goto(`${product.apiUrl}/leads/${other.id}`);
-    await page.getByText(/not found|doesn.t exist|no such/i).first().waitFor();
+    await page
+      .getByText(/not found|doesn.t exist|no such/i)
+      .first()
+      .waitFor();
     await page.close();
   });
 });

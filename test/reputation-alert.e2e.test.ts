@@ -30,7 +30,14 @@ it('shows a paused pool and its reason on every page until an owner resumes it',
   const key = `alert-pool-${Date.now()}`;
   const reason = 'bounce rate 6.00% reached the pause threshold 5.00% (6 of 100)';
   const plan = await db.warmupPlan.create({
-    data: { workspaceId, scope: 'ip_pool', key, status: 'paused', pausedReason: reason, pausedAt: new Date() },
+    data: {
+      workspaceId,
+      scope: 'ip_pool',
+      key,
+      status: 'paused',
+      pausedReason: reason,
+      pausedAt: new Date(),
+    },
   });
   try {
     const page = await browser.newPage();
@@ -54,7 +61,9 @@ it('shows a paused pool and its reason on every page until an owner resumes it',
     const card = page.locator('.card', { hasText: `IP pool ${key}` });
     await card.getByTestId('warmup-resume').click();
     await page.getByText(`Sending paused on IP pool “${key}”`).waitFor({ state: 'detached' });
-    expect((await db.warmupPlan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe('active');
+    expect((await db.warmupPlan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe(
+      'active',
+    );
     await page.close();
   } finally {
     await db.warmupPlan.delete({ where: { id: plan.id } }).catch(() => undefined);

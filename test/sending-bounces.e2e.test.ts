@@ -9,7 +9,16 @@ import { emailSendJobId } from '@kindling/queue';
 import { verpTokenFor } from '@kindling/sending';
 import { freePort, startProduct, type Product } from './support/product.js';
 import { startBouncingPostfix, type BouncingPostfix } from './support/postfix.js';
-import { E2E_SECRET, createIdentity, createLead, createWorkspace, openFixtures, queueMessage, until, type Fixtures } from './support/sending-fixtures.js';
+import {
+  E2E_SECRET,
+  createIdentity,
+  createLead,
+  createWorkspace,
+  openFixtures,
+  queueMessage,
+  until,
+  type Fixtures,
+} from './support/sending-fixtures.js';
 
 const RETURN_DOMAIN = 'kindling.test';
 let product: Product;
@@ -32,7 +41,10 @@ afterAll(async () => {
 
 async function setup(leadEmail: string) {
   const ws = await createWorkspace(f.db, 'bounce test');
-  const identity = await createIdentity(f.db, ws.id, { smtpUrl: postfix.url, returnPathDomain: RETURN_DOMAIN });
+  const identity = await createIdentity(f.db, ws.id, {
+    smtpUrl: postfix.url,
+    returnPathDomain: RETURN_DOMAIN,
+  });
   const lead = await createLead(f.db, ws.id, leadEmail);
   return { ws, identity, lead };
 }
@@ -40,17 +52,31 @@ async function setup(leadEmail: string) {
 const leadOf = (id: string) => f.db.lead.findUniqueOrThrow({ where: { id } });
 const messageOf = (id: string) => f.db.message.findUniqueOrThrow({ where: { id } });
 
-it("a real Postfix DSN for an unknown user reaches the inbound listener and suppresses the lead", async () => {
-  const { ws, identity, lead } = await setup(`unknown-${randomUUID().slice(0, 8)}@bounce-test.example`);
-  const msg = await queueMessage(f, { workspaceId: ws.id, identityId: identity.id, leadId: lead.id, toEmail: lead.email });
+it('a real Postfix DSN for an unknown user reaches the inbound listener and suppresses the lead', async () => {
+  const { ws, identity, lead } = await setup(
+    `unknown-${randomUUID().slice(0, 8)}@bounce-test.example`,
+  );
+  const msg = await queueMessage(f, {
+    workspaceId: ws.id,
+    identityId: identity.id,
+    leadId: lead.id,
+    toEmail: lead.email,
+  });
   // Postfix accepts the message (250), then local delivery fails and it mails a DSN back.
   // The message's status is written last, so it is the signal to wait for.
-  await until(async () => (await messageOf(msg.id)).status === 'bounced', 60_000, async () => `lead ${(await leadOf(lead.id)).status}, message ${(await messageOf(msg.id)).status}\n${postfix.log().slice(-3000)}\n${product.logs().slice(-2000)}`);
+  await until(
+    async () => (await messageOf(msg.id)).status === 'bounced',
+    60_000,
+    async () =>
+      `lead ${(await leadOf(lead.id)).status}, message ${(await messageOf(msg.id)).status}\n${postfix.log().slice(-3000)}\n${product.logs().slice(-2000)}`,
+  );
   const m = await messageOf(msg.id);
   expect(m.smtpResponse).toMatch(/^250/);
   expect((await leadOf(lead.id)).status).toBe('bounced');
   expect(m.lastError).toMatch(/5\.1\.1/);
-  const s = await f.db.suppression.findUniqueOrThrow({ where: { workspaceId_email: { workspaceId: ws.id, email: lead.email } } });
+  const s = await f.db.suppression.findUniqueOrThrow({
+    where: { workspaceId_email: { workspaceId: ws.id, email: lead.email } },
+  });
   expect(s.reason).toBe('hard_bounce');
   expect(postfix.log()).toMatch(/status=bounced/);
   expect(await f.db.trackingEvent.count({ where: { messageId: msg.id, type: 'bounce' } })).toBe(1);
@@ -58,25 +84,50 @@ it("a real Postfix DSN for an unknown user reaches the inbound listener and supp
 
 it('a 550 at RCPT is a hard bounce on the spot; a 450 defers for a retry', async () => {
   const blocked = await setup(`x-${randomUUID().slice(0, 8)}@blocked.example`);
-  const m1 = await queueMessage(f, { workspaceId: blocked.ws.id, identityId: blocked.identity.id, leadId: blocked.lead.id, toEmail: blocked.lead.email });
+  const m1 = await queueMessage(f, {
+    workspaceId: blocked.ws.id,
+    identityId: blocked.identity.id,
+    leadId: blocked.lead.id,
+    toEmail: blocked.lead.email,
+  });
   const full = await setup(`y-${randomUUID().slice(0, 8)}@full.example`);
-  const m2 = await queueMessage(f, { workspaceId: full.ws.id, identityId: full.identity.id, leadId: full.lead.id, toEmail: full.lead.email });
-  await until(async () => (await messageOf(m1.id)).status === 'bounced', 30_000, async () => `${(await messageOf(m1.id)).status}`);
+  const m2 = await queueMessage(f, {
+    workspaceId: full.ws.id,
+    identityId: full.identity.id,
+    leadId: full.lead.id,
+    toEmail: full.lead.email,
+  });
+  await until(
+    async () => (await messageOf(m1.id)).status === 'bounced',
+    30_000,
+    async () => `${(await messageOf(m1.id)).status}`,
+  );
   expect((await messageOf(m1.id)).smtpResponse).toMatch(/^550 5\.7\.1/);
   expect((await leadOf(blocked.lead.id)).status).toBe('bounced');
-  await until(async () => (await messageOf(m2.id)).status === 'deferred', 30_000, async () => `${(await messageOf(m2.id)).status}`);
+  await until(
+    async () => (await messageOf(m2.id)).status === 'deferred',
+    30_000,
+    async () => `${(await messageOf(m2.id)).status}`,
+  );
   const d = await messageOf(m2.id);
   expect(d.smtpResponse).toMatch(/^450 4\.2\.2/);
   expect((await leadOf(full.lead.id)).status).toBe('active');
   // The 4xx backs this pool off that provider for a while (every worker sees the flag).
-  expect(await f.redis.pttl(`kindling:thr:backoff:${full.ws.id}:${full.identity.ipPool}:other`)).toBeGreaterThan(0);
+  expect(
+    await f.redis.pttl(`kindling:thr:backoff:${full.ws.id}:${full.identity.ipPool}:other`),
+  ).toBeGreaterThan(0);
   // Do not leave a retrying job behind in the shared queue.
   await f.db.message.update({ where: { id: m2.id }, data: { status: 'failed' } });
   await f.queue.remove(emailSendJobId(m2.id)).catch(() => undefined);
 });
 
 async function deliverToInbound(to: string, raw: string): Promise<void> {
-  const t = nodemailer.createTransport({ host: '127.0.0.1', port: inboundPort, secure: false, ignoreTLS: true });
+  const t = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: inboundPort,
+    secure: false,
+    ignoreTLS: true,
+  });
   try {
     await t.sendMail({ envelope: { from: '', to: [to] }, raw });
   } finally {
@@ -86,7 +137,13 @@ async function deliverToInbound(to: string, raw: string): Promise<void> {
 
 // RFC 3464 section 10.1 "Simple DSN" (a 4.0.0 failure) and 10.2 "Multi-Recipient DSN"
 // (5.0.0 user unknown), addressed to our VERP return path.
-function rfc3464(verp: string, rcpt: string, status: string, diag: string, originalHeaders: string): string {
+function rfc3464(
+  verp: string,
+  rcpt: string,
+  status: string,
+  diag: string,
+  originalHeaders: string,
+): string {
   return [
     'Date: Thu, 7 Jul 1994 17:16:05 -0400',
     'From: Mail Delivery Subsystem <MAILER-DAEMON@CS.UTK.EDU>',
@@ -190,10 +247,22 @@ function rfc5965(rcpt: string, verp: string, messageIdHeader: string): string {
 
 async function sentMessage() {
   const ws = await createWorkspace(f.db, 'report test');
-  const identity = await createIdentity(f.db, ws.id, { smtpUrl: null, returnPathDomain: RETURN_DOMAIN });
+  const identity = await createIdentity(f.db, ws.id, {
+    smtpUrl: null,
+    returnPathDomain: RETURN_DOMAIN,
+  });
   const lead = await createLead(f.db, ws.id);
-  const msg = await queueMessage(f, { workspaceId: ws.id, identityId: identity.id, leadId: lead.id, toEmail: lead.email });
-  await until(async () => (await messageOf(msg.id)).status === 'sent', 30_000, async () => (await messageOf(msg.id)).status);
+  const msg = await queueMessage(f, {
+    workspaceId: ws.id,
+    identityId: identity.id,
+    leadId: lead.id,
+    toEmail: lead.email,
+  });
+  await until(
+    async () => (await messageOf(msg.id)).status === 'sent',
+    30_000,
+    async () => (await messageOf(msg.id)).status,
+  );
   const verp = `bounces+${verpTokenFor(E2E_SECRET, msg.id)}@${RETURN_DOMAIN}`;
   return { ws, lead, msg, verp };
 }
@@ -201,32 +270,87 @@ async function sentMessage() {
 it('RFC 3464 DSNs: a 4.x.x failure counts a soft bounce; at the limit, or on 5.x.x, the lead is suppressed', async () => {
   const a = await sentMessage();
   const headers = `Message-ID: ${a.msg.messageIdHeader}\r\nSubject: hi`;
-  await deliverToInbound(a.verp, rfc3464(a.verp, a.lead.email, '4.0.0', '426 connection timed out', headers));
-  await until(async () => (await leadOf(a.lead.id)).softBounceCount === 1, 20_000, async () => JSON.stringify(await leadOf(a.lead.id)));
+  await deliverToInbound(
+    a.verp,
+    rfc3464(a.verp, a.lead.email, '4.0.0', '426 connection timed out', headers),
+  );
+  await until(
+    async () => (await leadOf(a.lead.id)).softBounceCount === 1,
+    20_000,
+    async () => JSON.stringify(await leadOf(a.lead.id)),
+  );
   expect((await leadOf(a.lead.id)).status).toBe('active');
   // The same report again (an MTA retry) is not counted twice.
-  await deliverToInbound(a.verp, rfc3464(a.verp, a.lead.email, '4.0.0', '426 connection timed out', headers));
+  await deliverToInbound(
+    a.verp,
+    rfc3464(a.verp, a.lead.email, '4.0.0', '426 connection timed out', headers),
+  );
   expect((await leadOf(a.lead.id)).softBounceCount).toBe(1);
   // A second, different soft bounce reaches SOFT_BOUNCE_LIMIT=2.
-  await deliverToInbound(a.verp, rfc3464(a.verp, a.lead.email, '4.2.2', '452 mailbox full', headers));
-  await until(async () => (await leadOf(a.lead.id)).status === 'bounced', 20_000, async () => JSON.stringify(await leadOf(a.lead.id)));
-  expect((await f.db.suppression.findUniqueOrThrow({ where: { workspaceId_email: { workspaceId: a.ws.id, email: a.lead.email } } })).reason).toBe('soft_bounce');
+  await deliverToInbound(
+    a.verp,
+    rfc3464(a.verp, a.lead.email, '4.2.2', '452 mailbox full', headers),
+  );
+  await until(
+    async () => (await leadOf(a.lead.id)).status === 'bounced',
+    20_000,
+    async () => JSON.stringify(await leadOf(a.lead.id)),
+  );
+  expect(
+    (
+      await f.db.suppression.findUniqueOrThrow({
+        where: { workspaceId_email: { workspaceId: a.ws.id, email: a.lead.email } },
+      })
+    ).reason,
+  ).toBe('soft_bounce');
 
   const b = await sentMessage();
-  await deliverToInbound(b.verp, rfc3464(b.verp, b.lead.email, '5.0.0', '550 user unknown', `Subject: hi`));
-  await until(async () => (await messageOf(b.msg.id)).status === 'bounced', 20_000, async () => JSON.stringify(await leadOf(b.lead.id)));
+  await deliverToInbound(
+    b.verp,
+    rfc3464(b.verp, b.lead.email, '5.0.0', '550 user unknown', `Subject: hi`),
+  );
+  await until(
+    async () => (await messageOf(b.msg.id)).status === 'bounced',
+    20_000,
+    async () => JSON.stringify(await leadOf(b.lead.id)),
+  );
   expect((await leadOf(b.lead.id)).status).toBe('bounced');
-  expect((await f.db.suppression.findUniqueOrThrow({ where: { workspaceId_email: { workspaceId: b.ws.id, email: b.lead.email } } })).reason).toBe('hard_bounce');
+  expect(
+    (
+      await f.db.suppression.findUniqueOrThrow({
+        where: { workspaceId_email: { workspaceId: b.ws.id, email: b.lead.email } },
+      })
+    ).reason,
+  ).toBe('hard_bounce');
 });
 
 it('an RFC 5965 ARF report to the feedback address marks the lead complained and suppresses it', async () => {
   const c = await sentMessage();
-  await deliverToInbound(`fbl@${RETURN_DOMAIN}`, rfc5965(c.lead.email, c.verp, c.msg.messageIdHeader));
-  await until(async () => (await leadOf(c.lead.id)).status === 'complained', 20_000, async () => JSON.stringify(await leadOf(c.lead.id)));
+  await deliverToInbound(
+    `fbl@${RETURN_DOMAIN}`,
+    rfc5965(c.lead.email, c.verp, c.msg.messageIdHeader),
+  );
+  await until(
+    async () => (await leadOf(c.lead.id)).status === 'complained',
+    20_000,
+    async () => JSON.stringify(await leadOf(c.lead.id)),
+  );
   expect((await leadOf(c.lead.id)).unsubscribedAt).not.toBeNull();
-  expect((await f.db.suppression.findUniqueOrThrow({ where: { workspaceId_email: { workspaceId: c.ws.id, email: c.lead.email } } })).reason).toBe('complaint');
-  expect(await f.db.trackingEvent.count({ where: { messageId: c.msg.id, type: 'complaint' } })).toBe(1);
+  expect(
+    (
+      await f.db.suppression.findUniqueOrThrow({
+        where: { workspaceId_email: { workspaceId: c.ws.id, email: c.lead.email } },
+      })
+    ).reason,
+  ).toBe('complaint');
+  expect(
+    await f.db.trackingEvent.count({ where: { messageId: c.msg.id, type: 'complaint' } }),
+  ).toBe(1);
   // A forged VERP token is refused outright; mail for other local parts too.
-  await expect(deliverToInbound(`bounces+${'0'.repeat(42)}@${RETURN_DOMAIN}`, 'Subject: x\r\n\r\nx')).resolves.toBeUndefined();
-  await expect(deliverToInbound(`postmaster@${RETURN_DOMAIN}`, 'Subject: x\r\n\r\nx')).rejects.toThrow(/550/);
+  await expect(
+    deliverToInbound(`bounces+${'0'.repeat(42)}@${RETURN_DOMAIN}`, 'Subject: x\r\n\r\nx'),
+  ).resolves.toBeUndefined();
+  await expect(
+    deliverToInbound(`postmaster@${RETURN_DOMAIN}`, 'Subject: x\r\n\r\nx'),
+  ).rejects.toThrow(/550/);
 });

@@ -7,7 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort, root, startProduct, waitFor, type Product } from './support/product.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
-import { createIdentity, createWorkspace, openFixtures, queueMessage, until, type Fixtures } from './support/sending-fixtures.js';
+import {
+  createIdentity,
+  createWorkspace,
+  openFixtures,
+  queueMessage,
+  until,
+  type Fixtures,
+} from './support/sending-fixtures.js';
 
 const clockKey = `kindling:test-clock:${randomUUID()}`;
 const DAY = 86_400_000;
@@ -46,7 +53,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(
-    extra.map((c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM'))))),
+    extra.map(
+      (c) =>
+        new Promise<void>((resolve) =>
+          c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM')),
+        ),
+    ),
   );
   await product?.stop();
   await sink?.stop();
@@ -59,34 +71,65 @@ it('three workers never exceed the shared warm-up cap, and held mail goes out wh
   const identity = await createIdentity(f.db, ws.id, { smtpUrl: sink.url, poolSize: 2 });
   const caps = [10, 14, 40];
   await f.db.warmupPlan.create({
-    data: { workspaceId: ws.id, scope: 'ip_pool', key: identity.ipPool, startedAt: new Date(T0), schedule: caps, sendStartHour: 0, sendEndHour: 24 },
+    data: {
+      workspaceId: ws.id,
+      scope: 'ip_pool',
+      key: identity.ipPool,
+      startedAt: new Date(T0),
+      schedule: caps,
+      sendStartHour: 0,
+      sendEndHour: 24,
+    },
   });
   const TOTAL = 30;
   const ids: string[] = [];
   for (let i = 0; i < TOTAL; i++) {
-    const m = await queueMessage(f, { workspaceId: ws.id, identityId: identity.id, toEmail: `t${i}-${randomUUID().slice(0, 6)}@example.org` });
+    const m = await queueMessage(f, {
+      workspaceId: ws.id,
+      identityId: identity.id,
+      toEmail: `t${i}-${randomUUID().slice(0, 6)}@example.org`,
+    });
     ids.push(m.id);
   }
   const counts = async () => {
-    const rows = await f.db.message.groupBy({ by: ['status'], where: { id: { in: ids } }, _count: true });
+    const rows = await f.db.message.groupBy({
+      by: ['status'],
+      where: { id: { in: ids } },
+      _count: true,
+    });
     return Object.fromEntries(rows.map((r) => [r.status, r._count])) as Record<string, number>;
   };
-  const sentIds = async () => (await f.db.message.findMany({ where: { id: { in: ids }, status: 'sent' }, select: { id: true } })).map((r) => r.id);
-  const describe = async () => `${JSON.stringify(await counts())}\n${product.logs().slice(-3000)}\n${extraLogs.slice(-2000)}`;
+  const sentIds = async () =>
+    (
+      await f.db.message.findMany({
+        where: { id: { in: ids }, status: 'sent' },
+        select: { id: true },
+      })
+    ).map((r) => r.id);
+  const describe = async () =>
+    `${JSON.stringify(await counts())}\n${product.logs().slice(-3000)}\n${extraLogs.slice(-2000)}`;
 
   // Day 1: exactly the cap goes out, the rest is held (not dropped, not failed).
-  await until(async () => {
-    const c = await counts();
-    return c.sent === 10 && c.held === 20;
-  }, 60_000, describe);
+  await until(
+    async () => {
+      const c = await counts();
+      return c.sent === 10 && c.held === 20;
+    },
+    60_000,
+    describe,
+  );
   const day1 = new Set(await sentIds());
 
   // Day 2: held mail is released up to the new cap.
   await f.redis.set(clockKey, String(T0 + DAY + 12 * 3600_000));
-  await until(async () => {
-    const c = await counts();
-    return c.sent === 24 && c.held === 6;
-  }, 60_000, describe);
+  await until(
+    async () => {
+      const c = await counts();
+      return c.sent === 24 && c.held === 6;
+    },
+    60_000,
+    describe,
+  );
   const day2 = new Set((await sentIds()).filter((id) => !day1.has(id)));
 
   // Day 3: the cap is larger than what is left: everything goes out.
@@ -95,14 +138,24 @@ it('three workers never exceed the shared warm-up cap, and held mail goes out wh
   const day3 = new Set((await sentIds()).filter((id) => !day1.has(id) && !day2.has(id)));
 
   expect([day1.size, day2.size, day3.size]).toEqual([10, 14, 6]);
-  for (const [i, n] of [day1.size, day2.size, day3.size].entries()) expect(n).toBeLessThanOrEqual(caps[i]!);
+  for (const [i, n] of [day1.size, day2.size, day3.size].entries())
+    expect(n).toBeLessThanOrEqual(caps[i]!);
   // The limiter's own day counters agree.
   const plan = await f.db.warmupPlan.findFirstOrThrow({ where: { workspaceId: ws.id } });
-  const used = await Promise.all(['2026-01-05', '2026-01-06', '2026-01-07'].map((d) => f.redis.get(`kindling:thr:${plan.id}:d:${d}`)));
+  const used = await Promise.all(
+    ['2026-01-05', '2026-01-06', '2026-01-07'].map((d) =>
+      f.redis.get(`kindling:thr:${plan.id}:d:${d}`),
+    ),
+  );
   expect(used).toEqual(['10', '14', '6']);
   // Exactly once each at the receiving server, from several processes.
   const received = sink.messages().map((b) => b.toString());
-  for (const id of ids) expect(received.filter((r) => r.includes(`X-Kindling-Message: ${id}`))).toHaveLength(1);
-  const claimers = new Set((await f.db.message.findMany({ where: { id: { in: ids } }, select: { claimedBy: true } })).map((r) => r.claimedBy?.split(':')[0]));
+  for (const id of ids)
+    expect(received.filter((r) => r.includes(`X-Kindling-Message: ${id}`))).toHaveLength(1);
+  const claimers = new Set(
+    (await f.db.message.findMany({ where: { id: { in: ids } }, select: { claimedBy: true } })).map(
+      (r) => r.claimedBy?.split(':')[0],
+    ),
+  );
   expect(claimers.size).toBeGreaterThan(1);
 });

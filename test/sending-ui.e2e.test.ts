@@ -42,7 +42,9 @@ it('adds an identity, sends a test into the dev mail catcher and shows it in the
   await page.getByTestId('identity-smtp-url').fill('');
   await page.getByTestId('identity-submit').click();
   await page.getByTestId('identity-row').waitFor();
-  expect(await page.getByTestId('identity-dkim-name').inputValue()).toMatch(/\._domainkey\.mail\.kindling-ui\.test$/);
+  expect(await page.getByTestId('identity-dkim-name').inputValue()).toMatch(
+    /\._domainkey\.mail\.kindling-ui\.test$/,
+  );
   expect(await page.getByTestId('identity-dkim-value').inputValue()).toMatch(/^v=DKIM1; k=rsa; p=/);
 
   await page.getByTestId('identity-test').click();
@@ -52,13 +54,17 @@ it('adds an identity, sends a test into the dev mail catcher and shows it in the
   const frame = page.getByTestId('outbox-html');
   await frame.waitFor();
   expect(await frame.getAttribute('sandbox')).toBe('');
-  expect(await page.frameLocator('[data-testid="outbox-html"]').locator('body').textContent()).toContain('This is a test message from Kindling');
+  expect(
+    await page.frameLocator('[data-testid="outbox-html"]').locator('body').textContent(),
+  ).toContain('This is a test message from Kindling');
   await page.getByTestId('outbox-view-headers').click();
   const headers = await page.getByTestId('outbox-headers').textContent();
   expect(headers).toContain('List-Unsubscribe-Post');
   expect(headers).toContain('DKIM-Signature');
   await page.getByTestId('outbox-view-raw').click();
-  expect(await page.getByTestId('outbox-raw').textContent()).toContain('Content-Type: multipart/alternative');
+  expect(await page.getByTestId('outbox-raw').textContent()).toContain(
+    'Content-Type: multipart/alternative',
+  );
 
   await page.getByTestId('sending-tab-warmup').click();
   await page.getByTestId('warmup-plan').first().waitFor();

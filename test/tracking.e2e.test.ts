@@ -60,12 +60,19 @@ async function startWorker(): Promise<ChildProcess> {
   return child;
 }
 
-async function poll<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+async function poll<T>(
+  what: string,
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(v)}). Logs:\n${output}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what} (last: ${String(v)}). Logs:\n${output}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -83,7 +90,9 @@ afterAll(async () => {
 });
 
 it('a worker killed with SIGKILL while the stream holds events loses none and duplicates none', async () => {
-  const lead = await db.lead.create({ data: { workspaceId, email: `kill-${randomUUID()}@example.test` } });
+  const lead = await db.lead.create({
+    data: { workspaceId, email: `kill-${randomUUID()}@example.test` },
+  });
   const message = await db.message.create({
     data: {
       workspaceId,
@@ -103,7 +112,13 @@ it('a worker killed with SIGKILL while the stream holds events loses none and du
   // N hits, each with its own user agent so every single one can be found again in Postgres.
   const N = 3000;
   const open = signToken(SECRET, { k: 'open', w: workspaceId, m: message.id, l: lead.id });
-  const click = signToken(SECRET, { k: 'click', w: workspaceId, m: message.id, l: lead.id, u: 'https://example.com/x' });
+  const click = signToken(SECRET, {
+    k: 'click',
+    w: workspaceId,
+    m: message.id,
+    l: lead.id,
+    u: 'https://example.com/x',
+  });
   let next = 0;
   const statuses = new Map<number, number>();
   await Promise.all(
@@ -111,7 +126,10 @@ it('a worker killed with SIGKILL while the stream holds events loses none and du
       while (next < N) {
         const i = next++;
         const url = i % 4 === 0 ? `${tracking}/c/${click}` : `${tracking}/o/${open}.gif`;
-        const res = await fetch(url, { redirect: 'manual', headers: { 'user-agent': `e2e-hit-${i}` } });
+        const res = await fetch(url, {
+          redirect: 'manual',
+          headers: { 'user-agent': `e2e-hit-${i}` },
+        });
         await res.arrayBuffer();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       }
@@ -125,7 +143,9 @@ it('a worker killed with SIGKILL while the stream holds events loses none and du
   const first = await startWorker();
   await poll('the first batches to reach Postgres', stored, (n) => n > 0, 60_000, 10);
   first.kill('SIGKILL');
-  await new Promise((r) => (first.exitCode !== null || first.signalCode !== null ? r(null) : first.once('exit', r)));
+  await new Promise((r) =>
+    first.exitCode !== null || first.signalCode !== null ? r(null) : first.once('exit', r),
+  );
   expect(first.signalCode).toBe('SIGKILL');
   const storedAtKill = await stored();
   const leftInStream = await redis.xlen(STREAM);
@@ -136,12 +156,19 @@ it('a worker killed with SIGKILL while the stream holds events loses none and du
 
   // A new process (a new consumer name) finishes the job, taking over what the dead one held.
   await startWorker();
-  await poll('the stream to empty', () => redis.xlen(STREAM), (n) => n === 0);
+  await poll(
+    'the stream to empty',
+    () => redis.xlen(STREAM),
+    (n) => n === 0,
+  );
   await poll('every event in Postgres', stored, (n) => n >= N);
   const pending = (await redis.xpending(STREAM, GROUP)) as [number];
   expect(Number(pending[0])).toBe(0);
 
-  const rows = await db.trackingEvent.findMany({ where: { workspaceId }, select: { userAgent: true, type: true, eventKey: true } });
+  const rows = await db.trackingEvent.findMany({
+    where: { workspaceId },
+    select: { userAgent: true, type: true, eventKey: true },
+  });
   expect(rows).toHaveLength(N); // exactly once: no event lost, none twice
   const agents = new Set(rows.map((r) => r.userAgent));
   expect(agents.size).toBe(N);

@@ -16,7 +16,8 @@ export function scaled(n) {
   return Math.max(1000, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
 }
 
-export const serverUrl = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const serverUrl =
+  process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** The benchmark's own database URL (same server as BENCH_PG_URL). */
 export function dbUrl(name) {
@@ -42,11 +43,15 @@ export function createBenchDatabase(name, log) {
   psql(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   psql(serverUrl, `CREATE DATABASE ${name}`);
   const url = dbUrl(name);
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts/prisma.mjs'), 'migrate', 'deploy'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'scripts/prisma.mjs'), 'migrate', 'deploy'],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url },
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`migrate deploy failed: ${r.stderr || r.stdout}`);
   log(`database ${name} created and migrated`);
   return url;

@@ -182,7 +182,9 @@ async function main() {
     headers: opts.headers,
     // A body containing [<id>] gets a unique value per request (a distinct email per form
     // submission, say); built per request so Content-Length always matches.
-    ...(opts.body?.includes('[<id>]') ? { requests: [{ setupRequest: uniqueBody(opts.body) }] } : {}),
+    ...(opts.body?.includes('[<id>]')
+      ? { requests: [{ setupRequest: uniqueBody(opts.body) }] }
+      : {}),
   });
   const durationSec = result.duration;
   process.stdout.write(

@@ -27,11 +27,15 @@ export default async function setup(): Promise<void> {
     await admin.query('SELECT pg_advisory_lock(727274)');
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
     if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${dbName}"`);
-    const res = spawnSync(process.execPath, [path.join(root, 'scripts/prisma.mjs'), 'migrate', 'deploy'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: url.toString() },
-      encoding: 'utf8',
-    });
+    const res = spawnSync(
+      process.execPath,
+      [path.join(root, 'scripts/prisma.mjs'), 'migrate', 'deploy'],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: url.toString() },
+        encoding: 'utf8',
+      },
+    );
     if (res.status !== 0) throw new Error(`migrate deploy failed:\n${res.stdout}\n${res.stderr}`);
   } finally {
     await admin.query('SELECT pg_advisory_unlock(727274)').catch(() => undefined);

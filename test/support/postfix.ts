@@ -5,7 +5,16 @@
 // Other outcomes by recipient domain: full.example -> 450 at RCPT, blocked.example -> 550 at RCPT.
 // See /work/shared/notes/real-peers.md for the traps this works around.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,7 +55,10 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /** Starts the bouncing Postfix; `returnDomain` mail is relayed to 127.0.0.1:`inboundPort`. */
-export async function startBouncingPostfix(returnDomain: string, inboundPort: number): Promise<BouncingPostfix> {
+export async function startBouncingPostfix(
+  returnDomain: string,
+  inboundPort: number,
+): Promise<BouncingPostfix> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kindling-postfix-'));
   // Postfix daemons drop to the postfix user and must traverse the directory.
@@ -122,7 +134,8 @@ export async function startBouncingPostfix(returnDomain: string, inboundPort: nu
     // `postfix stop` returns before master has exited; wait for its pid file to go.
     const pidFile = path.join(queue, 'pid', 'master.pid');
     const deadline = Date.now() + 10_000;
-    while (existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (existsSync(pidFile) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     setAlternates(alternates().filter((d) => d !== dir));
     rmSync(dir, { recursive: true, force: true });
   };

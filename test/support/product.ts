@@ -47,9 +47,16 @@ export async function waitFor(url: string, timeoutMs: number, logs: () => string
   throw new Error(`${url} not ready after ${timeoutMs} ms (${last}). Logs:\n${logs()}`);
 }
 
-export function runNode(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export function runNode(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -61,10 +68,16 @@ export function runNode(args: string[], env: Record<string, string>): Promise<{ 
 export async function startProduct(extraEnv: Record<string, string> = {}): Promise<Product> {
   for (const app of ['api', 'worker', 'tracking']) {
     if (!existsSync(path.join(root, `apps/${app}/dist/main.js`))) {
-      throw new Error(`apps/${app}/dist/main.js is missing: run \`npm run build\` (npm test does it)`);
+      throw new Error(
+        `apps/${app}/dist/main.js is missing: run \`npm run build\` (npm test does it)`,
+      );
     }
   }
-  const [apiPort, trackingPort, healthPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [apiPort, trackingPort, healthPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const trackingUrl = `http://127.0.0.1:${trackingPort}`;
   const env: Record<string, string> = {
@@ -128,5 +141,12 @@ export async function startProduct(extraEnv: Record<string, string> = {}): Promi
     await stop();
     throw err;
   }
-  return { apiUrl, trackingUrl, workerHealthUrl: `http://127.0.0.1:${healthPort}`, env, logs, stop };
+  return {
+    apiUrl,
+    trackingUrl,
+    workerHealthUrl: `http://127.0.0.1:${healthPort}`,
+    env,
+    logs,
+    stop,
+  };
 }

@@ -16,10 +16,15 @@ export interface SmtpSink {
   stop: () => Promise<void>;
 }
 
-async function waitListening(port: number, child: ChildProcess, output: () => string): Promise<void> {
+async function waitListening(
+  port: number,
+  child: ChildProcess,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`smtp-sink exited (${child.exitCode}): ${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`smtp-sink exited (${child.exitCode}): ${output()}`);
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1', () => {
         s.destroy();
@@ -34,7 +39,9 @@ async function waitListening(port: number, child: ChildProcess, output: () => st
 }
 
 /** Starts `smtp-sink -d` on a free loopback port; `dump: false` only counts (for benchmarks). */
-export async function startSmtpSink(options: { dump?: boolean; backlog?: number } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(
+  options: { dump?: boolean; backlog?: number } = {},
+): Promise<SmtpSink> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kindling-sink-'));
   const args = ['-u', os.userInfo().username];

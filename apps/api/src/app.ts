@@ -21,7 +21,15 @@ import { sesWebhook } from './routes/ses-webhook.js';
 
 /** Every declared API route; the OpenAPI document is generated from this same list. */
 export function allRoutes(deps: AppDeps): AnyRoute[] {
-  return [...authRoutes(deps), ...workspaceRoutes(deps), ...formRoutes(deps), ...publicRoutes(deps), ...leadRoutes(deps), ...campaignRoutes(deps), ...sendingRoutes(deps)];
+  return [
+    ...authRoutes(deps),
+    ...workspaceRoutes(deps),
+    ...formRoutes(deps),
+    ...publicRoutes(deps),
+    ...leadRoutes(deps),
+    ...campaignRoutes(deps),
+    ...sendingRoutes(deps),
+  ];
 }
 
 /** Builds the api's express app without listening (main.ts and tests listen). */
@@ -88,7 +96,10 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', express.json({ limit: '256kb' }));
 
   const routes = allRoutes(deps);
-  const openapi = buildOpenApi(routes, { version: deps.config.version, serverUrl: deps.config.publicUrl });
+  const openapi = buildOpenApi(routes, {
+    version: deps.config.version,
+    serverUrl: deps.config.publicUrl,
+  });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -96,7 +107,10 @@ export function createApp(deps: AppDeps): Express {
   mountRoutes(router, routes, createAuthenticator(deps.db));
   app.use(router);
   app.use('/api', (req) => {
-    throw new AppError('not_found', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`);
+    throw new AppError(
+      'not_found',
+      `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`,
+    );
   });
 
   if (deps.config.webDist && existsSync(path.join(deps.config.webDist, 'index.html'))) {

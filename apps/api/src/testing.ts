@@ -21,7 +21,8 @@ export interface TestApi {
 export async function startTestApi(config: Partial<AppDeps['config']> = {}): Promise<TestApi> {
   const databaseUrl = process.env.DATABASE_URL;
   const redisUrl = process.env.REDIS_URL;
-  if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set (vitest integration project)');
+  if (!databaseUrl || !redisUrl)
+    throw new Error('DATABASE_URL and REDIS_URL must be set (vitest integration project)');
   const deps: AppDeps = {
     db: createDb(databaseUrl, { poolSize: 4 }),
     pgPool: new pg.Pool({ connectionString: databaseUrl, max: 4 }),
@@ -66,7 +67,12 @@ export class Client {
   bearer: string | null = null;
   constructor(readonly baseUrl: string) {}
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const res = await fetch(this.baseUrl + path, {
       method,
       headers: {
@@ -114,6 +120,7 @@ export async function signUp(api: TestApi, tag = 'user', workspaceName = `${tag}
   const email = uniqueEmail(tag);
   const password = 'correct horse battery';
   const res = await client.post('/api/auth/signup', { name: tag, email, password, workspaceName });
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { client, email, password, me: res.body as Me };
 }

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { classifyRequest, clientIp, isAppleNetwork, isScannerNetwork } from './classify.js';
 
-const chrome = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
-const base = { kind: 'open' as const, method: 'GET', ip: '203.0.113.7', userAgent: chrome, honeypot: false };
+const chrome =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
+const base = {
+  kind: 'open' as const,
+  method: 'GET',
+  ip: '203.0.113.7',
+  userAgent: chrome,
+  honeypot: false,
+};
 
 describe('request-level classification', () => {
   it('a plain browser GET from an ordinary network is human', () => {
@@ -28,12 +35,19 @@ describe('request-level classification', () => {
   });
 
   it('Google image proxy counts as a human open', () => {
-    const ua = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
+    const ua =
+      'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
     expect(classifyRequest({ ...base, userAgent: ua, ip: '66.249.84.10' })).toBeNull();
   });
 
   it('security scanners by user agent and by network', () => {
-    for (const ua of ['Barracuda Sentinel (EE)', 'python-requests/2.31', 'curl/8.5.0', 'Mozilla/5.0 HeadlessChrome/120', 'Proofpoint URL Defense']) {
+    for (const ua of [
+      'Barracuda Sentinel (EE)',
+      'python-requests/2.31',
+      'curl/8.5.0',
+      'Mozilla/5.0 HeadlessChrome/120',
+      'Proofpoint URL Defense',
+    ]) {
       expect(classifyRequest({ ...base, kind: 'click', userAgent: ua })).toBe('scanner_ua');
     }
     expect(classifyRequest({ ...base, kind: 'click', ip: '40.107.22.1' })).toBe('scanner_net');

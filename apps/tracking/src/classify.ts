@@ -19,13 +19,7 @@
 //     burst       every link of a message (honeypot included) clicked in one short burst.
 
 export type MachineReason =
-  | 'head'
-  | 'honeypot'
-  | 'apple_mpp'
-  | 'scanner_ua'
-  | 'scanner_net'
-  | 'early_click'
-  | 'burst';
+  'head' | 'honeypot' | 'apple_mpp' | 'scanner_ua' | 'scanner_net' | 'early_click' | 'burst';
 
 export interface RequestSignals {
   kind: 'open' | 'click';
@@ -121,7 +115,7 @@ const SCANNER_V4 = [
 function inV4(ip: string, ranges: Cidr4[]): boolean {
   const n = ipv4ToInt(ip);
   if (n === null) return false;
-  for (const [base, mask] of ranges) if (((n & mask) >>> 0) === base) return true;
+  for (const [base, mask] of ranges) if ((n & mask) >>> 0 === base) return true;
   return false;
 }
 
@@ -152,7 +146,8 @@ export function classifyRequest(s: RequestSignals): MachineReason | null {
   if (s.method === 'HEAD') return 'head';
   if (s.honeypot) return 'honeypot';
   if (GOOGLE_IMAGE_PROXY.test(s.userAgent)) return null;
-  if (s.kind === 'open' && (s.userAgent === APPLE_MPP_UA || isAppleNetwork(s.ip))) return 'apple_mpp';
+  if (s.kind === 'open' && (s.userAgent === APPLE_MPP_UA || isAppleNetwork(s.ip)))
+    return 'apple_mpp';
   if (s.userAgent !== '' && SCANNER_UA.test(s.userAgent)) return 'scanner_ua';
   if (isScannerNetwork(s.ip)) return 'scanner_net';
   return null;
@@ -162,7 +157,11 @@ export function classifyRequest(s: RequestSignals): MachineReason | null {
  * The client address: the socket's peer, or with `trustProxy` = N proxies in front, the N-th
  * address from the right of X-Forwarded-For (the one our outermost proxy saw).
  */
-export function clientIp(remote: string | undefined, forwardedFor: string | string[] | undefined, trustProxy: number): string {
+export function clientIp(
+  remote: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustProxy: number,
+): string {
   const peer = normalizeIp(remote ?? '');
   if (trustProxy <= 0 || !forwardedFor) return peer;
   const list = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)

@@ -7,7 +7,12 @@
 // (one EVALSHA, N XADDs inside Redis, atomic), and each request is answered when that call
 // returns. A failed call fails every hit in it, so none is answered as recorded when it is not.
 import type { Redis } from 'ioredis';
-import { STREAM_EVENT_FIELD, TickBatcher, packStreamEvent, type StreamEvent } from '@kindling/queue';
+import {
+  STREAM_EVENT_FIELD,
+  TickBatcher,
+  packStreamEvent,
+  type StreamEvent,
+} from '@kindling/queue';
 
 const MAX_BATCH = 1_000;
 

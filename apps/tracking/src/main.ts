@@ -20,7 +20,10 @@ runMain(async (lifecycle) => {
   const redis = createProducerRedis(env.REDIS_URL, { lazyConnect: true });
   lifecycle.onClose('redis', () => redis.quit());
   redis.connect().catch(() => undefined); // assertRedisReachable reports the failure
-  await assertServices([assertDbReachable(db, env.DATABASE_URL), assertRedisReachable(redis, env.REDIS_URL)]);
+  await assertServices([
+    assertDbReachable(db, env.DATABASE_URL),
+    assertRedisReachable(redis, env.REDIS_URL),
+  ]);
 
   const { handler } = createTrackingHandler({
     db,

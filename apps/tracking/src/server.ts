@@ -27,7 +27,10 @@ export interface TrackingDeps {
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The 43-byte transparent 1x1 GIF. */
-export const PIXEL = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+export const PIXEL = Buffer.from(
+  'R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==',
+  'base64',
+);
 const PIXEL_HEADERS = {
   'content-type': 'image/gif',
   'content-length': PIXEL.length,
@@ -39,12 +42,19 @@ const MAX_BODY = 8 * 1024;
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 function notFound(res: ServerResponse): void {
-  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': NOT_FOUND.length, 'cache-control': 'no-store' });
+  res.writeHead(404, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': NOT_FOUND.length,
+    'cache-control': 'no-store',
+  });
   res.end(NOT_FOUND);
 }
 
@@ -85,10 +95,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
 }
 
 /** What a POST /u body asks for: RFC 8058 one-click, the page's forms, or nothing we know. */
-export function unsubscribeAction(body: string): 'one-click' | 'unsubscribe' | 'resubscribe' | null {
+export function unsubscribeAction(
+  body: string,
+): 'one-click' | 'unsubscribe' | 'resubscribe' | null {
   if (/(^|&)List-Unsubscribe=One-Click(&|$)/.test(body.trim())) return 'one-click';
   // RFC 8058 allows multipart/form-data too.
-  if (/name="?List-Unsubscribe"?\r?\n(?:[^\r\n]+\r?\n)*\r?\nOne-Click/i.test(body)) return 'one-click';
+  if (/name="?List-Unsubscribe"?\r?\n(?:[^\r\n]+\r?\n)*\r?\nOne-Click/i.test(body))
+    return 'one-click';
   const action = new URLSearchParams(body).get('action');
   if (action === 'unsubscribe' || action === 'resubscribe') return action;
   return null;
@@ -104,7 +117,10 @@ export function unsubscribeAction(body: string): 'one-click' | 'unsubscribe' | '
  * costs the reader more than a lost count), counted in kindling_tracking_events_lost_total.
  * Unsubscribe POST: the only synchronous database write; see handleUnsubscribe.
  */
-export function createTrackingHandler(deps: TrackingDeps): { handler: Handler; registry: Registry } {
+export function createTrackingHandler(deps: TrackingDeps): {
+  handler: Handler;
+  registry: Registry;
+} {
   const { redis, logger, config } = deps;
   const stream = config.eventsStream ?? EVENTS_STREAM;
   const registry = new Registry();
@@ -135,10 +151,25 @@ export function createTrackingHandler(deps: TrackingDeps): { handler: Handler; r
 
   const appender = new EventAppender(redis, stream);
 
-  const requestEvent = (req: IncomingMessage, kind: 'open' | 'click', p: TokenPayload, url?: string): StreamEvent => {
-    const ip = clientIp(req.socket.remoteAddress, config.trustProxy > 0 ? rawHeader(req, 'x-forwarded-for') : undefined, config.trustProxy);
+  const requestEvent = (
+    req: IncomingMessage,
+    kind: 'open' | 'click',
+    p: TokenPayload,
+    url?: string,
+  ): StreamEvent => {
+    const ip = clientIp(
+      req.socket.remoteAddress,
+      config.trustProxy > 0 ? rawHeader(req, 'x-forwarded-for') : undefined,
+      config.trustProxy,
+    );
     const userAgent = rawHeader(req, 'user-agent').slice(0, 512);
-    const machineReason = classifyRequest({ kind, method: req.method ?? 'GET', ip, userAgent, honeypot: p.h === 1 });
+    const machineReason = classifyRequest({
+      kind,
+      method: req.method ?? 'GET',
+      ip,
+      userAgent,
+      honeypot: p.h === 1,
+    });
     return {
       type: kind,
       workspaceId: p.w,
@@ -171,7 +202,14 @@ export function createTrackingHandler(deps: TrackingDeps): { handler: Handler; r
     const destination = p && clickDestination(p);
     if (!p || !destination) return (rejected.inc(), notFound(res));
     const answer = () =>
-      res.writeHead(302, { location: destination, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'content-length': 0 }).end();
+      res
+        .writeHead(302, {
+          location: destination,
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+          'content-length': 0,
+        })
+        .end();
     appender.append(requestEvent(req, 'click', p, destination), (err) => {
       if (!err) clickRecorded.inc();
       else {
@@ -187,20 +225,32 @@ export function createTrackingHandler(deps: TrackingDeps): { handler: Handler; r
     const q = raw.indexOf('?');
     const path = q === -1 ? raw : raw.slice(0, q);
     const method = req.method;
-    if (path.startsWith('/o/') && path.endsWith('.gif') && (method === 'GET' || method === 'HEAD')) {
+    if (
+      path.startsWith('/o/') &&
+      path.endsWith('.gif') &&
+      (method === 'GET' || method === 'HEAD')
+    ) {
       const token = path.slice(3, -4);
-      return TOKEN_SHAPE.test(token) ? handleOpen(req, res, token) : (rejected.inc(), notFound(res));
+      return TOKEN_SHAPE.test(token)
+        ? handleOpen(req, res, token)
+        : (rejected.inc(), notFound(res));
     }
     if (path.startsWith('/c/') && (method === 'GET' || method === 'HEAD')) {
       const token = path.slice(3);
-      return TOKEN_SHAPE.test(token) ? handleClick(req, res, token) : (rejected.inc(), notFound(res));
+      return TOKEN_SHAPE.test(token)
+        ? handleClick(req, res, token)
+        : (rejected.inc(), notFound(res));
     }
     if (path.startsWith('/u/')) {
       const token = path.slice(3);
-      if (!TOKEN_SHAPE.test(token) || (method !== 'GET' && method !== 'HEAD' && method !== 'POST')) return notFound(res);
+      if (!TOKEN_SHAPE.test(token) || (method !== 'GET' && method !== 'HEAD' && method !== 'POST'))
+        return notFound(res);
       handleUnsubscribe(deps, stream, req, res, token).catch((err: unknown) => {
         logger.error({ err }, 'unsubscribe failed');
-        if (!res.headersSent) json(res, 500, { error: { code: 'internal', message: 'Something went wrong; please try again.' } });
+        if (!res.headersSent)
+          json(res, 500, {
+            error: { code: 'internal', message: 'Something went wrong; please try again.' },
+          });
         else res.end();
       });
       return;
@@ -237,7 +287,8 @@ function sendPage(res: ServerResponse, status: number, html: string): void {
     // The token is in the URL: never leak it to another origin.
     'referrer-policy': 'no-referrer',
     'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
   });
   res.end(body);
 }
@@ -248,25 +299,51 @@ function sendPage(res: ServerResponse, status: number, html: string): void {
  * suppression list change in one transaction BEFORE the answer, so no later send can slip
  * through; the event then goes to the stream like every other.
  */
-async function handleUnsubscribe(deps: TrackingDeps, stream: string, req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
+async function handleUnsubscribe(
+  deps: TrackingDeps,
+  stream: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string,
+): Promise<void> {
   const { db, config } = deps;
   const p = verifyToken(config.appSecret, token, 'unsubscribe');
   if (!p) return notFound(res);
-  const workspace = await db.workspace.findUnique({ where: { id: p.w }, select: { name: true, postalAddress: true } });
+  const workspace = await db.workspace.findUnique({
+    where: { id: p.w },
+    select: { name: true, postalAddress: true },
+  });
   if (!workspace) return notFound(res);
-  const lead = p.l ? await db.lead.findFirst({ where: { id: p.l, workspaceId: p.w }, select: { id: true, email: true, status: true } }) : null;
+  const lead = p.l
+    ? await db.lead.findFirst({
+        where: { id: p.l, workspaceId: p.w },
+        select: { id: true, email: true, status: true },
+      })
+    : null;
   let email = lead?.email;
   if (!email && p.m) {
-    const message = await db.message.findFirst({ where: { id: p.m, workspaceId: p.w }, select: { toEmail: true } });
+    const message = await db.message.findFirst({
+      where: { id: p.m, workspaceId: p.w },
+      select: { toEmail: true },
+    });
     email = message?.toEmail;
   }
   if (!email) return notFound(res);
   email = email.toLowerCase();
   const page = (state: PageState) =>
-    renderUnsubscribePage({ state, workspaceName: workspace.name, postalAddress: workspace.postalAddress, email, action: `/u/${token}` });
+    renderUnsubscribePage({
+      state,
+      workspaceName: workspace.name,
+      postalAddress: workspace.postalAddress,
+      email,
+      action: `/u/${token}`,
+    });
 
   if (req.method !== 'POST') {
-    const suppressed = await db.suppression.findUnique({ where: { workspaceId_email: { workspaceId: p.w, email } }, select: { reason: true } });
+    const suppressed = await db.suppression.findUnique({
+      where: { workspaceId_email: { workspaceId: p.w, email } },
+      select: { reason: true },
+    });
     const unsubscribed = lead?.status === 'unsubscribed' || suppressed?.reason === 'unsubscribe';
     return sendPage(res, 200, page(unsubscribed ? 'unsubscribed' : 'confirm'));
   }
@@ -279,7 +356,14 @@ async function handleUnsubscribe(deps: TrackingDeps, stream: string, req: Incomi
   const now = new Date();
   if (action === 'resubscribe') {
     await db.$transaction([
-      ...(lead ? [db.lead.updateMany({ where: { id: lead.id, workspaceId: p.w, status: 'unsubscribed' }, data: { status: 'active', unsubscribedAt: null } })] : []),
+      ...(lead
+        ? [
+            db.lead.updateMany({
+              where: { id: lead.id, workspaceId: p.w, status: 'unsubscribed' },
+              data: { status: 'active', unsubscribedAt: null },
+            }),
+          ]
+        : []),
       // Only our own kind of suppression is lifted: a bounce or complaint stays.
       db.suppression.deleteMany({ where: { workspaceId: p.w, email, reason: 'unsubscribe' } }),
     ]);
@@ -287,10 +371,22 @@ async function handleUnsubscribe(deps: TrackingDeps, stream: string, req: Incomi
   }
   await db.$transaction([
     // Only an active lead becomes unsubscribed: bounced/complained are stronger and stay.
-    ...(lead ? [db.lead.updateMany({ where: { id: lead.id, workspaceId: p.w, status: 'active' }, data: { status: 'unsubscribed', unsubscribedAt: now } })] : []),
+    ...(lead
+      ? [
+          db.lead.updateMany({
+            where: { id: lead.id, workspaceId: p.w, status: 'active' },
+            data: { status: 'unsubscribed', unsubscribedAt: now },
+          }),
+        ]
+      : []),
     db.suppression.upsert({
       where: { workspaceId_email: { workspaceId: p.w, email } },
-      create: { workspaceId: p.w, email, reason: 'unsubscribe', detail: action === 'one-click' ? 'RFC 8058 one-click' : 'unsubscribe page' },
+      create: {
+        workspaceId: p.w,
+        email,
+        reason: 'unsubscribe',
+        detail: action === 'one-click' ? 'RFC 8058 one-click' : 'unsubscribe page',
+      },
       update: {},
     }),
   ]);

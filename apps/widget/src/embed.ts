@@ -40,7 +40,8 @@ function boot(script: HTMLScriptElement): void {
       renderForm(host, form, {
         query,
         context: attribution(query),
-        submit: (payload) => submit(form.submitUrl, { ...payload, [META_KEYS.submissionId]: randomId() }),
+        submit: (payload) =>
+          submit(form.submitUrl, { ...payload, [META_KEYS.submissionId]: randomId() }),
         redirect: (url) => location.assign(url),
       });
       host.dataset.ready = '1';

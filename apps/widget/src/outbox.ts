@@ -54,7 +54,8 @@ async function post(url: string, body: Record<string, SubmissionValue>): Promise
 }
 
 const retryable = (a: Answer) => !a || a.status >= 500 || a.status === 408;
-const delayFor = (tries: number) => Math.min(MAX_DELAY_MS, 1000 * 2 ** tries) * (0.8 + Math.random() * 0.4);
+const delayFor = (tries: number) =>
+  Math.min(MAX_DELAY_MS, 1000 * 2 ** tries) * (0.8 + Math.random() * 0.4);
 
 function enqueue(item: Pending): void {
   const items = load().filter((p) => p.body._sid !== item.body._sid);
@@ -98,7 +99,10 @@ function messageOf(body: unknown, fallback: string): string {
 }
 
 /** Posts one submission; on a network error or 5xx it is kept and retried in the background. */
-export async function submit(url: string, body: Record<string, SubmissionValue>): Promise<SubmitOutcome> {
+export async function submit(
+  url: string,
+  body: Record<string, SubmissionValue>,
+): Promise<SubmitOutcome> {
   const answer = await post(url, body);
   if (retryable(answer)) {
     enqueue({ url, body, tries: 1, next: Date.now() + delayFor(1) });
@@ -108,11 +112,16 @@ export async function submit(url: string, body: Record<string, SubmissionValue>)
   if (status >= 200 && status < 300) return { kind: 'accepted' };
   if (status === 422) {
     const errors: Record<string, string> = {};
-    const details = (res as { error?: { details?: { field: string; issue: string }[] } } | null)?.error?.details ?? [];
+    const details =
+      (res as { error?: { details?: { field: string; issue: string }[] } } | null)?.error
+        ?.details ?? [];
     for (const d of details) errors[d.field] ??= d.issue;
     if (Object.keys(errors).length) return { kind: 'invalid', errors };
   }
-  return { kind: 'failed', message: messageOf(res, 'The form could not be sent. Please try again.') };
+  return {
+    kind: 'failed',
+    message: messageOf(res, 'The form could not be sent. Please try again.'),
+  };
 }
 
 /** Starts retrying anything an earlier page view left behind. */

@@ -50,7 +50,11 @@ export function hiddenValue(field: PublicField, query: URLSearchParams | undefin
 }
 
 /** Renders `form` into `host` (its shadow root); returns a function that removes it. */
-export function renderForm(host: HTMLElement, form: PublicForm, options: RenderOptions): () => void {
+export function renderForm(
+  host: HTMLElement,
+  form: PublicForm,
+  options: RenderOptions,
+): () => void {
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
   root.replaceChildren();
   const id = `kl${++seq}`;
@@ -63,8 +67,16 @@ export function renderForm(host: HTMLElement, form: PublicForm, options: RenderO
     `--kl-radius:${t.radius}px;--kl-font:${t.font}`;
 
   const status = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  const el = h('form', { novalidate: true, 'aria-label': form.name, method: 'post', action: form.submitUrl });
-  const inputs = new Map<string, HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | HTMLInputElement[]>();
+  const el = h('form', {
+    novalidate: true,
+    'aria-label': form.name,
+    method: 'post',
+    action: form.submitUrl,
+  });
+  const inputs = new Map<
+    string,
+    HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | HTMLInputElement[]
+  >();
   const errors = new Map<string, HTMLElement>();
   const hidden: Record<string, string> = {};
 
@@ -92,7 +104,10 @@ export function renderForm(host: HTMLElement, form: PublicForm, options: RenderO
       row = h('div', { class: 'row check' }, input, h('label', { for: fid }, text, mark));
     } else if (f.type === 'radio') {
       const radios: HTMLInputElement[] = [];
-      const group = h('fieldset', { 'aria-describedby': `${fid}-err`, 'aria-required': req ? 'true' : undefined });
+      const group = h('fieldset', {
+        'aria-describedby': `${fid}-err`,
+        'aria-required': req ? 'true' : undefined,
+      });
       group.append(h('legend', {}, f.label, mark));
       f.options.forEach((o, i) => {
         const rid = `${fid}-${i}`;
@@ -128,7 +143,12 @@ export function renderForm(host: HTMLElement, form: PublicForm, options: RenderO
   }
 
   // Honeypot: off-screen and hidden from assistive tech; people never fill it, bots often do.
-  const trap = h('input', { type: 'text', name: META_KEYS.honeypot, tabindex: '-1', autocomplete: 'off' });
+  const trap = h('input', {
+    type: 'text',
+    name: META_KEYS.honeypot,
+    tabindex: '-1',
+    autocomplete: 'off',
+  });
   el.append(h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', {}, 'Website', trap)));
 
   const button = h('button', { type: 'submit', class: 'btn' }, form.submitLabel);
@@ -166,7 +186,9 @@ export function renderForm(host: HTMLElement, form: PublicForm, options: RenderO
     }
     const n = Object.keys(errs).length;
     status.className = n ? 'status bad' : 'status';
-    status.textContent = n ? `Please fix ${n === 1 ? 'the highlighted field' : `${n} highlighted fields`}.` : '';
+    status.textContent = n
+      ? `Please fix ${n === 1 ? 'the highlighted field' : `${n} highlighted fields`}.`
+      : '';
     first?.focus();
   };
 
@@ -196,7 +218,8 @@ export function renderForm(host: HTMLElement, form: PublicForm, options: RenderO
       button.disabled = false;
       button.removeAttribute('aria-busy');
       if (r.kind === 'accepted' || r.kind === 'queued') {
-        if (r.kind === 'accepted' && form.redirectUrl && options.redirect) return options.redirect(form.redirectUrl);
+        if (r.kind === 'accepted' && form.redirectUrl && options.redirect)
+          return options.redirect(form.redirectUrl);
         succeed(
           r.kind === 'accepted'
             ? form.successMessage
@@ -214,5 +237,12 @@ export function renderForm(host: HTMLElement, form: PublicForm, options: RenderO
 }
 
 function autoName(key: string): string | undefined {
-  return ({ first_name: 'given-name', last_name: 'family-name', name: 'name', company: 'organization' } as Record<string, string>)[key];
+  return (
+    {
+      first_name: 'given-name',
+      last_name: 'family-name',
+      name: 'name',
+      company: 'organization',
+    } as Record<string, string>
+  )[key];
 }

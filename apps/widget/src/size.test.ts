@@ -13,7 +13,12 @@ const outDir = mkdtempSync(path.join(tmpdir(), 'kl-widget-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 it('builds to one IIFE file of at most 12 KB gzipped', async () => {
-  await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'silent', build: { outDir } });
+  await build({
+    root,
+    configFile: path.join(root, 'vite.config.ts'),
+    logLevel: 'silent',
+    build: { outDir },
+  });
   expect(readdirSync(outDir)).toEqual(['embed.js']);
   const code = readFileSync(path.join(outDir, 'embed.js'));
   const gz = gzipSync(code, { level: 9 }).length;

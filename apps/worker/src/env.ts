@@ -35,9 +35,15 @@ export const workerEnvSchema = z.object({
   INBOUND_SMTP_PORT: z.coerce.number().int().min(-1).max(65535).default(2526),
   INBOUND_SMTP_HOST: z.string().default('127.0.0.1'),
   /** VERP return-path domain for identities without their own (default: PUBLIC_URL's host). */
-  RETURN_PATH_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domain name').optional(),
+  RETURN_PATH_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'must be a domain name')
+    .optional(),
   /** Local part of the feedback-loop (ARF) address accepted by the inbound listener. */
-  FBL_LOCAL_PART: z.string().regex(/^[a-z0-9._-]+$/i).default('fbl'),
+  FBL_LOCAL_PART: z
+    .string()
+    .regex(/^[a-z0-9._-]+$/i)
+    .default('fbl'),
   /** Throttle window (ms): each day's warm-up cap is spread evenly over the sending hours' windows. */
   THROTTLE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
   /** Longest wait (ms) before held mail asks the limiter again. */

@@ -24,7 +24,11 @@ export interface SignalRules {
 }
 
 /** Defaults: "a few seconds" after delivery; three distinct links inside three seconds. */
-export const DEFAULT_SIGNAL_RULES: SignalRules = { earlyClickMs: 10_000, burstWindowMs: 3_000, burstMinLinks: 3 };
+export const DEFAULT_SIGNAL_RULES: SignalRules = {
+  earlyClickMs: 10_000,
+  burstWindowMs: 3_000,
+  burstMinLinks: 3,
+};
 
 /** A click as the rules need it, from the current batch or from Postgres. */
 export interface ClickFact {

@@ -23,7 +23,9 @@ export function createHealthServer(
       } else if (url === '/metrics') {
         res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
       } else {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not_found","message":"Not found"}}');
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end('{"error":{"code":"not_found","message":"Not found"}}');
       }
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500).end();

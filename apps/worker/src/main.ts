@@ -18,7 +18,10 @@ runMain(async (lifecycle) => {
   lifecycle.onClose('postgres', () => db.$disconnect());
   const redis = createWorkerRedis(env.REDIS_URL);
   lifecycle.onClose('redis', () => redis.quit());
-  await assertServices([assertDbReachable(db, env.DATABASE_URL), assertRedisReachable(redis, env.REDIS_URL)]);
+  await assertServices([
+    assertDbReachable(db, env.DATABASE_URL),
+    assertRedisReachable(redis, env.REDIS_URL),
+  ]);
 
   const worker = await startWorker({
     db,
@@ -44,7 +47,11 @@ runMain(async (lifecycle) => {
         reputationMinSample: env.REPUTATION_MIN_SAMPLE,
         clockRedisKey: env.TEST_CLOCK_REDIS_KEY ?? null,
       },
-      events: { stream: env.EVENTS_STREAM, batchSize: env.EVENTS_BATCH_SIZE, claimIdleMs: env.EVENTS_CLAIM_IDLE_MS },
+      events: {
+        stream: env.EVENTS_STREAM,
+        batchSize: env.EVENTS_BATCH_SIZE,
+        claimIdleMs: env.EVENTS_CLAIM_IDLE_MS,
+      },
       submissions: { stream: env.SUBMISSIONS_STREAM },
     },
   });
@@ -52,7 +59,10 @@ runMain(async (lifecycle) => {
   lifecycle.onClose('worker modules', () => worker.close());
   const health = createHealthServer(worker.registry, async () => {
     const [pg, rd] = await Promise.allSettled([pingDb(db), pingRedis(redis)]);
-    return { postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable', redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable' };
+    return {
+      postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable',
+      redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable',
+    };
   });
   await new Promise<void>((resolve) => health.listen(env.HEALTH_PORT, env.HOST, resolve));
   lifecycle.onClose('health server', () => new Promise((r) => health.close(r)));

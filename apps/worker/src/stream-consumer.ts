@@ -48,7 +48,11 @@ export async function startStreamConsumer(o: StreamConsumerOptions): Promise<Str
     const ids = entries.map(([id]) => id);
     await o.process(entries, redelivered);
     // Stored: now, and only now, the entries may leave the stream.
-    await reader.multi().xack(stream, group, ...ids).xdel(stream, ...ids).exec();
+    await reader
+      .multi()
+      .xack(stream, group, ...ids)
+      .xdel(stream, ...ids)
+      .exec();
     batches++;
     total += entries.length;
   }
@@ -56,12 +60,21 @@ export async function startStreamConsumer(o: StreamConsumerOptions): Promise<Str
   async function reclaim(): Promise<void> {
     let cursor = '0-0';
     for (let round = 0; round < 100 && !stopping; round++) {
-      const [next, entries] = (await reader.call('XAUTOCLAIM', stream, group, consumer, String(o.claimIdleMs), cursor, 'COUNT', String(o.batchSize))) as [
-        string,
-        StreamEntry[],
-      ];
+      const [next, entries] = (await reader.call(
+        'XAUTOCLAIM',
+        stream,
+        group,
+        consumer,
+        String(o.claimIdleMs),
+        cursor,
+        'COUNT',
+        String(o.batchSize),
+      )) as [string, StreamEntry[]];
       if (entries.length > 0) {
-        logger.info({ count: entries.length, stream }, 'took over pending entries of another consumer');
+        logger.info(
+          { count: entries.length, stream },
+          'took over pending entries of another consumer',
+        );
         await handle(entries, true);
       }
       if (next === '0-0') return;
@@ -80,10 +93,28 @@ export async function startStreamConsumer(o: StreamConsumerOptions): Promise<Str
         }
         blocked = !ownPending;
         const res = (await (ownPending
-          ? reader.xreadgroup('GROUP', group, consumer, 'COUNT', o.batchSize, 'STREAMS', stream, '0')
-          : reader.xreadgroup('GROUP', group, consumer, 'COUNT', o.batchSize, 'BLOCK', o.blockMs, 'STREAMS', stream, '>'))) as
-          | [string, StreamEntry[]][]
-          | null;
+          ? reader.xreadgroup(
+              'GROUP',
+              group,
+              consumer,
+              'COUNT',
+              o.batchSize,
+              'STREAMS',
+              stream,
+              '0',
+            )
+          : reader.xreadgroup(
+              'GROUP',
+              group,
+              consumer,
+              'COUNT',
+              o.batchSize,
+              'BLOCK',
+              o.blockMs,
+              'STREAMS',
+              stream,
+              '>',
+            ))) as [string, StreamEntry[]][] | null;
         blocked = false;
         const entries = res?.[0]?.[1] ?? [];
         if (ownPending && entries.length === 0) ownPending = false;

@@ -33,7 +33,15 @@ function entry(email: string, over: Partial<SubmissionEntry> = {}): SubmissionEn
     doubleOptIn: false,
     spamReason: null,
     data: { email, first_name: 'Sam' },
-    attribution: { utmSource: 'test', utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, referrer: null, pageUrl: null },
+    attribution: {
+      utmSource: 'test',
+      utmMedium: null,
+      utmCampaign: null,
+      utmTerm: null,
+      utmContent: null,
+      referrer: null,
+      pageUrl: null,
+    },
     ip: '10.0.0.1',
     userAgent: 'vitest',
     lead: { email, firstName: 'Sam', customFields: {} },
@@ -41,14 +49,21 @@ function entry(email: string, over: Partial<SubmissionEntry> = {}): SubmissionEn
     ...over,
   };
 }
-const add = (stream: string, e: SubmissionEntry) => redis.xadd(stream, '*', 'p', encodeSubmission(e)) as Promise<string>;
+const add = (stream: string, e: SubmissionEntry) =>
+  redis.xadd(stream, '*', 'p', encodeSubmission(e)) as Promise<string>;
 
-async function waitUntil<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+async function waitUntil<T>(
+  what: string,
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(v)})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(v)})`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -62,7 +77,10 @@ async function drain(stream: string, settings: Record<string, unknown> = {}, reg
     prefix,
     logger,
     registry,
-    confirmation: { appSecret: 'test-secret-0123456789abcdef0123456789abcdef', publicUrl: 'http://localhost:3000' },
+    confirmation: {
+      appSecret: 'test-secret-0123456789abcdef0123456789abcdef',
+      publicUrl: 'http://localhost:3000',
+    },
     settings: { stream, blockMs: 200, ...settings },
   });
   drains.push(d);
@@ -74,7 +92,11 @@ const count = (ids: string[]) => db.formSubmission.count({ where: { id: { in: id
 beforeAll(async () => {
   const ws = await db.workspace.create({ data: { name: 'submissions drain test' } });
   workspaceId = ws.id;
-  formId = (await db.form.create({ data: { workspaceId, publicId: `frm_${randomUUID().slice(0, 12)}`, name: 'Drain test' } })).id;
+  formId = (
+    await db.form.create({
+      data: { workspaceId, publicId: `frm_${randomUUID().slice(0, 12)}`, name: 'Drain test' },
+    })
+  ).id;
 });
 
 afterAll(async () => {
@@ -88,17 +110,36 @@ afterAll(async () => {
 describe('submissions drain', () => {
   it('takes over the entries a dead consumer read but never acknowledged, each stored once', async () => {
     const stream = newStream();
-    const entries = Array.from({ length: 25 }, (_, i) => entry(`dead-${i}-${randomUUID().slice(0, 6)}@example.test`));
+    const entries = Array.from({ length: 25 }, (_, i) =>
+      entry(`dead-${i}-${randomUUID().slice(0, 6)}@example.test`),
+    );
     for (const e of entries) await add(stream, e);
     await redis.xgroup('CREATE', stream, 'kindling-submissions', '0', 'MKSTREAM');
-    const read = (await redis.xreadgroup('GROUP', 'kindling-submissions', 'dead-consumer', 'COUNT', 100, 'STREAMS', stream, '>')) as [string, unknown[]][];
+    const read = (await redis.xreadgroup(
+      'GROUP',
+      'kindling-submissions',
+      'dead-consumer',
+      'COUNT',
+      100,
+      'STREAMS',
+      stream,
+      '>',
+    )) as [string, unknown[]][];
     expect(read[0]![1]).toHaveLength(25);
 
     const registry = new Registry();
     await drain(stream, { batchSize: 10, claimIdleMs: 200 }, registry);
-    await waitUntil('empty stream', () => redis.xlen(stream), (n) => n === 0);
+    await waitUntil(
+      'empty stream',
+      () => redis.xlen(stream),
+      (n) => n === 0,
+    );
     expect(await count(entries.map((e) => e.id))).toBe(25);
-    expect(await db.lead.count({ where: { workspaceId, email: { in: entries.map((e) => e.lead!.email) } } })).toBe(25);
+    expect(
+      await db.lead.count({
+        where: { workspaceId, email: { in: entries.map((e) => e.lead!.email) } },
+      }),
+    ).toBe(25);
     expect(await registry.metrics()).toMatch(/kindling_worker_submissions_backlog 0/);
   });
 
@@ -108,18 +149,29 @@ describe('submissions drain', () => {
     const first = newStream();
     await add(first, e);
     await drain(first);
-    await waitUntil('first pass', () => count([e.id]), (n) => n === 1);
+    await waitUntil(
+      'first pass',
+      () => count([e.id]),
+      (n) => n === 1,
+    );
 
     // The same entry again (as after a crash between the commit and the XACK), plus junk, plus a
     // later submission of the same lead in the same batch.
-    const later = entry(email, { data: { email, first_name: 'Samuel' }, lead: { email, firstName: 'Samuel', customFields: {} } });
+    const later = entry(email, {
+      data: { email, first_name: 'Samuel' },
+      lead: { email, firstName: 'Samuel', customFields: {} },
+    });
     const second = newStream();
     await add(second, e);
     await redis.xadd(second, '*', 'x', 'y');
     await redis.xadd(second, '*', 'p', '{not json');
     await add(second, later);
     await drain(second);
-    await waitUntil('second pass', () => redis.xlen(second), (n) => n === 0);
+    await waitUntil(
+      'second pass',
+      () => redis.xlen(second),
+      (n) => n === 0,
+    );
     expect(await count([e.id, later.id])).toBe(2);
     const lead = await db.lead.findFirstOrThrow({ where: { workspaceId, email } });
     expect(lead).toMatchObject({ firstName: 'Samuel', firstUtmSource: 'first' });
@@ -133,9 +185,17 @@ describe('submissions drain', () => {
     await add(stream, person);
     await add(stream, bot);
     await drain(stream);
-    await waitUntil('drained', () => redis.xlen(stream), (n) => n === 0);
+    await waitUntil(
+      'drained',
+      () => redis.xlen(stream),
+      (n) => n === 0,
+    );
     const rows = await db.formSubmission.findMany({ where: { id: { in: [person.id, bot.id] } } });
-    expect(rows.find((r) => r.id === bot.id)).toMatchObject({ isSpam: true, spamReason: 'honeypot', leadId: null });
+    expect(rows.find((r) => r.id === bot.id)).toMatchObject({
+      isSpam: true,
+      spamReason: 'honeypot',
+      leadId: null,
+    });
     expect(rows.find((r) => r.id === person.id)).toMatchObject({ isSpam: false });
     expect(await db.lead.count({ where: { workspaceId, email: botEmail } })).toBe(0);
   });

@@ -32,7 +32,12 @@ it('purges expired sessions through the maintenance queue, keeping live ones', a
     data: { tokenHash: randomUUID(), userId, workspaceId, expiresAt: new Date(Date.now() - 1000) },
   });
   const live = await db.session.create({
-    data: { tokenHash: randomUUID(), userId, workspaceId, expiresAt: new Date(Date.now() + 3600_000) },
+    data: {
+      tokenHash: randomUUID(),
+      userId,
+      workspaceId,
+      expiresAt: new Date(Date.now() + 3600_000),
+    },
   });
   const worker = await startWorker({
     db,
@@ -40,7 +45,11 @@ it('purges expired sessions through the maintenance queue, keeping live ones', a
     logger: pino({ level: 'silent' }),
     concurrency: 1,
     prefix,
-    config: { appSecret: 'x'.repeat(32), publicUrl: 'http://localhost:3000', trackingUrl: 'http://localhost:3001' },
+    config: {
+      appSecret: 'x'.repeat(32),
+      publicUrl: 'http://localhost:3000',
+      trackingUrl: 'http://localhost:3001',
+    },
   });
   const queue = new Queue(QUEUES.maintenance, { connection: redis, prefix });
   const events = new QueueEvents(QUEUES.maintenance, { connection: redis.duplicate(), prefix });

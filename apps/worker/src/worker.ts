@@ -44,7 +44,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     concurrency: deps.concurrency,
     config: deps.config,
     observe: (w: Worker) => {
-      w.on('completed', (job) => finished.inc({ queue: w.name, job: job.name, outcome: 'completed' }));
+      w.on('completed', (job) =>
+        finished.inc({ queue: w.name, job: job.name, outcome: 'completed' }),
+      );
       w.on('failed', (job, err) => {
         finished.inc({ queue: w.name, job: job?.name ?? 'unknown', outcome: 'failed' });
         deps.logger.error({ err, jobId: job?.id, job: job?.name }, 'job failed');

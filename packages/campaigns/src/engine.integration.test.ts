@@ -52,7 +52,10 @@ function harness(start: string) {
   };
 }
 
-async function campaign(steps: StepInput[], opts: { sendWindow?: object; tz?: string; exitRules?: object } = {}) {
+async function campaign(
+  steps: StepInput[],
+  opts: { sendWindow?: object; tz?: string; exitRules?: object } = {},
+) {
   const ws = await db.workspace.create({ data: { name: 'drip test', timeZone: opts.tz ?? 'UTC' } });
   const c = await db.campaign.create({
     data: {
@@ -62,33 +65,60 @@ async function campaign(steps: StepInput[], opts: { sendWindow?: object; tz?: st
       sendWindow: opts.sendWindow ?? undefined,
       exitRules: opts.exitRules ?? {},
       steps: {
-        create: steps.map((s, i) => ({ id: s.id ?? randomUUID(), position: i, type: s.type, config: s.config })),
+        create: steps.map((s, i) => ({
+          id: s.id ?? randomUUID(),
+          position: i,
+          type: s.type,
+          config: s.config,
+        })),
       },
     },
   });
   const lead = async (data: { firstName?: string; timeZone?: string } = {}) =>
-    db.lead.create({ data: { workspaceId: ws.id, email: `${randomUUID()}@example.test`, ...data } });
+    db.lead.create({
+      data: { workspaceId: ws.id, email: `${randomUUID()}@example.test`, ...data },
+    });
   return { ws, c, lead };
 }
 
 const email = (subject: string, id?: string): StepInput => ({
   id,
   type: 'email',
-  config: { subject, preheader: '', html: `<p>${subject} {{first_name | default: "there"}}</p>`, text: subject },
+  config: {
+    subject,
+    preheader: '',
+    html: `<p>${subject} {{first_name | default: "there"}}</p>`,
+    text: subject,
+  },
 });
 const wait = (minutes: number): StepInput => ({ type: 'wait', config: { minutes } });
 
 async function subjects(enrollmentId: string) {
-  const ms = await db.message.findMany({ where: { enrollmentId }, orderBy: [{ createdAt: 'asc' }, { step: { position: 'asc' } }] });
+  const ms = await db.message.findMany({
+    where: { enrollmentId },
+    orderBy: [{ createdAt: 'asc' }, { step: { position: 'asc' } }],
+  });
   return ms.map((m) => m.subject);
 }
 
 describe('drip engine with a controllable clock', () => {
   it('runs a 3-step drip with waits of days to completion', async () => {
     const h = harness('2026-12-01T10:00:00Z');
-    const { ws, c, lead } = await campaign([email('One'), wait(2 * 24 * 60), email('Two'), wait(3 * 24 * 60), email('Three')]);
+    const { ws, c, lead } = await campaign([
+      email('One'),
+      wait(2 * 24 * 60),
+      email('Two'),
+      wait(3 * 24 * 60),
+      email('Three'),
+    ]);
     const l = await lead({ firstName: 'Ada' });
-    const e = (await enrollLead(db, { workspaceId: ws.id, campaignId: c.id, leadId: l.id, source: 'manual', now: h.deps.now() }))!;
+    const e = (await enrollLead(db, {
+      workspaceId: ws.id,
+      campaignId: c.id,
+      leadId: l.id,
+      source: 'manual',
+      now: h.deps.now(),
+    }))!;
 
     await h.tick(c.id);
     expect(await subjects(e.id)).toEqual(['One']);
@@ -122,14 +152,23 @@ describe('drip engine with a controllable clock', () => {
     const { ws, c, lead } = await campaign([
       email('Welcome', first),
       wait(24 * 60),
-      { type: 'condition', config: { kind: 'opened', stepId: first, yesStepId: 'next', noStepId: late } },
+      {
+        type: 'condition',
+        config: { kind: 'opened', stepId: first, yesStepId: 'next', noStepId: late },
+      },
       email('Thanks for reading'),
       email('Last call', late),
     ]);
     const opener = await lead();
     const scanned = await lead();
     const enroll = (leadId: string) =>
-      enrollLead(db, { workspaceId: ws.id, campaignId: c.id, leadId, source: 'api', now: h.deps.now() });
+      enrollLead(db, {
+        workspaceId: ws.id,
+        campaignId: c.id,
+        leadId,
+        source: 'api',
+        now: h.deps.now(),
+      });
     const eo = (await enroll(opener.id))!;
     const es = (await enroll(scanned.id))!;
     await h.tick(c.id);
@@ -168,7 +207,13 @@ describe('drip engine with a controllable clock', () => {
     const berlin = await lead(); // no zone: the workspace's (21:00 in Berlin, after hours)
     const ids: Record<string, string> = {};
     for (const [k, l] of Object.entries({ tokyo, ny, berlin })) {
-      ids[k] = (await enrollLead(db, { workspaceId: ws.id, campaignId: c.id, leadId: l.id, source: 'api', now: h.deps.now() }))!.id;
+      ids[k] = (await enrollLead(db, {
+        workspaceId: ws.id,
+        campaignId: c.id,
+        leadId: l.id,
+        source: 'api',
+        now: h.deps.now(),
+      }))!.id;
     }
     await h.tick(c.id);
     expect(await subjects(ids.ny!)).toEqual(['Windowed']);
@@ -190,16 +235,37 @@ describe('drip engine with a controllable clock', () => {
 
   it('pauses and resumes a campaign and a single enrollment', async () => {
     const h = harness('2026-12-01T10:00:00Z');
-    const { ws, c, lead } = await campaign([email('A'), wait(60), email('B'), wait(60), email('C')]);
+    const { ws, c, lead } = await campaign([
+      email('A'),
+      wait(60),
+      email('B'),
+      wait(60),
+      email('C'),
+    ]);
     const l1 = await lead();
     const l2 = await lead();
-    const e1 = (await enrollLead(db, { workspaceId: ws.id, campaignId: c.id, leadId: l1.id, source: 'manual', now: h.deps.now() }))!;
-    const e2 = (await enrollLead(db, { workspaceId: ws.id, campaignId: c.id, leadId: l2.id, source: 'manual', now: h.deps.now() }))!;
+    const e1 = (await enrollLead(db, {
+      workspaceId: ws.id,
+      campaignId: c.id,
+      leadId: l1.id,
+      source: 'manual',
+      now: h.deps.now(),
+    }))!;
+    const e2 = (await enrollLead(db, {
+      workspaceId: ws.id,
+      campaignId: c.id,
+      leadId: l2.id,
+      source: 'manual',
+      now: h.deps.now(),
+    }))!;
     await h.tick(c.id);
     expect(await pauseCampaign(db, ws.id, c.id)).toBe(true);
     h.advance(5 * 60 * MIN);
     expect(await h.tick(c.id)).toBe(0);
-    expect(await runStep(h.deps, e1.id)).toEqual({ status: 'skipped', reason: 'campaign_inactive' });
+    expect(await runStep(h.deps, e1.id)).toEqual({
+      status: 'skipped',
+      reason: 'campaign_inactive',
+    });
     expect(await subjects(e1.id)).toEqual(['A']);
     expect(await resumeCampaign(db, ws.id, c.id)).toBe(true);
     expect(await pauseEnrollment(db, ws.id, e2.id)).toBe(true);
@@ -217,15 +283,38 @@ describe('drip engine with a controllable clock', () => {
 
   it('sends nothing more to a lead who unsubscribes mid-drip', async () => {
     const h = harness('2026-12-01T10:00:00Z');
-    const { ws, c, lead } = await campaign([email('A'), wait(24 * 60), email('B'), wait(24 * 60), email('C')]);
+    const { ws, c, lead } = await campaign([
+      email('A'),
+      wait(24 * 60),
+      email('B'),
+      wait(24 * 60),
+      email('C'),
+    ]);
     const quitter = await lead();
     const stayer = await lead();
-    const eq = (await enrollLead(db, { workspaceId: ws.id, campaignId: c.id, leadId: quitter.id, source: 'manual', now: h.deps.now() }))!;
-    const es = (await enrollLead(db, { workspaceId: ws.id, campaignId: c.id, leadId: stayer.id, source: 'manual', now: h.deps.now() }))!;
+    const eq = (await enrollLead(db, {
+      workspaceId: ws.id,
+      campaignId: c.id,
+      leadId: quitter.id,
+      source: 'manual',
+      now: h.deps.now(),
+    }))!;
+    const es = (await enrollLead(db, {
+      workspaceId: ws.id,
+      campaignId: c.id,
+      leadId: stayer.id,
+      source: 'manual',
+      now: h.deps.now(),
+    }))!;
     await h.tick(c.id);
     // What the unsubscribe flow records: the lead's status and a workspace suppression.
-    await db.lead.update({ where: { id: quitter.id }, data: { status: 'unsubscribed', unsubscribedAt: h.deps.now() } });
-    await db.suppression.create({ data: { workspaceId: ws.id, email: quitter.email, reason: 'unsubscribe' } });
+    await db.lead.update({
+      where: { id: quitter.id },
+      data: { status: 'unsubscribed', unsubscribedAt: h.deps.now() },
+    });
+    await db.suppression.create({
+      data: { workspaceId: ws.id, email: quitter.email, reason: 'unsubscribe' },
+    });
     for (let d = 0; d < 4; d++) {
       h.advance(DAY);
       await h.tick(c.id);
@@ -243,11 +332,23 @@ describe('drip engine with a controllable clock', () => {
     const h = harness('2026-12-01T10:00:00Z');
     const { ws, c, lead } = await campaign([email('A'), wait(7 * 24 * 60), email('B')]);
     const l = await lead();
-    const e = (await enrollLead(db, { workspaceId: ws.id, campaignId: c.id, leadId: l.id, source: 'manual', now: h.deps.now() }))!;
+    const e = (await enrollLead(db, {
+      workspaceId: ws.id,
+      campaignId: c.id,
+      leadId: l.id,
+      source: 'manual',
+      now: h.deps.now(),
+    }))!;
     await h.tick(c.id);
-    const waiting = await db.enrollment.findUniqueOrThrow({ where: { id: e.id }, include: { currentStep: true } });
+    const waiting = await db.enrollment.findUniqueOrThrow({
+      where: { id: e.id },
+      include: { currentStep: true },
+    });
     expect(waiting.currentStep?.type).toBe('wait');
-    await db.campaignStep.update({ where: { id: waiting.currentStepId! }, data: { deletedAt: h.deps.now() } });
+    await db.campaignStep.update({
+      where: { id: waiting.currentStepId! },
+      data: { deletedAt: h.deps.now() },
+    });
     await db.enrollment.update({ where: { id: e.id }, data: { nextRunAt: h.deps.now() } });
     await h.tick(c.id);
     expect(await subjects(e.id)).toEqual(['A', 'B']);

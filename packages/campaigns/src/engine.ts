@@ -62,18 +62,24 @@ export type StepOutcome =
   | { status: 'waiting'; messageIds: string[]; stepId: string; nextRunAt: Date };
 
 /** Deterministic BullMQ job id of one scheduled run of an enrollment (no ":" allowed by BullMQ). */
-export const dripStepJobId = (enrollmentId: string, runAt: Date) => `step-${enrollmentId}-${runAt.getTime()}`;
+export const dripStepJobId = (enrollmentId: string, runAt: Date) =>
+  `step-${enrollmentId}-${runAt.getTime()}`;
 
 const MAX_HOPS = 200;
 
 /** Why a lead must leave the campaign now, or null. Bad states always stop mail, whatever the rules. */
 async function exitReason(
   tx: Tx,
-  e: { enrolledAt: Date; suppression: string | null; lead: { id: string; status: string; tags: string[] } },
+  e: {
+    enrolledAt: Date;
+    suppression: string | null;
+    lead: { id: string; status: string; tags: string[] };
+  },
   exitRulesJson: unknown,
 ): Promise<string | null> {
   if (e.lead.status !== 'active') return e.lead.status; // unsubscribed | bounced | complained
-  if (e.suppression) return e.suppression === 'unsubscribe' ? 'unsubscribed' : `suppressed_${e.suppression}`;
+  if (e.suppression)
+    return e.suppression === 'unsubscribe' ? 'unsubscribed' : `suppressed_${e.suppression}`;
   const rules = exitRulesSchema.safeParse(exitRulesJson ?? {});
   if (!rules.success) return null;
   if (rules.data.goalTag && e.lead.tags.includes(rules.data.goalTag)) return 'goal_tag';
@@ -96,7 +102,11 @@ async function exitReason(
 async function conditionHolds(
   tx: Tx,
   cfg: ConditionStepConfig,
-  ctx: { enrollmentId: string; lead: Parameters<typeof mergeValue>[1] & { id: string; tags: string[] }; workspaceName: string },
+  ctx: {
+    enrollmentId: string;
+    lead: Parameters<typeof mergeValue>[1] & { id: string; tags: string[] };
+    workspaceName: string;
+  },
 ): Promise<boolean> {
   switch (cfg.kind) {
     case 'opened':
@@ -107,7 +117,10 @@ async function conditionHolds(
           leadId: ctx.lead.id,
           type: cfg.kind === 'opened' ? 'open' : 'click',
           machine: false,
-          message: { enrollmentId: ctx.enrollmentId, ...(cfg.stepId ? { stepId: cfg.stepId } : {}) },
+          message: {
+            enrollmentId: ctx.enrollmentId,
+            ...(cfg.stepId ? { stepId: cfg.stepId } : {}),
+          },
         },
         select: { id: true },
       });
@@ -116,7 +129,9 @@ async function conditionHolds(
     case 'has_tag':
       return !!cfg.tag && ctx.lead.tags.includes(cfg.tag);
     case 'field': {
-      const v = cfg.field ? mergeValue(cfg.field, ctx.lead, { name: ctx.workspaceName }) : undefined;
+      const v = cfg.field
+        ? mergeValue(cfg.field, ctx.lead, { name: ctx.workspaceName })
+        : undefined;
       const want = (cfg.value ?? '').toLowerCase();
       if (cfg.op === 'exists' || !cfg.op) return v !== undefined;
       if (v === undefined) return false;
@@ -164,7 +179,11 @@ function loadDefinition(tx: Tx, campaignId: string) {
 const DEFINITION_TTL_MS = 10_000;
 const definitions = new Map<string, { at: number; def: CampaignDefinition }>();
 
-async function campaignDefinition(tx: Tx, campaignId: string, updatedAt: Date): Promise<CampaignDefinition> {
+async function campaignDefinition(
+  tx: Tx,
+  campaignId: string,
+  updatedAt: Date,
+): Promise<CampaignDefinition> {
   const key = `${campaignId}:${updatedAt.getTime()}`;
   const hit = definitions.get(key);
   if (hit && Date.now() - hit.at < DEFINITION_TTL_MS) return hit.def;
@@ -216,10 +235,18 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
     const e = { ...row, lead };
 
     // An exited enrollment keeps its step (stats show where leads left); a completed one has none.
-    const finish = async (data: { status: 'completed' | 'exited'; exitReason?: string; completedAt: Date }) =>
+    const finish = async (data: {
+      status: 'completed' | 'exited';
+      exitReason?: string;
+      completedAt: Date;
+    }) =>
       tx.enrollment.update({
         where: { id: e.id },
-        data: { ...data, nextRunAt: null, ...(data.status === 'completed' ? { currentStepId: null } : {}) },
+        data: {
+          ...data,
+          nextRunAt: null,
+          ...(data.status === 'completed' ? { currentStepId: null } : {}),
+        },
       });
 
     const reason = await exitReason(tx, e, campaign.exitRules);
@@ -254,7 +281,13 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
       const reason = `invalid_${bad.type}_step`;
       await tx.enrollment.update({
         where: { id: e.id },
-        data: { status: 'exited', exitReason: reason, nextRunAt: null, completedAt: now, currentStepId: bad.id },
+        data: {
+          status: 'exited',
+          exitReason: reason,
+          nextRunAt: null,
+          completedAt: now,
+          currentStepId: bad.id,
+        },
       });
       return { status: 'exited', reason };
     };
@@ -268,7 +301,10 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
           const cfg = waitStepConfigSchema.safeParse(step.config);
           if (!cfg.success) return invalid(step);
           const until = waitUntil(now, zone, cfg.data);
-          await tx.enrollment.update({ where: { id: e.id }, data: { currentStepId: step.id, nextRunAt: until } });
+          await tx.enrollment.update({
+            where: { id: e.id },
+            data: { currentStepId: step.id, nextRunAt: until },
+          });
           return { status: 'waiting', messageIds, stepId: step.id, nextRunAt: until };
         }
         step = nextLive(step); // the wait is over
@@ -279,7 +315,11 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
         const parsed = conditionStepConfigSchema.safeParse(step.config);
         if (!parsed.success) return invalid(step);
         const cfg = parsed.data;
-        const yes = await conditionHolds(tx, cfg, { enrollmentId: e.id, lead, workspaceName: campaign.workspace.name });
+        const yes = await conditionHolds(tx, cfg, {
+          enrollmentId: e.id,
+          lead,
+          workspaceName: campaign.workspace.name,
+        });
         const target = yes ? cfg.yesStepId : cfg.noStepId;
         const from: CampaignStep = step;
         step =
@@ -294,7 +334,10 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
       // email
       const allowed = nextAllowed(now, zone, window);
       if (allowed.getTime() > now.getTime()) {
-        await tx.enrollment.update({ where: { id: e.id }, data: { currentStepId: step.id, nextRunAt: allowed } });
+        await tx.enrollment.update({
+          where: { id: e.id },
+          data: { currentStepId: step.id, nextRunAt: allowed },
+        });
         return { status: 'waiting', messageIds, stepId: step.id, nextRunAt: allowed };
       }
       const parsed = emailStepConfigSchema.safeParse(step.config);
@@ -321,7 +364,8 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
     }
     throw new Error(`enrollment ${e.id}: more than ${MAX_HOPS} steps in one run (a branch loop?)`);
   });
-  if ('messageIds' in outcome && outcome.messageIds.length > 0) await deps.enqueueSend(outcome.messageIds);
+  if ('messageIds' in outcome && outcome.messageIds.length > 0)
+    await deps.enqueueSend(outcome.messageIds);
   return outcome;
 }
 
@@ -330,7 +374,9 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
  * (job ids are deterministic, so enrollments already queued are no-ops and jobs Redis lost are
  * re-created), and repairs the email.send jobs of messages still to be sent (`overdueSends`).
  */
-export async function sweepDue(deps: SweepDeps): Promise<{ scheduled: number; resent: number; sendsChecked: number }> {
+export async function sweepDue(
+  deps: SweepDeps,
+): Promise<{ scheduled: number; resent: number; sendsChecked: number }> {
   const now = deps.now();
   const horizon = new Date(now.getTime() + (deps.horizonMs ?? 60_000));
   const limit = deps.limit ?? 20_000;
@@ -347,10 +393,16 @@ export async function sweepDue(deps: SweepDeps): Promise<{ scheduled: number; re
         JOIN "Campaign" c ON c.id = e."campaignId"
         WHERE e.status = 'active' AND e."nextRunAt" <= ${horizon} AND c.status = 'active'
         ORDER BY e."nextRunAt" LIMIT ${limit}`;
-  if (due.length > 0) await deps.enqueueSteps(due.map((d) => ({ enrollmentId: d.id, runAt: d.nextRunAt })));
+  if (due.length > 0)
+    await deps.enqueueSteps(due.map((d) => ({ enrollmentId: d.id, runAt: d.nextRunAt })));
 
   const overdue = await overdueSends(deps, now);
-  const resent = overdue.length === 0 ? 0 : deps.repairSends ? await deps.repairSends(overdue) : (await deps.enqueueSend(overdue), overdue.length);
+  const resent =
+    overdue.length === 0
+      ? 0
+      : deps.repairSends
+        ? await deps.repairSends(overdue)
+        : (await deps.enqueueSend(overdue), overdue.length);
   return { scheduled: due.length, resent, sendsChecked: overdue.length };
 }
 

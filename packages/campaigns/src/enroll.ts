@@ -49,7 +49,10 @@ export async function enrollLead(db: Db, input: EnrollInput): Promise<Enrollment
   if (firstStep.type === 'wait') {
     const cfg = waitStepConfigSchema.safeParse(firstStep.config);
     if (cfg.success) {
-      const ws = await db.workspace.findUnique({ where: { id: input.workspaceId }, select: { timeZone: true } });
+      const ws = await db.workspace.findUnique({
+        where: { id: input.workspaceId },
+        select: { timeZone: true },
+      });
       nextRunAt = waitUntil(now, safeZone(lead.timeZone ?? ws?.timeZone), cfg.data);
     }
   }
@@ -114,7 +117,13 @@ export async function enrollByTrigger(
  */
 export async function enrollMany(
   db: Db,
-  input: { workspaceId: string; campaignId: string; leadIds: string[]; source: TriggerType; now?: Date },
+  input: {
+    workspaceId: string;
+    campaignId: string;
+    leadIds: string[];
+    source: TriggerType;
+    now?: Date;
+  },
 ): Promise<number> {
   const now = input.now ?? new Date();
   const campaign = await db.campaign.findFirst({
@@ -130,7 +139,16 @@ export async function enrollMany(
       // "Until a weekday" depends on each lead's zone: one at a time.
       let n = 0;
       for (const leadId of input.leadIds) {
-        if (await enrollLead(db, { workspaceId: input.workspaceId, campaignId: campaign.id, leadId, source: input.source, now })) n++;
+        if (
+          await enrollLead(db, {
+            workspaceId: input.workspaceId,
+            campaignId: campaign.id,
+            leadId,
+            source: input.source,
+            now,
+          })
+        )
+          n++;
       }
       return n;
     }

@@ -4,7 +4,11 @@
 import type { Db } from '@kindling/db';
 
 /** Sets a campaign's status to paused (only from active); returns false when not applicable. */
-export async function pauseCampaign(db: Db, workspaceId: string, campaignId: string): Promise<boolean> {
+export async function pauseCampaign(
+  db: Db,
+  workspaceId: string,
+  campaignId: string,
+): Promise<boolean> {
   const { count } = await db.campaign.updateMany({
     where: { id: campaignId, workspaceId, status: 'active' },
     data: { status: 'paused' },
@@ -13,7 +17,11 @@ export async function pauseCampaign(db: Db, workspaceId: string, campaignId: str
 }
 
 /** Resumes a paused campaign; due enrollments run at the next sweep. */
-export async function resumeCampaign(db: Db, workspaceId: string, campaignId: string): Promise<boolean> {
+export async function resumeCampaign(
+  db: Db,
+  workspaceId: string,
+  campaignId: string,
+): Promise<boolean> {
   const { count } = await db.campaign.updateMany({
     where: { id: campaignId, workspaceId, status: 'paused' },
     data: { status: 'active' },
@@ -22,7 +30,11 @@ export async function resumeCampaign(db: Db, workspaceId: string, campaignId: st
 }
 
 /** Pauses one live enrollment. */
-export async function pauseEnrollment(db: Db, workspaceId: string, enrollmentId: string): Promise<boolean> {
+export async function pauseEnrollment(
+  db: Db,
+  workspaceId: string,
+  enrollmentId: string,
+): Promise<boolean> {
   const { count } = await db.enrollment.updateMany({
     where: { id: enrollmentId, workspaceId, status: 'active' },
     data: { status: 'paused' },
@@ -31,7 +43,11 @@ export async function pauseEnrollment(db: Db, workspaceId: string, enrollmentId:
 }
 
 /** Resumes one paused enrollment where it stopped; a step that fell due meanwhile runs next sweep. */
-export async function resumeEnrollment(db: Db, workspaceId: string, enrollmentId: string): Promise<boolean> {
+export async function resumeEnrollment(
+  db: Db,
+  workspaceId: string,
+  enrollmentId: string,
+): Promise<boolean> {
   const { count } = await db.enrollment.updateMany({
     where: { id: enrollmentId, workspaceId, status: 'paused' },
     data: { status: 'active' },

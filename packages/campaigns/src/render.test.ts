@@ -32,7 +32,11 @@ describe('renderStepEmail', () => {
   });
 
   it('falls back to the default when a value is empty', () => {
-    const out = renderStepEmail({ subject: '{{first_name | default: \'friend\'}}', preheader: '', html: '', text: '' }, { email: 'x@y.z', firstName: '' }, ws);
+    const out = renderStepEmail(
+      { subject: "{{first_name | default: 'friend'}}", preheader: '', html: '', text: '' },
+      { email: 'x@y.z', firstName: '' },
+      ws,
+    );
     expect(out.subject).toBe('friend');
   });
 });
@@ -48,8 +52,8 @@ describe('merge-tag validation', () => {
 
 describe('htmlToText', () => {
   it('keeps paragraphs and link targets', () => {
-    expect(htmlToText('<h1>Hi</h1><p>Read <a href="https://x.test/a">the guide</a>.</p><p>Bye&amp;</p>')).toBe(
-      'Hi\n\nRead the guide (https://x.test/a).\n\nBye&',
-    );
+    expect(
+      htmlToText('<h1>Hi</h1><p>Read <a href="https://x.test/a">the guide</a>.</p><p>Bye&amp;</p>'),
+    ).toBe('Hi\n\nRead the guide (https://x.test/a).\n\nBye&');
   });
 });

@@ -26,6 +26,8 @@ describe('waitUntil', () => {
   it('adds durations and finds the next weekday at an hour', () => {
     const t = new Date('2026-12-01T10:00:00Z');
     expect(waitUntil(t, 'UTC', { minutes: 3 * 24 * 60 })).toEqual(new Date('2026-12-04T10:00:00Z'));
-    expect(waitUntil(t, 'Europe/Berlin', { weekday: 1, hour: 8 })).toEqual(new Date('2026-12-07T07:00:00Z'));
+    expect(waitUntil(t, 'Europe/Berlin', { weekday: 1, hour: 8 })).toEqual(
+      new Date('2026-12-07T07:00:00Z'),
+    );
   });
 });

@@ -35,10 +35,17 @@ export function safeZone(zone: string | null | undefined): string {
 }
 
 /** ISO weekday (1 = Monday), hour and minute of an instant in a zone. */
-export function localParts(at: Date, zone: string): { weekday: number; hour: number; minute: number } {
+export function localParts(
+  at: Date,
+  zone: string,
+): { weekday: number; hour: number; minute: number } {
   const parts = formatter(zone).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return { weekday: WEEKDAYS[get('weekday')] ?? 1, hour: Number(get('hour')) % 24, minute: Number(get('minute')) };
+  return {
+    weekday: WEEKDAYS[get('weekday')] ?? 1,
+    hour: Number(get('hour')) % 24,
+    minute: Number(get('minute')),
+  };
 }
 
 function inWindow(at: Date, zone: string, w: SendWindow): boolean {
@@ -63,7 +70,8 @@ export function waitUntil(from: Date, zone: string, config: WaitStepConfig): Dat
   let t = Math.floor(from.getTime() / GRID_MS) * GRID_MS + GRID_MS;
   for (let i = 0; i < MAX_STEPS; i++, t += GRID_MS) {
     const p = localParts(new Date(t), zone);
-    if (p.weekday === config.weekday && p.hour === config.hour && p.minute === 0) return new Date(t);
+    if (p.weekday === config.weekday && p.hour === config.hour && p.minute === 0)
+      return new Date(t);
   }
   return new Date(from.getTime() + 7 * 24 * 3600_000);
 }

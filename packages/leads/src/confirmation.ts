@@ -14,16 +14,32 @@ export interface ConfirmationConfig {
   publicUrl: string;
 }
 
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESC: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
 
 /** At most one confirmation email per lead every 10 minutes, however often the form is sent. */
-export function shouldResendConfirmation(lead: Pick<Lead, 'confirmationSentAt'>, now: Date): boolean {
-  return !lead.confirmationSentAt || now.getTime() - lead.confirmationSentAt.getTime() >= CONFIRM_RESEND_MS;
+export function shouldResendConfirmation(
+  lead: Pick<Lead, 'confirmationSentAt'>,
+  now: Date,
+): boolean {
+  return (
+    !lead.confirmationSentAt ||
+    now.getTime() - lead.confirmationSentAt.getTime() >= CONFIRM_RESEND_MS
+  );
 }
 
 /** The signed confirmation URL for a lead, issued at `now`. */
-export function confirmUrl(config: ConfirmationConfig, lead: Pick<Lead, 'id' | 'workspaceId'>, now: Date): string {
+export function confirmUrl(
+  config: ConfirmationConfig,
+  lead: Pick<Lead, 'id' | 'workspaceId'>,
+  now: Date,
+): string {
   const token = signToken(config.appSecret, {
     k: 'confirm',
     w: lead.workspaceId,
@@ -43,7 +59,10 @@ export async function prepareConfirmation(
   lead: Lead,
   now: Date,
 ): Promise<string> {
-  const workspace = await tx.workspace.findUniqueOrThrow({ where: { id: lead.workspaceId }, select: { name: true } });
+  const workspace = await tx.workspace.findUniqueOrThrow({
+    where: { id: lead.workspaceId },
+    select: { name: true },
+  });
   const url = confirmUrl(config, lead, now);
   const subject = `Please confirm your subscription to ${workspace.name}`.slice(0, 200);
   const text =

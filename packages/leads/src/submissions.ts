@@ -4,7 +4,11 @@
 // and its FormSubmission id: storing an entry twice is detected by that id.
 import { Prisma, type Db } from '@kindling/db';
 import { leadsUpsertSql, normalizeEmail, upsertLead, type LeadUpsertInput } from './upsert.js';
-import { prepareConfirmation, shouldResendConfirmation, type ConfirmationConfig } from './confirmation.js';
+import {
+  prepareConfirmation,
+  shouldResendConfirmation,
+  type ConfirmationConfig,
+} from './confirmation.js';
 
 /** Default Redis stream of accepted form submissions (api writes, worker drains). */
 export const SUBMISSIONS_STREAM = 'kindling:form-submissions';
@@ -54,7 +58,11 @@ export function encodeSubmission(e: SubmissionEntry): string {
 export function decodeSubmission(text: string): SubmissionEntry | null {
   try {
     const e = JSON.parse(text) as SubmissionEntry;
-    return typeof e?.id === 'string' && typeof e.workspaceId === 'string' && typeof e.formId === 'string' ? e : null;
+    return typeof e?.id === 'string' &&
+      typeof e.workspaceId === 'string' &&
+      typeof e.formId === 'string'
+      ? e
+      : null;
   } catch {
     return null;
   }
@@ -134,7 +142,12 @@ async function storeSpam(db: Db, entries: SubmissionEntry[]): Promise<StoredSubm
      FROM ${ROWS}`,
     JSON.stringify(entries.map(submissionRow)),
   );
-  return entries.map((entry) => ({ entry, leadId: null, confirmationMessageId: null, enroll: false }));
+  return entries.map((entry) => ({
+    entry,
+    leadId: null,
+    confirmationMessageId: null,
+    enroll: false,
+  }));
 }
 
 /**
@@ -155,7 +168,8 @@ async function storePlain(db: Db, entries: SubmissionEntry[]): Promise<StoredSub
       RETURNING "id", "leadId")
     SELECT sub."id"::text AS id, lead."id"::text AS "leadId", lead."status"::text AS status
     FROM sub JOIN lead ON lead."id" = sub."leadId"`;
-  if (rows.length !== entries.length) throw new Error(`stored ${rows.length} of ${entries.length} submissions`);
+  if (rows.length !== entries.length)
+    throw new Error(`stored ${rows.length} of ${entries.length} submissions`);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return entries.map((entry) => {
     const r = byId.get(entry.id)!;
@@ -164,7 +178,11 @@ async function storePlain(db: Db, entries: SubmissionEntry[]): Promise<StoredSub
 }
 
 /** A double opt-in entry: lead, submission and confirmation Message in one transaction. */
-async function storeDoubleOptIn(db: Db, e: SubmissionEntry, config: ConfirmationConfig): Promise<StoredSubmission> {
+async function storeDoubleOptIn(
+  db: Db,
+  e: SubmissionEntry,
+  config: ConfirmationConfig,
+): Promise<StoredSubmission> {
   return db.$transaction(async (tx) => {
     const now = new Date(e.receivedAt);
     const { lead } = await upsertLead(tx, leadInput(e));
@@ -184,7 +202,12 @@ async function storeDoubleOptIn(db: Db, e: SubmissionEntry, config: Confirmation
       active && !confirmed && shouldResendConfirmation(lead, now)
         ? await prepareConfirmation(config, tx, lead, now)
         : null;
-    return { entry: e, leadId: lead.id, confirmationMessageId: message, enroll: active && confirmed };
+    return {
+      entry: e,
+      leadId: lead.id,
+      confirmationMessageId: message,
+      enroll: active && confirmed,
+    };
   });
 }
 

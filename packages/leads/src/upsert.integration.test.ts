@@ -49,7 +49,10 @@ describe('upsertLead', () => {
   it('leaves an unsubscribed lead unsubscribed', async () => {
     const email = `unsub-${randomUUID().slice(0, 8)}@example.test`;
     const { lead } = await upsertLead(db, { workspaceId, email });
-    await db.lead.update({ where: { id: lead.id }, data: { status: 'unsubscribed', unsubscribedAt: new Date() } });
+    await db.lead.update({
+      where: { id: lead.id },
+      data: { status: 'unsubscribed', unsubscribedAt: new Date() },
+    });
     const again = await upsertLead(db, { workspaceId, email, firstName: 'Back' });
     expect(again.lead.status).toBe('unsubscribed');
     expect(again.lead.firstName).toBe('Back');
@@ -58,11 +61,22 @@ describe('upsertLead', () => {
   it('merges concurrent upserts of one address into one lead', async () => {
     const email = `race-${randomUUID().slice(0, 8)}@example.test`;
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => upsertLead(db, { workspaceId, email, customFields: { [`k${i}`]: i } })),
+      Array.from({ length: 8 }, (_, i) =>
+        upsertLead(db, { workspaceId, email, customFields: { [`k${i}`]: i } }),
+      ),
     );
     expect(new Set(results.map((r) => r.lead.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     const lead = await db.lead.findFirstOrThrow({ where: { workspaceId, email } });
-    expect(Object.keys(lead.customFields as object).sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7']);
+    expect(Object.keys(lead.customFields as object).sort()).toEqual([
+      'k0',
+      'k1',
+      'k2',
+      'k3',
+      'k4',
+      'k5',
+      'k6',
+      'k7',
+    ]);
   });
 });

@@ -94,12 +94,16 @@ export function leadsUpsertSql(rows: { input: LeadUpsertInput; id: string }[]): 
   // First touch is written as a whole, and only while the lead has none at all.
   const noFirstTouch = FIRST_TOUCH.map((x) => `l."${x}" IS NULL`).join(' AND ');
   const keepFirst = Prisma.raw(
-    FIRST_TOUCH.map((c) => `"${c}" = CASE WHEN ${noFirstTouch} THEN EXCLUDED."${c}" ELSE l."${c}" END`).join(', '),
+    FIRST_TOUCH.map(
+      (c) => `"${c}" = CASE WHEN ${noFirstTouch} THEN EXCLUDED."${c}" ELSE l."${c}" END`,
+    ).join(', '),
   );
   const values = rows.map(({ input, id }) => {
     const email = normalizeEmail(input.email);
     const custom = Object.fromEntries(
-      Object.entries(input.customFields ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+      Object.entries(input.customFields ?? {}).filter(
+        ([, v]) => v !== undefined && v !== null && v !== '',
+      ),
     );
     const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))];
     const ft = firstTouch(input.attribution);
@@ -133,7 +137,9 @@ export function leadsUpsertSql(rows: { input: LeadUpsertInput; id: string }[]): 
  * leadUpsertSql for the rules). Works with a plain client or inside a caller's transaction.
  */
 export async function upsertLead(db: DbClient, input: LeadUpsertInput): Promise<LeadUpsertResult> {
-  const rows = await db.$queryRaw<(Lead & { created: boolean })[]>`${leadUpsertSql(input)} RETURNING l.*, (l.xmax = 0) AS created`;
+  const rows = await db.$queryRaw<
+    (Lead & { created: boolean })[]
+  >`${leadUpsertSql(input)} RETURNING l.*, (l.xmax = 0) AS created`;
   const row = rows[0];
   if (!row) throw new Error('lead upsert returned no row');
   const { created, ...lead } = row;

@@ -7,7 +7,15 @@ import { emailSendJobId, type EmailSendPayload } from './payloads.js';
  * The deterministic job id makes a repeated call a no-op while the job exists; the retry policy
  * (DEFAULT_JOB_OPTIONS) is applied whatever the producer's queue defaults are.
  */
-export async function enqueueEmailSend(queue: Queue, messageId: string, options: Pick<JobsOptions, 'delay' | 'priority'> = {}): Promise<void> {
+export async function enqueueEmailSend(
+  queue: Queue,
+  messageId: string,
+  options: Pick<JobsOptions, 'delay' | 'priority'> = {},
+): Promise<void> {
   const payload: EmailSendPayload = { messageId };
-  await queue.add(JOBS.emailSend, payload, { ...DEFAULT_JOB_OPTIONS, ...options, jobId: emailSendJobId(messageId) });
+  await queue.add(JOBS.emailSend, payload, {
+    ...DEFAULT_JOB_OPTIONS,
+    ...options,
+    jobId: emailSendJobId(messageId),
+  });
 }

@@ -22,7 +22,17 @@ export interface StreamEvent {
   detail?: string;
 }
 
-const FIELDS: (keyof StreamEvent)[] = ['type', 'workspaceId', 'messageId', 'leadId', 'url', 'ip', 'userAgent', 'machineReason', 'detail'];
+const FIELDS: (keyof StreamEvent)[] = [
+  'type',
+  'workspaceId',
+  'messageId',
+  'leadId',
+  'url',
+  'ip',
+  'userAgent',
+  'machineReason',
+  'detail',
+];
 
 /** The stream field holding the packed event. */
 export const STREAM_EVENT_FIELD = 'e';
@@ -52,7 +62,8 @@ export function encodeStreamEvent(e: StreamEvent): string[] {
 /** Parses XREAD's flat field list back into an event; null when it is not a valid event. */
 export function decodeStreamEvent(fields: string[]): StreamEvent | null {
   let packed: string | undefined;
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === STREAM_EVENT_FIELD) packed = fields[i + 1];
+  for (let i = 0; i + 1 < fields.length; i += 2)
+    if (fields[i] === STREAM_EVENT_FIELD) packed = fields[i + 1];
   if (!packed) return null;
   const parts = packed.split(SEP);
   if (parts[0] !== VERSION || parts.length !== FIELDS.length + 1) return null;

@@ -26,7 +26,10 @@ export function createWorkerRedis(url: string, options: RedisOptions = {}): Redi
 export async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([redis.ping(), timeout]);
@@ -39,7 +42,11 @@ export async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<void> 
  * Waits until the connection is ready; on failure throws one operator-friendly message that
  * says where Redis was expected and how to start it.
  */
-export async function assertRedisReachable(redis: Redis, url: string, timeoutMs = 5_000): Promise<void> {
+export async function assertRedisReachable(
+  redis: Redis,
+  url: string,
+  timeoutMs = 5_000,
+): Promise<void> {
   if (redis.status !== 'ready') {
     let lastError = '';
     const onError = (err: Error) => {

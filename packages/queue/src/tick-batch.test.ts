@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { TickBatcher } from './tick-batch.js';
 
 const collect = <O>(b: TickBatcher<number, O>, item: number) =>
-  new Promise<O | undefined>((resolve, reject) => b.add(item, (err, out) => (err ? reject(err) : resolve(out))));
+  new Promise<O | undefined>((resolve, reject) =>
+    b.add(item, (err, out) => (err ? reject(err) : resolve(out))),
+  );
 
 describe('TickBatcher', () => {
   it('runs the items of one turn as one call and answers each with its own result', async () => {

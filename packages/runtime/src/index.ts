@@ -23,7 +23,10 @@ interface Options {
  * that arrives during start-up also shuts down cleanly), closing registered resources in reverse
  * order within `timeoutMs`, and turning start-up errors into one message and exit code 1.
  */
-export function runMain(main: (lifecycle: Lifecycle) => Promise<void>, options: Options = {}): void {
+export function runMain(
+  main: (lifecycle: Lifecycle) => Promise<void>,
+  options: Options = {},
+): void {
   let logger: Logger = {
     info: (obj, msg) => console.log(msg, obj),
     error: (obj, msg) => console.error(msg, obj),

@@ -65,7 +65,12 @@ function originalRefs(headerText: string): OriginalRefs {
 /** Classifies and parses one inbound message (raw RFC 5322 source). */
 export function parseInboundReport(raw: Buffer | string): InboundReport {
   const root = parseMime(typeof raw === 'string' ? raw : raw.toString('utf8'));
-  const originalPart = findPart(root, ['message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global']);
+  const originalPart = findPart(root, [
+    'message/rfc822',
+    'text/rfc822-headers',
+    'message/rfc822-headers',
+    'message/global',
+  ]);
   const original: OriginalRefs = originalPart
     ? originalRefs(originalPart.body.split(/\r?\n\r?\n/)[0] ?? '')
     : { kindlingMessageId: null, messageIdHeader: null, returnPath: null };

@@ -17,7 +17,11 @@ export function generateDkimKeyPair(): DkimKeyPair {
 }
 
 /** The DNS TXT record to publish: name and value. */
-export function dkimDnsRecord(domain: string, selector: string, publicKey: string): { name: string; value: string } {
+export function dkimDnsRecord(
+  domain: string,
+  selector: string,
+  publicKey: string,
+): { name: string; value: string } {
   return { name: `${selector}._domainkey.${domain}`, value: `v=DKIM1; k=rsa; p=${publicKey}` };
 }
 

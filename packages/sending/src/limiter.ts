@@ -40,7 +40,11 @@ return {1, 0, 0}
 
 const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
-async function runScript(redis: RedisEval, numKeys: number, args: (string | number)[]): Promise<unknown> {
+async function runScript(
+  redis: RedisEval,
+  numKeys: number,
+  args: (string | number)[],
+): Promise<unknown> {
   if (!redis.evalsha) return redis.eval(SCRIPT, numKeys, ...args);
   try {
     return await redis.evalsha(SCRIPT_SHA, numKeys, ...args);
@@ -51,17 +55,26 @@ async function runScript(redis: RedisEval, numKeys: number, args: (string | numb
   }
 }
 
-export type AcquireResult = { ok: true } | { ok: false; index: number; backoff: boolean; value: number };
+export type AcquireResult =
+  { ok: true } | { ok: false; index: number; backoff: boolean; value: number };
 
 /**
  * Takes one token from every counter in `limits` atomically, unless a counter is full or a
  * `backoffKeys` flag is set; returns which one blocked otherwise.
  */
-export async function acquire(redis: RedisEval, limits: LimitSpec[], backoffKeys: string[] = []): Promise<AcquireResult> {
+export async function acquire(
+  redis: RedisEval,
+  limits: LimitSpec[],
+  backoffKeys: string[] = [],
+): Promise<AcquireResult> {
   if (limits.length === 0 && backoffKeys.length === 0) return { ok: true };
   const args: (string | number)[] = [backoffKeys.length];
   for (const l of limits) args.push(Math.floor(l.limit), Math.max(1, Math.ceil(l.ttlMs)));
-  const res = (await runScript(redis, limits.length + backoffKeys.length, [...limits.map((l) => l.key), ...backoffKeys, ...args])) as [number, number, number];
+  const res = (await runScript(redis, limits.length + backoffKeys.length, [
+    ...limits.map((l) => l.key),
+    ...backoffKeys,
+    ...args,
+  ])) as [number, number, number];
   if (res[0] === 1) return { ok: true };
   const idx = res[1] - 1;
   return idx >= limits.length
@@ -71,5 +84,10 @@ export async function acquire(redis: RedisEval, limits: LimitSpec[], backoffKeys
 
 /** Sets a back-off flag for `ms` (after a 421 or another 4xx from a provider). */
 export async function setBackoff(redis: RedisEval, key: string, ms: number): Promise<void> {
-  await redis.eval("redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1", 1, key, Math.max(1, Math.floor(ms)));
+  await redis.eval(
+    "redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1",
+    1,
+    key,
+    Math.max(1, Math.floor(ms)),
+  );
 }

@@ -41,7 +41,11 @@ function parseContentType(v: string | undefined): { type: string; params: Record
   const params: Record<string, string> = {};
   for (const p of rest) {
     const i = p.indexOf('=');
-    if (i > 0) params[p.slice(0, i).trim().toLowerCase()] = p.slice(i + 1).trim().replace(/^"|"$/g, '');
+    if (i > 0)
+      params[p.slice(0, i).trim().toLowerCase()] = p
+        .slice(i + 1)
+        .trim()
+        .replace(/^"|"$/g, '');
   }
   return { type: type.trim().toLowerCase(), params };
 }
@@ -50,7 +54,9 @@ function decode(body: string, encoding: string | undefined): string {
   const enc = (encoding ?? '').toLowerCase();
   if (enc === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
   if (enc === 'quoted-printable')
-    return body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
   return body;
 }
 
@@ -62,7 +68,9 @@ export function parseMime(raw: string, depth = 0): MimePart {
   const part: MimePart = { headers, contentType: type, params, body: '', parts: [] };
   if (type.startsWith('multipart/') && params['boundary'] && depth < 8) {
     const b = `--${params['boundary']}`;
-    const chunks = rawBody.split(new RegExp(`\\r?\\n?${b.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?\\n?`));
+    const chunks = rawBody.split(
+      new RegExp(`\\r?\\n?${b.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?\\n?`),
+    );
     // chunks[0] is the preamble; the last one the epilogue.
     for (const c of chunks.slice(1)) {
       if (c.trim() === '') continue;

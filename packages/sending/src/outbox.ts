@@ -11,7 +11,17 @@ export async function parseForDisplay(raw: string): Promise<ParsedMail> {
   const parsed = await simpleParser(raw, { skipImageLinks: true });
   const headers = parsed.headerLines.map((h) => {
     const i = h.line.indexOf(':');
-    return { name: h.line.slice(0, i), value: h.line.slice(i + 1).replace(/\r?\n[ \t]+/g, ' ').trim() };
+    return {
+      name: h.line.slice(0, i),
+      value: h.line
+        .slice(i + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim(),
+    };
   });
-  return { headers, html: typeof parsed.html === 'string' ? parsed.html : null, text: parsed.text ?? null };
+  return {
+    headers,
+    html: typeof parsed.html === 'string' ? parsed.html : null,
+    text: parsed.text ?? null,
+  };
 }

@@ -15,16 +15,24 @@ export function encryptSecret(appSecret: string, plaintext: string): string {
   const cipher = createCipheriv('aes-256-gcm', keyFor(appSecret), iv);
   const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return [VERSION, iv.toString('base64url'), tag.toString('base64url'), ct.toString('base64url')].join('.');
+  return [
+    VERSION,
+    iv.toString('base64url'),
+    tag.toString('base64url'),
+    ct.toString('base64url'),
+  ].join('.');
 }
 
 /** Decrypts a value from `encryptSecret`; throws when it was tampered with or the key differs. */
 export function decryptSecret(appSecret: string, sealed: string): string {
   const [version, iv, tag, ct] = sealed.split('.');
-  if (version !== VERSION || !iv || !tag || ct === undefined) throw new Error('not an encrypted secret');
+  if (version !== VERSION || !iv || !tag || ct === undefined)
+    throw new Error('not an encrypted secret');
   const decipher = createDecipheriv('aes-256-gcm', keyFor(appSecret), Buffer.from(iv, 'base64url'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+  return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString(
+    'utf8',
+  );
 }
 
 /** An SMTP URL with its password replaced, for display and logs. */

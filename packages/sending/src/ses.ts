@@ -27,7 +27,13 @@ const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 export function isSnsCertUrl(url: string): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' && SNS_HOST.test(u.hostname) && u.pathname.endsWith('.pem') && !u.username && !u.port;
+    return (
+      u.protocol === 'https:' &&
+      SNS_HOST.test(u.hostname) &&
+      u.pathname.endsWith('.pem') &&
+      !u.username &&
+      !u.port
+    );
   } catch {
     return false;
   }
@@ -37,13 +43,15 @@ export function isSnsCertUrl(url: string): boolean {
 export function snsCertFetcher(fetchImpl: typeof fetch = fetch): CertFetcher {
   const cache = new Map<string, Promise<string>>();
   return (url) => {
-    if (!isSnsCertUrl(url)) return Promise.reject(new Error(`SigningCertURL is not an SNS host: ${url}`));
+    if (!isSnsCertUrl(url))
+      return Promise.reject(new Error(`SigningCertURL is not an SNS host: ${url}`));
     let p = cache.get(url);
     if (!p) {
       p = fetchImpl(url, { redirect: 'error' }).then(async (res) => {
         if (!res.ok) throw new Error(`certificate fetch answered ${res.status}`);
         const pem = await res.text();
-        if (!pem.includes('BEGIN CERTIFICATE')) throw new Error('SigningCertURL did not return a PEM certificate');
+        if (!pem.includes('BEGIN CERTIFICATE'))
+          throw new Error('SigningCertURL did not return a PEM certificate');
         return pem;
       });
       p.catch(() => cache.delete(url));
@@ -57,22 +65,41 @@ export function snsCertFetcher(fetchImpl: typeof fetch = fetch): CertFetcher {
 export function snsStringToSign(msg: SnsMessage): string {
   const keys =
     msg.Type === 'Notification'
-      ? ['Message', 'MessageId', ...(msg.Subject !== undefined ? ['Subject'] : []), 'Timestamp', 'TopicArn', 'Type']
+      ? [
+          'Message',
+          'MessageId',
+          ...(msg.Subject !== undefined ? ['Subject'] : []),
+          'Timestamp',
+          'TopicArn',
+          'Type',
+        ]
       : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
   return keys.map((k) => `${k}\n${(msg as unknown as Record<string, string>)[k] ?? ''}\n`).join('');
 }
 
 /** Verifies an SNS message's signature (versions 1 and 2); throws with the reason when it fails. */
 export async function verifySnsMessage(msg: SnsMessage, fetchCert: CertFetcher): Promise<void> {
-  for (const k of ['Type', 'MessageId', 'Message', 'Timestamp', 'TopicArn', 'Signature', 'SigningCertURL'] as const) {
+  for (const k of [
+    'Type',
+    'MessageId',
+    'Message',
+    'Timestamp',
+    'TopicArn',
+    'Signature',
+    'SigningCertURL',
+  ] as const) {
     if (typeof msg[k] !== 'string') throw new Error(`SNS message lacks ${k}`);
   }
-  const algorithm = msg.SignatureVersion === '1' ? 'RSA-SHA1' : msg.SignatureVersion === '2' ? 'RSA-SHA256' : null;
+  const algorithm =
+    msg.SignatureVersion === '1' ? 'RSA-SHA1' : msg.SignatureVersion === '2' ? 'RSA-SHA256' : null;
   if (!algorithm) throw new Error(`unsupported SignatureVersion ${msg.SignatureVersion}`);
   // Checked here too, whatever fetcher is injected: the host rule is the trust anchor.
-  if (!isSnsCertUrl(msg.SigningCertURL)) throw new Error(`SigningCertURL is not an SNS host: ${msg.SigningCertURL}`);
+  if (!isSnsCertUrl(msg.SigningCertURL))
+    throw new Error(`SigningCertURL is not an SNS host: ${msg.SigningCertURL}`);
   const pem = await fetchCert(msg.SigningCertURL);
-  const ok = createVerify(algorithm).update(snsStringToSign(msg), 'utf8').verify(pem, msg.Signature, 'base64');
+  const ok = createVerify(algorithm)
+    .update(snsStringToSign(msg), 'utf8')
+    .verify(pem, msg.Signature, 'base64');
   if (!ok) throw new Error('SNS signature does not verify');
 }
 
@@ -89,7 +116,11 @@ interface SesNotification {
   notificationType?: string;
   eventType?: string;
   mail?: { commonHeaders?: { messageId?: string }; headers?: { name: string; value: string }[] };
-  bounce?: { bounceType?: string; bounceSubType?: string; bouncedRecipients?: { emailAddress: string; status?: string; diagnosticCode?: string }[] };
+  bounce?: {
+    bounceType?: string;
+    bounceSubType?: string;
+    bouncedRecipients?: { emailAddress: string; status?: string; diagnosticCode?: string }[];
+  };
   complaint?: { complainedRecipients?: { emailAddress: string }[]; complaintFeedbackType?: string };
 }
 
@@ -103,7 +134,8 @@ export function parseSesNotification(body: string): SesEvent[] {
   }
   const type = n.notificationType ?? n.eventType;
   const headers = n.mail?.headers ?? [];
-  const header = (name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
+  const header = (name: string) =>
+    headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
   const messageIdHeader = n.mail?.commonHeaders?.messageId ?? header('message-id');
   const kindlingMessageId = header('x-kindling-message');
   if (type === 'Bounce' && n.bounce) {
@@ -113,7 +145,8 @@ export function parseSesNotification(body: string): SesEvent[] {
       email: r.emailAddress.toLowerCase(),
       messageIdHeader,
       kindlingMessageId,
-      detail: `SES ${n.bounce?.bounceType}/${n.bounce?.bounceSubType ?? ''} ${r.status ?? ''} ${r.diagnosticCode ?? ''}`.trim(),
+      detail:
+        `SES ${n.bounce?.bounceType}/${n.bounce?.bounceSubType ?? ''} ${r.status ?? ''} ${r.diagnosticCode ?? ''}`.trim(),
     }));
   }
   if (type === 'Complaint' && n.complaint) {

@@ -64,7 +64,9 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
           (err: unknown) => {
             // A storage failure answers 451 so the sender keeps the message and retries.
             opts.onError?.(err as Error);
-            const e = new Error('4.3.0 temporary failure, try again') as Error & { responseCode: number };
+            const e = new Error('4.3.0 temporary failure, try again') as Error & {
+              responseCode: number;
+            };
             e.responseCode = 451;
             cb(e);
           },

@@ -29,7 +29,18 @@ describe('clickDestination', () => {
     const dest = (u: string) => clickDestination({ k: 'click', w: 'ws', u });
     expect(dest('https://example.com/a?b=1#c')).toBe('https://example.com/a?b=1#c');
     expect(dest('HTTP://Example.com')).toBe('http://example.com/');
-    for (const bad of ['//evil.example', '\\\\evil.example', '/\\evil.example', 'javascript:alert(1)', 'data:text/html,x', 'ftp://x.example', 'https:///evil', 'https:\\\\evil.example', 'evil.example', '']) {
+    for (const bad of [
+      '//evil.example',
+      '\\\\evil.example',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'ftp://x.example',
+      'https:///evil',
+      'https:\\\\evil.example',
+      'evil.example',
+      '',
+    ]) {
       expect(dest(bad)).toBeNull();
     }
   });

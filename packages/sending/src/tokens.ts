@@ -50,11 +50,17 @@ export function verifyToken(secret: string, token: string, kind: TokenKind): Tok
   if (dot <= 0 || token.length > 8192) return null;
   const body = token.slice(0, dot);
   const tag = Buffer.from(token.slice(dot + 1), 'base64url');
-  const expected = createHmac('sha256', keyFor(secret)).update(body).digest().subarray(0, TAG_BYTES);
+  const expected = createHmac('sha256', keyFor(secret))
+    .update(body)
+    .digest()
+    .subarray(0, TAG_BYTES);
   if (tag.length !== TAG_BYTES || !timingSafeEqual(tag, expected)) return null;
   try {
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenPayload;
-    return payload && typeof payload === 'object' && payload.k === kind && typeof payload.w === 'string'
+    return payload &&
+      typeof payload === 'object' &&
+      payload.k === kind &&
+      typeof payload.w === 'string'
       ? payload
       : null;
   } catch {

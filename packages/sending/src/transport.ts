@@ -31,7 +31,9 @@ export class TransportPool {
       // Nagle on, the end-of-data line waits for the peer's delayed ACK (about 40 ms a message on
       // Linux), capping a connection at ~20 messages/s. STARTTLS still upgrades this socket.
       getSocket: (_opts, cb) => {
-        const socket = secure ? tls.connect({ host, port, servername: host }) : net.connect(port, host);
+        const socket = secure
+          ? tls.connect({ host, port, servername: host })
+          : net.connect(port, host);
         socket.setNoDelay(true);
         const onError = (err: Error) => cb(err, undefined);
         socket.once('error', onError);
@@ -46,7 +48,9 @@ export class TransportPool {
       host,
       port,
       secure,
-      auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+      auth: u.username
+        ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) }
+        : undefined,
       // Loopback peers (catcher, smtp-sink) offer no TLS; real relays negotiate STARTTLS.
       ignoreTLS: u.searchParams.get('tls') === 'off',
       requireTLS: u.searchParams.get('tls') === 'require',
@@ -79,7 +83,8 @@ export async function precompileMessage(options: SendMailOptions): Promise<SendM
   delete composed.dkim;
   // MIME boundaries from the (unique) Message-ID instead of three random draws per message: the
   // draws were ~5% of the send path's CPU, and a boundary only has to be absent from the parts.
-  if (!composed.baseBoundary && typeof messageId === 'string') composed.baseBoundary = messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 40) || undefined;
+  if (!composed.baseBoundary && typeof messageId === 'string')
+    composed.baseBoundary = messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 40) || undefined;
   let raw = await new Promise<Buffer>((resolve, reject) =>
     new MailComposer(composed).compile().build((err, out) => (err ? reject(err) : resolve(out))),
   );

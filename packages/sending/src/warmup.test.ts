@@ -19,10 +19,22 @@ const plan: WarmupPlanLike = {
 describe('warm-up limits', () => {
   it('spreads the daily cap over the sending hours and adds the provider share', () => {
     const now = Date.parse('2026-03-02T10:30:00Z'); // day 2: 1800
-    const gmail = planLimits(plan, { prefix: 'x', now, timeZone: 'UTC', windowMs: 60_000, provider: 'gmail' });
+    const gmail = planLimits(plan, {
+      prefix: 'x',
+      now,
+      timeZone: 'UTC',
+      windowMs: 60_000,
+      provider: 'gmail',
+    });
     expect(gmail.map((l) => l.limit)).toEqual([1800, 3, 450, 1]); // 12 h = 720 windows
     expect(gmail[0]!.key).toBe('x:p1:d:2026-03-02');
-    const other = planLimits(plan, { prefix: 'x', now, timeZone: 'UTC', windowMs: 60_000, provider: 'other' });
+    const other = planLimits(plan, {
+      prefix: 'x',
+      now,
+      timeZone: 'UTC',
+      windowMs: 60_000,
+      provider: 'other',
+    });
     expect(other).toHaveLength(2);
   });
 
@@ -31,16 +43,22 @@ describe('warm-up limits', () => {
     const now = Date.parse('2026-03-01T23:30:00Z');
     expect(inSendingHours(plan, now, 'UTC')).toBe(false);
     expect(inSendingHours(plan, now, 'Asia/Tokyo')).toBe(true);
-    expect(planLimits(plan, { prefix: 'x', now, timeZone: 'Asia/Tokyo', windowMs: 60_000, provider: 'other' })[0]!.limit).toBe(1800);
+    expect(
+      planLimits(plan, {
+        prefix: 'x',
+        now,
+        timeZone: 'Asia/Tokyo',
+        windowMs: 60_000,
+        provider: 'other',
+      })[0]!.limit,
+    ).toBe(1800);
   });
 
   it('groups recipient domains by mailbox provider', () => {
-    expect(['a@gmail.com', 'b@Outlook.com', 'c@aol.com', 'd@icloud.com', 'e@example.org'].map(providerOf)).toEqual([
-      'gmail',
-      'microsoft',
-      'yahoo',
-      'apple',
-      'other',
-    ]);
+    expect(
+      ['a@gmail.com', 'b@Outlook.com', 'c@aol.com', 'd@icloud.com', 'e@example.org'].map(
+        providerOf,
+      ),
+    ).toEqual(['gmail', 'microsoft', 'yahoo', 'apple', 'other']);
   });
 });

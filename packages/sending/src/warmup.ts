@@ -22,15 +22,24 @@ export interface WarmupPlanLike {
 export const DEFAULT_WARMUP = { startVolume: 50, growthFactor: 1.4, targetVolume: 50_000 } as const;
 
 /** Daily cap on day `day` (1-based): the explicit schedule where present, else the curve. */
-export function dailyCap(plan: Pick<WarmupPlanLike, 'schedule' | 'startVolume' | 'growthFactor' | 'targetVolume'>, day: number): number {
+export function dailyCap(
+  plan: Pick<WarmupPlanLike, 'schedule' | 'startVolume' | 'growthFactor' | 'targetVolume'>,
+  day: number,
+): number {
   const explicit = plan.schedule[day - 1];
   if (explicit !== undefined) return Math.max(0, Math.floor(explicit));
   const d = Math.max(1, day);
-  return Math.min(plan.targetVolume, Math.round(plan.startVolume * Math.pow(plan.growthFactor, d - 1)));
+  return Math.min(
+    plan.targetVolume,
+    Math.round(plan.startVolume * Math.pow(plan.growthFactor, d - 1)),
+  );
 }
 
 /** The first `days` caps of a plan, for display. */
-export function capCurve(plan: Pick<WarmupPlanLike, 'schedule' | 'startVolume' | 'growthFactor' | 'targetVolume'>, days: number): number[] {
+export function capCurve(
+  plan: Pick<WarmupPlanLike, 'schedule' | 'startVolume' | 'growthFactor' | 'targetVolume'>,
+  days: number,
+): number[] {
   return Array.from({ length: days }, (_, i) => dailyCap(plan, i + 1));
 }
 
@@ -40,7 +49,14 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    });
     if (formatters.size > 500) formatters.clear();
     formatters.set(timeZone, f);
   }
@@ -66,7 +82,11 @@ export function warmupDay(startedAt: Date, now: number, timeZone: string): numbe
 }
 
 /** Whether `now` falls inside the plan's sending hours (local time). */
-export function inSendingHours(plan: Pick<WarmupPlanLike, 'sendStartHour' | 'sendEndHour'>, now: number, timeZone: string): boolean {
+export function inSendingHours(
+  plan: Pick<WarmupPlanLike, 'sendStartHour' | 'sendEndHour'>,
+  now: number,
+  timeZone: string,
+): boolean {
   const { hour } = localParts(now, timeZone);
   return hour >= plan.sendStartHour && hour < plan.sendEndHour;
 }
@@ -99,7 +119,12 @@ export interface PlanLimitOptions {
 }
 
 /** Redis key of today's counter for a plan (what the UI shows as today's use). */
-export function dayCounterKey(prefix: string, planId: string, date: string, provider?: Provider): string {
+export function dayCounterKey(
+  prefix: string,
+  planId: string,
+  date: string,
+  provider?: Provider,
+): string {
   return `${prefix}:${planId}:d:${date}${provider ? `:${provider}` : ''}`;
 }
 
@@ -116,20 +141,45 @@ export function planLimits(plan: WarmupPlanLike, opts: PlanLimitOptions): Limit[
   const date = localDate(now, timeZone);
   const hours = Math.max(1, plan.sendEndHour - plan.sendStartHour);
   const windowsPerDay = Math.max(1, Math.floor((hours * 3_600_000) / windowMs));
-  const perWindow = (dayCap: number) => Math.max(dayCap > 0 ? 1 : 0, Math.ceil(dayCap / windowsPerDay));
+  const perWindow = (dayCap: number) =>
+    Math.max(dayCap > 0 ? 1 : 0, Math.ceil(dayCap / windowsPerDay));
   const windowIndex = Math.floor(now / windowMs);
   const windowEnd = (windowIndex + 1) * windowMs;
   const dayTtl = 2 * 86_400_000;
   const limits: Limit[] = [
-    { key: dayCounterKey(prefix, plan.id, date), limit: cap, ttlMs: dayTtl, resetAt: now + 60_000, label: `${plan.scope} ${plan.key} daily cap ${cap}` },
-    { key: `${prefix}:${plan.id}:w:${windowMs}:${windowIndex}`, limit: perWindow(cap), ttlMs: windowMs * 2 + 1000, resetAt: windowEnd, label: `${plan.scope} ${plan.key} window cap ${perWindow(cap)}` },
+    {
+      key: dayCounterKey(prefix, plan.id, date),
+      limit: cap,
+      ttlMs: dayTtl,
+      resetAt: now + 60_000,
+      label: `${plan.scope} ${plan.key} daily cap ${cap}`,
+    },
+    {
+      key: `${prefix}:${plan.id}:w:${windowMs}:${windowIndex}`,
+      limit: perWindow(cap),
+      ttlMs: windowMs * 2 + 1000,
+      resetAt: windowEnd,
+      label: `${plan.scope} ${plan.key} window cap ${perWindow(cap)}`,
+    },
   ];
   const share = providerShare(plan.providerCaps, provider);
   if (share !== null) {
     const pcap = Math.max(1, Math.floor(cap * share));
     limits.push(
-      { key: dayCounterKey(prefix, plan.id, date, provider), limit: pcap, ttlMs: dayTtl, resetAt: now + 60_000, label: `${provider} daily cap ${pcap}` },
-      { key: `${prefix}:${plan.id}:w:${windowMs}:${windowIndex}:${provider}`, limit: perWindow(pcap), ttlMs: windowMs * 2 + 1000, resetAt: windowEnd, label: `${provider} window cap ${perWindow(pcap)}` },
+      {
+        key: dayCounterKey(prefix, plan.id, date, provider),
+        limit: pcap,
+        ttlMs: dayTtl,
+        resetAt: now + 60_000,
+        label: `${provider} daily cap ${pcap}`,
+      },
+      {
+        key: `${prefix}:${plan.id}:w:${windowMs}:${windowIndex}:${provider}`,
+        limit: perWindow(pcap),
+        ttlMs: windowMs * 2 + 1000,
+        resetAt: windowEnd,
+        label: `${provider} window cap ${perWindow(pcap)}`,
+      },
     );
   }
   return limits;

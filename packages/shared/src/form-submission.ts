@@ -18,7 +18,13 @@ export const FIELD_TYPES = [
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** Attribution parameters captured from the landing page URL. */
-export const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
+export const UTM_KEYS = [
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+] as const;
 export type UtmKey = (typeof UTM_KEYS)[number];
 
 /** Reserved body keys beside the fields: attribution, honeypot and time trap. */
@@ -96,7 +102,8 @@ function compilePattern(pattern: string | null): RegExp | null {
   }
 }
 
-const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+const isBlank = (v: unknown) =>
+  v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 function textSchema(field: PublicField) {
   const max = field.maxLength ?? DEFAULT_MAX[field.type] ?? 1000;
@@ -111,10 +118,7 @@ function textSchema(field: PublicField) {
     z.string().check(
       z.refine((v) => v.length >= min, `${label} needs at least ${min} characters`),
       z.refine((v) => v.length <= max, `${label} must be at most ${max} characters`),
-      z.refine(
-        (v) => field.type !== 'email' || EMAIL_RE.test(v),
-        'Enter a valid email address',
-      ),
+      z.refine((v) => field.type !== 'email' || EMAIL_RE.test(v), 'Enter a valid email address'),
       z.refine((v) => field.type !== 'phone' || PHONE_RE.test(v), 'Enter a valid phone number'),
       z.refine((v) => !re || re.test(v), `${label} is not in the expected format`),
     ),
@@ -129,7 +133,9 @@ function fieldSchema(field: PublicField): z.ZodMiniType<SubmissionValue | undefi
     case 'consent':
       inner = z.pipe(
         z.union([z.boolean(), z.string()], { error: `${label}: expected a checkbox value` }),
-        z.transform((v) => v === true || (typeof v === 'string' && TRUE_VALUES.includes(v.toLowerCase()))),
+        z.transform(
+          (v) => v === true || (typeof v === 'string' && TRUE_VALUES.includes(v.toLowerCase())),
+        ),
       );
       break;
     case 'number':
@@ -137,7 +143,8 @@ function fieldSchema(field: PublicField): z.ZodMiniType<SubmissionValue | undefi
         z.union([z.number(), z.string()], { error: `${label} must be a number` }),
         z.transform((v: number | string, ctx) => {
           const n = typeof v === 'number' ? v : Number(v.trim());
-          if (!Number.isFinite(n)) ctx.issues.push({ code: 'custom', message: `${label} must be a number`, input: v });
+          if (!Number.isFinite(n))
+            ctx.issues.push({ code: 'custom', message: `${label} must be a number`, input: v });
           return n;
         }),
       );
@@ -146,12 +153,14 @@ function fieldSchema(field: PublicField): z.ZodMiniType<SubmissionValue | undefi
     case 'radio':
       inner = z.pipe(
         z.string({ error: `Choose one of the options for ${label}` }),
-        z.string().check(
-          z.refine(
-            (v) => field.options.some((o) => o.value === v),
-            `Choose one of the options for ${label}`,
+        z
+          .string()
+          .check(
+            z.refine(
+              (v) => field.options.some((o) => o.value === v),
+              `Choose one of the options for ${label}`,
+            ),
           ),
-        ),
       );
       break;
     case 'hidden':
@@ -161,9 +170,13 @@ function fieldSchema(field: PublicField): z.ZodMiniType<SubmissionValue | undefi
       );
       break;
     default:
-      inner = field.type === 'email'
-        ? z.pipe(textSchema(field), z.transform((v) => v.toLowerCase()))
-        : textSchema(field);
+      inner =
+        field.type === 'email'
+          ? z.pipe(
+              textSchema(field),
+              z.transform((v) => v.toLowerCase()),
+            )
+          : textSchema(field);
   }
   const required = field.required || field.type === 'email';
   const requiredMessage =
@@ -173,9 +186,9 @@ function fieldSchema(field: PublicField): z.ZodMiniType<SubmissionValue | undefi
         ? 'Please tick this box to continue'
         : field.type === 'checkbox'
           ? `Please tick: ${label}`
-        : field.type === 'select' || field.type === 'radio'
-          ? `Choose one of the options for ${label}`
-          : `${label} is required`;
+          : field.type === 'select' || field.type === 'radio'
+            ? `Choose one of the options for ${label}`
+            : `${label} is required`;
   return z.pipe(
     z.unknown(),
     z.transform((v, ctx) => {
@@ -185,7 +198,8 @@ function fieldSchema(field: PublicField): z.ZodMiniType<SubmissionValue | undefi
       }
       const r = inner.safeParse(v);
       if (!r.success) {
-        for (const issue of r.error.issues) ctx.issues.push({ code: 'custom', message: issue.message, input: v });
+        for (const issue of r.error.issues)
+          ctx.issues.push({ code: 'custom', message: issue.message, input: v });
         return undefined;
       }
       if (required && (field.type === 'consent' || field.type === 'checkbox') && r.data !== true) {

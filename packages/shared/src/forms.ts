@@ -62,8 +62,20 @@ export const fieldInputSchema = z
       )
       .max(100)
       .default([]),
-    minLength: z.number().int().min(0).max(10_000).nullish().transform((v) => v ?? null),
-    maxLength: z.number().int().min(1).max(10_000).nullish().transform((v) => v ?? null),
+    minLength: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .nullish()
+      .transform((v) => v ?? null),
+    maxLength: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .nullish()
+      .transform((v) => v ?? null),
     pattern: optionalText(200).refine((p) => {
       if (!p) return true;
       try {
@@ -85,7 +97,11 @@ export const fieldInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['consentText'], message: 'Write the consent text' });
     }
     if (f.type === 'email' && f.key !== 'email') {
-      ctx.addIssue({ code: 'custom', path: ['key'], message: 'The email field must be named "email"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: 'The email field must be named "email"',
+      });
     }
     if (f.minLength !== null && f.maxLength !== null && f.minLength > f.maxLength) {
       ctx.addIssue({ code: 'custom', path: ['minLength'], message: 'Minimum is above maximum' });
@@ -100,7 +116,8 @@ export const originSchema = z
   .transform((v, ctx) => {
     try {
       const u = new URL(v);
-      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin !== 'null') return u.origin;
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin !== 'null')
+        return u.origin;
     } catch {
       /* reported below */
     }
@@ -139,12 +156,20 @@ export const formInputSchema = z
     const keys = new Set<string>();
     f.fields.forEach((field, i) => {
       if (keys.has(field.key)) {
-        ctx.addIssue({ code: 'custom', path: ['fields', i, 'key'], message: `Two fields are named "${field.key}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', i, 'key'],
+          message: `Two fields are named "${field.key}"`,
+        });
       }
       keys.add(field.key);
     });
     if (f.fields.filter((x) => x.type === 'email').length !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['fields'], message: 'A form has exactly one email field' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fields'],
+        message: 'A form has exactly one email field',
+      });
     }
   });
 export type FormInput = z.input<typeof formInputSchema>;

@@ -28,10 +28,25 @@ export const LEAD_EXPORT_COLUMNS = [
   'createdAt',
   'updatedAt',
 ] as const;
-export const DEFAULT_EXPORT_COLUMNS = ['email', 'firstName', 'lastName', 'phone', 'status', 'tags', 'createdAt'];
+export const DEFAULT_EXPORT_COLUMNS = [
+  'email',
+  'firstName',
+  'lastName',
+  'phone',
+  'status',
+  'tags',
+  'createdAt',
+];
 
 /** Lead fields a CSV import column can be mapped to (plus `cf.<key>` custom fields and `skip`). */
-export const LEAD_IMPORT_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'tags', 'timeZone'] as const;
+export const LEAD_IMPORT_FIELDS = [
+  'email',
+  'firstName',
+  'lastName',
+  'phone',
+  'tags',
+  'timeZone',
+] as const;
 
 const optionalText = (max: number) =>
   z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().max(max).optional());
@@ -57,7 +72,14 @@ export const leadFiltersSchema = z.object({
 });
 export type LeadFilters = z.infer<typeof leadFiltersSchema>;
 
-export const LEAD_SORTS = ['createdAt', 'updatedAt', 'email', 'firstName', 'lastName', 'status'] as const;
+export const LEAD_SORTS = [
+  'createdAt',
+  'updatedAt',
+  'email',
+  'firstName',
+  'lastName',
+  'status',
+] as const;
 
 export const leadListQuerySchema = leadFiltersSchema.extend({
   sort: z.enum(LEAD_SORTS).default('createdAt'),
@@ -131,7 +153,10 @@ export type BulkLeadsInput = z.input<typeof bulkLeadsSchema>;
 /** How an import column maps onto a lead: a field name, `cf.<key>`, or `skip`. */
 export const importTargetSchema = z
   .string()
-  .regex(/^(skip|email|firstName|lastName|phone|tags|timeZone|cf\.[A-Za-z0-9_ -]{1,64})$/, 'Unknown field');
+  .regex(
+    /^(skip|email|firstName|lastName|phone|tags|timeZone|cf\.[A-Za-z0-9_ -]{1,64})$/,
+    'Unknown field',
+  );
 
 export const startImportSchema = z.object({
   /** One target per CSV column, in column order. */

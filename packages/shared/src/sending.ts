@@ -5,7 +5,10 @@ const domain = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Enter a domain such as mail.example.com');
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'Enter a domain such as mail.example.com',
+  );
 
 /** smtp://user:pass@host:port or smtps://...; empty = the built-in dev mail catcher. */
 export const smtpUrlSchema = z
@@ -22,7 +25,12 @@ export const smtpUrlSchema = z
     }
   }, 'Use smtp://user:password@host:587 or smtps://user:password@host:465 (leave empty for the dev mail catcher)');
 
-const poolLabel = z.string().trim().min(1, 'Name the IP pool').max(64).regex(/^[A-Za-z0-9_.-]+$/, 'Letters, digits, dot, dash and underscore only');
+const poolLabel = z
+  .string()
+  .trim()
+  .min(1, 'Name the IP pool')
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'Letters, digits, dot, dash and underscore only');
 
 export const createIdentitySchema = z.object({
   name: z.string().trim().min(1, 'Name this identity').max(100),
@@ -33,7 +41,11 @@ export const createIdentitySchema = z.object({
   poolSize: z.coerce.number().int().min(1, 'At least 1').max(50, 'At most 50').default(5),
   ipPool: poolLabel.default('shared'),
   returnPathDomain: z.union([domain, z.literal('')]).optional(),
-  dkimSelector: z.string().trim().regex(/^[a-z0-9-]{1,63}$/i, 'Letters, digits and dashes').optional(),
+  dkimSelector: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]{1,63}$/i, 'Letters, digits and dashes')
+    .optional(),
   /** Generate a DKIM key pair for the from address's domain. */
   generateDkim: z.boolean().default(true),
 });
@@ -53,7 +65,9 @@ export const identitySchema = z.object({
   poolSize: z.number(),
   ipPool: z.string(),
   returnPathDomain: z.string().nullable(),
-  dkim: z.object({ domain: z.string(), selector: z.string(), dnsName: z.string(), dnsValue: z.string() }).nullable(),
+  dkim: z
+    .object({ domain: z.string(), selector: z.string(), dnsName: z.string(), dnsValue: z.string() })
+    .nullable(),
   status: z.enum(['active', 'paused']),
   pausedReason: z.string().nullable(),
   createdAt: z.string(),
@@ -86,10 +100,16 @@ export const updateWarmupSchema = z
     bouncePause: z.coerce.number().min(0).max(1),
   })
   .partial()
-  .refine((v) => v.sendStartHour === undefined || v.sendEndHour === undefined || v.sendEndHour > v.sendStartHour, {
-    message: 'Sending hours must end after they start',
-    path: ['sendEndHour'],
-  });
+  .refine(
+    (v) =>
+      v.sendStartHour === undefined ||
+      v.sendEndHour === undefined ||
+      v.sendEndHour > v.sendStartHour,
+    {
+      message: 'Sending hours must end after they start',
+      path: ['sendEndHour'],
+    },
+  );
 export type UpdateWarmupInput = z.input<typeof updateWarmupSchema>;
 
 export const warmupPlanSchema = z.object({

@@ -13,7 +13,8 @@ function readCookie(header: string | undefined, name: string): string | undefine
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name)
+      return decodeURIComponent(part.slice(eq + 1).trim());
   }
   return undefined;
 }
@@ -45,7 +46,8 @@ export function createAuthenticator(db: Db): (mode: AuthMode) => RequestHandler 
     req.auth = null;
     const header = req.get('authorization');
     if (header?.startsWith('Bearer ')) {
-      if (mode === 'session') throw new AppError('forbidden', 'API keys cannot manage accounts; sign in');
+      if (mode === 'session')
+        throw new AppError('forbidden', 'API keys cannot manage accounts; sign in');
       const key = header.slice(7).trim();
       const row = key.startsWith(API_KEY_PREFIX)
         ? await db.apiKey.findUnique({ where: { keyHash: sha256(key) } })
@@ -69,7 +71,9 @@ export function createAuthenticator(db: Db): (mode: AuthMode) => RequestHandler 
       const session = await db.session.findUnique({ where: { tokenHash: sha256(token) } });
       if (session && session.expiresAt.getTime() > Date.now()) {
         const membership = await db.membership.findUnique({
-          where: { workspaceId_userId: { workspaceId: session.workspaceId, userId: session.userId } },
+          where: {
+            workspaceId_userId: { workspaceId: session.workspaceId, userId: session.userId },
+          },
         });
         if (membership) {
           if (Date.now() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {

@@ -12,21 +12,30 @@ export function requestLogger(logger: Logger): RequestHandler {
     logger,
     genReqId: (req, res) => {
       const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      const id =
+        typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
 }
 
 /** A Prometheus registry with process metrics and an HTTP latency histogram by route. */
-export function createMetrics(app: Express, prefix: string): { registry: Registry; middleware: RequestHandler } {
+export function createMetrics(
+  app: Express,
+  prefix: string,
+): { registry: Registry; middleware: RequestHandler } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix });
   const histogram = new Histogram({

@@ -20,7 +20,9 @@ it('documents every declared route, with request schemas from the same zod schem
   }
   const signup = res.body.paths['/api/auth/signup'].post;
   const schema = signup.requestBody.content['application/json'].schema;
-  expect(schema.required).toEqual(expect.arrayContaining(['email', 'password', 'name', 'workspaceName']));
+  expect(schema.required).toEqual(
+    expect.arrayContaining(['email', 'password', 'name', 'workspaceName']),
+  );
   expect(schema.properties.password.minLength).toBe(10);
 });
 

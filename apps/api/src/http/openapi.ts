@@ -40,7 +40,11 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     }
     const status = String(r.status ?? (r.response ? 200 : 204));
     const security =
-      r.auth === 'public' ? [] : r.auth === 'session' ? [{ session: [] }] : [{ session: [] }, { apiKey: [] }];
+      r.auth === 'public'
+        ? []
+        : r.auth === 'session'
+          ? [{ session: [] }]
+          : [{ session: [] }, { apiKey: [] }];
     (paths[path] ??= {})[r.method] = {
       summary: r.summary,
       tags: [r.tag],
@@ -75,7 +79,11 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     components: {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'kl_session' },
-        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from Settings → API keys' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key from Settings → API keys',
+        },
       },
     },
     paths,

@@ -34,7 +34,10 @@ export async function enforce(
   for (const l of limits) {
     // Fail closed: without Redis we cannot tell a burst from normal use.
     const r = await hit(redis, l.key, l.limit, l.windowMs).catch(() => {
-      throw new AppError('unavailable', 'Temporarily unavailable (rate limiter cannot reach Redis)');
+      throw new AppError(
+        'unavailable',
+        'Temporarily unavailable (rate limiter cannot reach Redis)',
+      );
     });
     if (!r.allowed) {
       const seconds = Math.max(1, Math.ceil(r.retryAfterMs / 1000));

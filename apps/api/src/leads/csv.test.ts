@@ -4,8 +4,10 @@ import { fastUuidV7, notCsvReason, prepareRow, suggestMapping } from './import.j
 
 describe('CSV helpers', () => {
   it('guards every OWASP formula prefix and nothing else', () => {
-    for (const v of ['=1+1', '+44 20', '-3', '@SUM(A1)', '\tx', '\rx', '\nx']) expect(guardFormula(v)).toBe(`'${v}`);
-    for (const v of ['', 'plain', ' =x', "'already", '1-2', 'a@b.c']) expect(guardFormula(v)).toBe(v);
+    for (const v of ['=1+1', '+44 20', '-3', '@SUM(A1)', '\tx', '\rx', '\nx'])
+      expect(guardFormula(v)).toBe(`'${v}`);
+    for (const v of ['', 'plain', ' =x', "'already", '1-2', 'a@b.c'])
+      expect(guardFormula(v)).toBe(v);
   });
 
   it('quotes per RFC 4180 only when needed', () => {
@@ -29,33 +31,48 @@ describe('import parsing', () => {
     expect(notCsvReason(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2]))).toMatch(/Excel/);
     expect(notCsvReason(Buffer.from('%PDF-1.7'))).toMatch(/PDF/);
     expect(notCsvReason(Buffer.from('a,b\u0000c'))).toMatch(/binary/);
-    expect(notCsvReason(Buffer.from('email\nx@\xe9.com\nmore text here', 'latin1'))).toMatch(/UTF-8/);
+    expect(notCsvReason(Buffer.from('email\nx@\xe9.com\nmore text here', 'latin1'))).toMatch(
+      /UTF-8/,
+    );
     expect(notCsvReason(Buffer.alloc(0))).toMatch(/empty/);
     expect(notCsvReason(Buffer.from('email,name\nzoë@example.com,Zoë 🙂\n'))).toBeNull();
   });
 
   it('suggests a mapping from header names', () => {
-    expect(suggestMapping(['E-mail', 'First Name', 'Surname', 'Mobile', 'Company', 'email'])).toEqual([
-      'email',
-      'firstName',
-      'lastName',
-      'phone',
-      'cf.Company',
-      'cf.email',
-    ]);
+    expect(
+      suggestMapping(['E-mail', 'First Name', 'Surname', 'Mobile', 'Company', 'email']),
+    ).toEqual(['email', 'firstName', 'lastName', 'phone', 'cf.Company', 'cf.email']);
   });
 
   it('validates a row and reports every problem with its column', () => {
     const columns = ['Email', 'Name', 'TZ', 'Tags', 'Plan'];
     const mapping = ['email', 'firstName', 'timeZone', 'tags', 'cf.plan'];
-    const ok = prepareRow([' Ann@Example.COM ', 'Ann', 'Europe/Berlin', 'a; b,a', 'pro'], columns, mapping, 2, 'imported');
-    expect(ok).toEqual({ line: `2,"ann@example.com","Ann",,,"Europe/Berlin","{""a"",""b"",""imported""}","{""plan"":""pro""}"\n` });
-    const bad = prepareRow(['nope', 'x'.repeat(201), 'Mars/Olympus', '', ''], columns, mapping, 7, null);
+    const ok = prepareRow(
+      [' Ann@Example.COM ', 'Ann', 'Europe/Berlin', 'a; b,a', 'pro'],
+      columns,
+      mapping,
+      2,
+      'imported',
+    );
+    expect(ok).toEqual({
+      line: `2,"ann@example.com","Ann",,,"Europe/Berlin","{""a"",""b"",""imported""}","{""plan"":""pro""}"\n`,
+    });
+    const bad = prepareRow(
+      ['nope', 'x'.repeat(201), 'Mars/Olympus', '', ''],
+      columns,
+      mapping,
+      7,
+      null,
+    );
     expect(bad).toEqual({
       problems: [
         { column: 'Email', reason: 'is not a valid email address', value: 'nope' },
         { column: 'Name', reason: 'is longer than 200 characters', value: 'x'.repeat(100) },
-        { column: 'TZ', reason: 'is not a known time zone (use an IANA name such as Europe/Berlin)', value: 'Mars/Olympus' },
+        {
+          column: 'TZ',
+          reason: 'is not a known time zone (use an IANA name such as Europe/Berlin)',
+          value: 'Mars/Olympus',
+        },
       ],
     });
   });

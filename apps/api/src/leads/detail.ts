@@ -14,8 +14,15 @@ export async function leadDetail(db: Db, lead: Lead) {
       take: 100,
       include: { form: { select: { id: true, name: true } } },
     }),
-    lead.firstFormId ? db.form.findFirst({ where: { id: lead.firstFormId, workspaceId: lead.workspaceId }, select: { id: true, name: true } }) : null,
-    db.suppression.findUnique({ where: { workspaceId_email: { workspaceId: lead.workspaceId, email: lead.email } } }),
+    lead.firstFormId
+      ? db.form.findFirst({
+          where: { id: lead.firstFormId, workspaceId: lead.workspaceId },
+          select: { id: true, name: true },
+        })
+      : null,
+    db.suppression.findUnique({
+      where: { workspaceId_email: { workspaceId: lead.workspaceId, email: lead.email } },
+    }),
   ]);
   return {
     id: lead.id,
@@ -35,7 +42,9 @@ export async function leadDetail(db: Db, lead: Lead) {
     },
     unsubscribedAt: iso(lead.unsubscribedAt),
     softBounceCount: lead.softBounceCount,
-    suppression: suppression ? { reason: suppression.reason, detail: suppression.detail, at: iso(suppression.createdAt) } : null,
+    suppression: suppression
+      ? { reason: suppression.reason, detail: suppression.detail, at: iso(suppression.createdAt) }
+      : null,
     firstTouch: {
       form: firstForm,
       utmSource: lead.firstUtmSource,
@@ -65,7 +74,17 @@ export async function leadDetail(db: Db, lead: Lead) {
 
 export interface TimelineItem {
   at: string;
-  kind: 'submission' | 'enrollment' | 'message' | 'open' | 'click' | 'unsubscribe' | 'bounce' | 'complaint' | 'suppression' | 'created';
+  kind:
+    | 'submission'
+    | 'enrollment'
+    | 'message'
+    | 'open'
+    | 'click'
+    | 'unsubscribe'
+    | 'bounce'
+    | 'complaint'
+    | 'suppression'
+    | 'created';
   title: string;
   detail: string | null;
   /** Opens and clicks from privacy proxies, scanners and bots are kept but marked. */
@@ -85,16 +104,58 @@ const EVENT_TITLE: Record<string, string> = {
 export async function leadTimeline(db: Db, lead: Lead): Promise<TimelineItem[]> {
   const scope = { leadId: lead.id, workspaceId: lead.workspaceId };
   const [submissions, enrollments, messages, events, suppression] = await Promise.all([
-    db.formSubmission.findMany({ where: scope, orderBy: { createdAt: 'desc' }, take: TIMELINE_LIMIT, include: { form: { select: { name: true } } } }),
-    db.enrollment.findMany({ where: scope, orderBy: { enrolledAt: 'desc' }, take: TIMELINE_LIMIT, include: { campaign: { select: { name: true } } } }),
-    db.message.findMany({ where: scope, orderBy: { createdAt: 'desc' }, take: TIMELINE_LIMIT, select: { id: true, subject: true, status: true, sentAt: true, createdAt: true, smtpResponse: true, kind: true } }),
-    db.trackingEvent.findMany({ where: scope, orderBy: { occurredAt: 'desc' }, take: TIMELINE_LIMIT, include: { message: { select: { subject: true } } } }),
-    db.suppression.findUnique({ where: { workspaceId_email: { workspaceId: lead.workspaceId, email: lead.email } } }),
+    db.formSubmission.findMany({
+      where: scope,
+      orderBy: { createdAt: 'desc' },
+      take: TIMELINE_LIMIT,
+      include: { form: { select: { name: true } } },
+    }),
+    db.enrollment.findMany({
+      where: scope,
+      orderBy: { enrolledAt: 'desc' },
+      take: TIMELINE_LIMIT,
+      include: { campaign: { select: { name: true } } },
+    }),
+    db.message.findMany({
+      where: scope,
+      orderBy: { createdAt: 'desc' },
+      take: TIMELINE_LIMIT,
+      select: {
+        id: true,
+        subject: true,
+        status: true,
+        sentAt: true,
+        createdAt: true,
+        smtpResponse: true,
+        kind: true,
+      },
+    }),
+    db.trackingEvent.findMany({
+      where: scope,
+      orderBy: { occurredAt: 'desc' },
+      take: TIMELINE_LIMIT,
+      include: { message: { select: { subject: true } } },
+    }),
+    db.suppression.findUnique({
+      where: { workspaceId_email: { workspaceId: lead.workspaceId, email: lead.email } },
+    }),
   ]);
-  const items: TimelineItem[] = [{ at: lead.createdAt.toISOString(), kind: 'created', title: 'Lead created', detail: lead.firstUtmSource ? `via ${lead.firstUtmSource}` : null }];
+  const items: TimelineItem[] = [
+    {
+      at: lead.createdAt.toISOString(),
+      kind: 'created',
+      title: 'Lead created',
+      detail: lead.firstUtmSource ? `via ${lead.firstUtmSource}` : null,
+    },
+  ];
   for (const s of submissions) {
     const utm = [s.utmSource, s.utmMedium, s.utmCampaign].filter(Boolean).join(' / ');
-    items.push({ at: s.createdAt.toISOString(), kind: 'submission', title: `Submitted ${s.form.name}`, detail: [utm, s.pageUrl].filter(Boolean).join(' · ') || null });
+    items.push({
+      at: s.createdAt.toISOString(),
+      kind: 'submission',
+      title: `Submitted ${s.form.name}`,
+      detail: [utm, s.pageUrl].filter(Boolean).join(' · ') || null,
+    });
   }
   for (const e of enrollments) {
     items.push({
@@ -120,34 +181,89 @@ export async function leadTimeline(db: Db, lead: Lead): Promise<TimelineItem[]> 
       kind: ev.type,
       title: EVENT_TITLE[ev.type] ?? ev.type,
       detail: [subject, ev.type === 'click' ? ev.url : null].filter(Boolean).join(' · ') || null,
-      ...(ev.type === 'open' || ev.type === 'click' ? { machine: ev.machine, machineReason: ev.machineReason } : {}),
+      ...(ev.type === 'open' || ev.type === 'click'
+        ? { machine: ev.machine, machineReason: ev.machineReason }
+        : {}),
     });
   }
   if (suppression) {
-    items.push({ at: suppression.createdAt.toISOString(), kind: 'suppression', title: `Suppressed (${suppression.reason.replace('_', ' ')})`, detail: suppression.detail });
+    items.push({
+      at: suppression.createdAt.toISOString(),
+      kind: 'suppression',
+      title: `Suppressed (${suppression.reason.replace('_', ' ')})`,
+      detail: suppression.detail,
+    });
   }
   // Newest first; on a tie "Lead created" goes last (it happened first in every real sequence).
-  return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : (a.kind === 'created' ? 1 : 0) - (b.kind === 'created' ? 1 : 0)));
+  return items.sort((a, b) =>
+    a.at < b.at
+      ? 1
+      : a.at > b.at
+        ? -1
+        : (a.kind === 'created' ? 1 : 0) - (b.kind === 'created' ? 1 : 0),
+  );
 }
 
 /** One lead's personal data as a JSON document (right of access / portability). */
 export async function leadDataExport(db: Db, lead: Lead) {
   const scope = { leadId: lead.id, workspaceId: lead.workspaceId };
   const [submissions, enrollments, messages, events, suppression] = await Promise.all([
-    db.formSubmission.findMany({ where: scope, orderBy: { createdAt: 'asc' }, include: { form: { select: { name: true } } } }),
-    db.enrollment.findMany({ where: scope, orderBy: { enrolledAt: 'asc' }, include: { campaign: { select: { name: true } } } }),
-    db.message.findMany({ where: scope, orderBy: { createdAt: 'asc' }, select: { id: true, subject: true, toEmail: true, status: true, sentAt: true, createdAt: true } }),
+    db.formSubmission.findMany({
+      where: scope,
+      orderBy: { createdAt: 'asc' },
+      include: { form: { select: { name: true } } },
+    }),
+    db.enrollment.findMany({
+      where: scope,
+      orderBy: { enrolledAt: 'asc' },
+      include: { campaign: { select: { name: true } } },
+    }),
+    db.message.findMany({
+      where: scope,
+      orderBy: { createdAt: 'asc' },
+      select: {
+        id: true,
+        subject: true,
+        toEmail: true,
+        status: true,
+        sentAt: true,
+        createdAt: true,
+      },
+    }),
     db.trackingEvent.findMany({ where: scope, orderBy: { occurredAt: 'asc' } }),
-    db.suppression.findUnique({ where: { workspaceId_email: { workspaceId: lead.workspaceId, email: lead.email } } }),
+    db.suppression.findUnique({
+      where: { workspaceId_email: { workspaceId: lead.workspaceId, email: lead.email } },
+    }),
   ]);
   const { workspaceId: _ws, ...leadFields } = lead;
   return {
     exportedAt: new Date().toISOString(),
     lead: leadFields,
-    submissions: submissions.map(({ workspaceId: _w, form, ...s }) => ({ ...s, formName: form.name })),
-    enrollments: enrollments.map((e) => ({ id: e.id, campaign: e.campaign.name, status: e.status, source: e.source, enrolledAt: e.enrolledAt, completedAt: e.completedAt, exitReason: e.exitReason })),
+    submissions: submissions.map(({ workspaceId: _w, form, ...s }) => ({
+      ...s,
+      formName: form.name,
+    })),
+    enrollments: enrollments.map((e) => ({
+      id: e.id,
+      campaign: e.campaign.name,
+      status: e.status,
+      source: e.source,
+      enrolledAt: e.enrolledAt,
+      completedAt: e.completedAt,
+      exitReason: e.exitReason,
+    })),
     messages,
-    events: events.map((e) => ({ type: e.type, url: e.url, machine: e.machine, machineReason: e.machineReason, ip: e.ip, userAgent: e.userAgent, occurredAt: e.occurredAt })),
-    suppression: suppression ? { reason: suppression.reason, detail: suppression.detail, createdAt: suppression.createdAt } : null,
+    events: events.map((e) => ({
+      type: e.type,
+      url: e.url,
+      machine: e.machine,
+      machineReason: e.machineReason,
+      ip: e.ip,
+      userAgent: e.userAgent,
+      occurredAt: e.occurredAt,
+    })),
+    suppression: suppression
+      ? { reason: suppression.reason, detail: suppression.detail, createdAt: suppression.createdAt }
+      : null,
   };
 }

@@ -20,7 +20,13 @@ class InlineParams extends Params {
   }
 }
 
-const TIMESTAMP_COLUMNS = new Set(['consentAt', 'confirmedAt', 'unsubscribedAt', 'createdAt', 'updatedAt']);
+const TIMESTAMP_COLUMNS = new Set([
+  'consentAt',
+  'confirmedAt',
+  'unsubscribedAt',
+  'createdAt',
+  'updatedAt',
+]);
 // Values nobody types (ids, enum statuses, timestamps) need no formula guard.
 const UNGUARDED = new Set(['id', 'status', ...TIMESTAMP_COLUMNS]);
 
@@ -34,8 +40,10 @@ const exportQuerySchema = leadFiltersSchema.extend({
 
 /** The SQL text expression for one export column on alias `l`. */
 export function columnExpr(column: string): string {
-  if (column.startsWith('cf.')) return sqlGuard(`(l."customFields" ->> ${sqlLiteral(column.slice(3))})`);
-  if (!(LEAD_EXPORT_COLUMNS as readonly string[]).includes(column)) throw new Error(`unknown column ${column}`);
+  if (column.startsWith('cf.'))
+    return sqlGuard(`(l."customFields" ->> ${sqlLiteral(column.slice(3))})`);
+  if (!(LEAD_EXPORT_COLUMNS as readonly string[]).includes(column))
+    throw new Error(`unknown column ${column}`);
   let expr: string;
   if (column === 'tags') expr = `array_to_string(l.tags, ';')`;
   else if (TIMESTAMP_COLUMNS.has(column))
@@ -58,24 +66,41 @@ export function parseColumns(raw: string | string[] | undefined): string[] {
     (c) => !(LEAD_EXPORT_COLUMNS as readonly string[]).includes(c) && !/^cf\.[^\0]{1,100}$/.test(c),
   );
   if (unknown.length || columns.length === 0 || columns.length > 100) {
-    throw new AppError('bad_request', `Unknown export columns: ${unknown.join(', ') || '(none chosen)'}`, [
-      { field: 'columns', issue: `choose from ${LEAD_EXPORT_COLUMNS.join(', ')} or cf.<custom field>` },
-    ]);
+    throw new AppError(
+      'bad_request',
+      `Unknown export columns: ${unknown.join(', ') || '(none chosen)'}`,
+      [
+        {
+          field: 'columns',
+          issue: `choose from ${LEAD_EXPORT_COLUMNS.join(', ')} or cf.<custom field>`,
+        },
+      ],
+    );
   }
   return columns;
 }
 
 /** Builds the COPY statement for the chosen columns and filters (exported for the benchmark). */
-export function exportCopySql(workspaceId: string, filters: z.infer<typeof leadFiltersSchema>, columns: string[]): string {
+export function exportCopySql(
+  workspaceId: string,
+  filters: z.infer<typeof leadFiltersSchema>,
+  columns: string[],
+): string {
   const where = leadWhere(workspaceId, filters, new InlineParams());
   const select = columns.map(columnExpr).join(', ');
   return `COPY (SELECT ${select} FROM "Lead" l WHERE ${where} ORDER BY l."createdAt", l.id) TO STDOUT WITH (FORMAT csv)`;
 }
 
 /** The express handler behind GET /api/leads/export.csv (auth already resolved). */
-export async function exportLeadsCsv(deps: AppDeps, auth: Auth, req: Request, res: Response): Promise<void> {
+export async function exportLeadsCsv(
+  deps: AppDeps,
+  auth: Auth,
+  req: Request,
+  res: Response,
+): Promise<void> {
   const parsed = exportQuerySchema.safeParse(req.query);
-  if (!parsed.success) throw new AppError('bad_request', 'Invalid query parameters', zodDetails(parsed.error));
+  if (!parsed.success)
+    throw new AppError('bad_request', 'Invalid query parameters', zodDetails(parsed.error));
   const { columns: rawColumns, bom, ...filters } = parsed.data;
   const columns = parseColumns(rawColumns);
   const sql = exportCopySql(auth.workspaceId, filters, columns);

@@ -31,7 +31,12 @@ function upperBound(to: string): string {
  * Conditions on alias `l` ("Lead"), always starting with the workspace scope. Returns SQL text
  * to put after WHERE; values go into `params`.
  */
-export function leadWhere(workspaceId: string, f: LeadFilters, params: Params, alias = 'l'): string {
+export function leadWhere(
+  workspaceId: string,
+  f: LeadFilters,
+  params: Params,
+  alias = 'l',
+): string {
   const a = alias;
   const parts = [`${a}."workspaceId" = ${params.add(workspaceId)}::uuid`];
   if (f.q) {
@@ -56,6 +61,7 @@ export function leadWhere(workspaceId: string, f: LeadFilters, params: Params, a
   }
   if (f.from) parts.push(`${a}."createdAt" >= ${params.add(f.from)}::timestamptz`);
   if (f.to) parts.push(`${a}."createdAt" < ${params.add(upperBound(f.to))}::timestamptz`);
-  if (f.utmSource) parts.push(`lower(${a}."firstUtmSource") = ${params.add(f.utmSource.toLowerCase())}`);
+  if (f.utmSource)
+    parts.push(`lower(${a}."firstUtmSource") = ${params.add(f.utmSource.toLowerCase())}`);
   return parts.join(' AND ');
 }

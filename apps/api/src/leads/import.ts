@@ -58,9 +58,26 @@ const STALE_MS = 120_000;
 
 /** Public view of an import's state (no workspace id or internals). */
 export function importView(s: ImportState): ImportStatus {
-  const { workspaceId: _w, delimiter: _d, mapping: _m, tag: _t, campaignId: _c, heartbeatAt, ...view } = s;
-  if (view.status === 'running' && heartbeatAt !== undefined && Date.now() - heartbeatAt > STALE_MS) {
-    return { ...view, status: 'failed', error: 'The import stopped (the server restarted); leads merged so far are kept. Upload the file again to finish.' };
+  const {
+    workspaceId: _w,
+    delimiter: _d,
+    mapping: _m,
+    tag: _t,
+    campaignId: _c,
+    heartbeatAt,
+    ...view
+  } = s;
+  if (
+    view.status === 'running' &&
+    heartbeatAt !== undefined &&
+    Date.now() - heartbeatAt > STALE_MS
+  ) {
+    return {
+      ...view,
+      status: 'failed',
+      error:
+        'The import stopped (the server restarted); leads merged so far are kept. Upload the file again to finish.',
+    };
   }
   return view;
 }
@@ -71,7 +88,11 @@ async function saveState(deps: AppDeps, s: ImportState): Promise<void> {
 }
 
 /** Loads an import of this workspace; another workspace's import is a 404. */
-export async function loadImport(deps: AppDeps, workspaceId: string, id: string): Promise<ImportState> {
+export async function loadImport(
+  deps: AppDeps,
+  workspaceId: string,
+  id: string,
+): Promise<ImportState> {
   if (!/^[0-9a-f-]{36}$/.test(id)) throw new AppError('not_found', 'Import not found');
   const raw = await deps.redis.get(stateKey(id));
   const s = raw ? (JSON.parse(raw) as ImportState) : null;
@@ -138,7 +159,11 @@ export function suggestMapping(columns: string[]): string[] {
       used.add(field);
       return field;
     }
-    const custom = c.trim().replace(/[^A-Za-z0-9_ -]/g, '').slice(0, 64).trim();
+    const custom = c
+      .trim()
+      .replace(/[^A-Za-z0-9_ -]/g, '')
+      .slice(0, 64)
+      .trim();
     return custom ? `cf.${custom}` : 'skip';
   });
 }
@@ -147,7 +172,12 @@ export function suggestMapping(columns: string[]): string[] {
  * Streams the request body to disk, refusing it early when the first bytes are not CSV text or
  * it grows past MAX_IMPORT_BYTES; then reads the header and a preview. Returns the new import.
  */
-export async function receiveUpload(deps: AppDeps, workspaceId: string, req: Request, fileName: string): Promise<ImportStatus> {
+export async function receiveUpload(
+  deps: AppDeps,
+  workspaceId: string,
+  req: Request,
+  fileName: string,
+): Promise<ImportStatus> {
   await mkdir(importDir(), { recursive: true });
   void sweepOldFiles();
   const id = randomUUID();
@@ -158,7 +188,8 @@ export async function receiveUpload(deps: AppDeps, workspaceId: string, req: Req
   const gate = new Transform({
     transform(chunk: Buffer, _enc, done) {
       bytes += chunk.length;
-      if (bytes > MAX_IMPORT_BYTES) return done(new AppError('payload_too_large', 'The file is larger than 1 GB'));
+      if (bytes > MAX_IMPORT_BYTES)
+        return done(new AppError('payload_too_large', 'The file is larger than 1 GB'));
       if (!checked) {
         head = Buffer.concat([head, chunk]);
         if (head.length >= 4096) {
@@ -190,7 +221,13 @@ export async function receiveUpload(deps: AppDeps, workspaceId: string, req: Req
   const rows: string[][] = [];
   try {
     const parser = createReadStream(file).pipe(
-      parse({ bom: true, delimiter, relax_column_count: true, to_line: 200, skip_empty_lines: true }),
+      parse({
+        bom: true,
+        delimiter,
+        relax_column_count: true,
+        to_line: 200,
+        skip_empty_lines: true,
+      }),
     );
     for await (const record of parser) {
       rows.push(record as string[]);
@@ -199,13 +236,19 @@ export async function receiveUpload(deps: AppDeps, workspaceId: string, req: Req
   } catch (err) {
     if (rows.length === 0) {
       await rm(file, { force: true });
-      throw new AppError('bad_request', `This file could not be read as CSV: ${(err as Error).message}`);
+      throw new AppError(
+        'bad_request',
+        `This file could not be read as CSV: ${(err as Error).message}`,
+      );
     }
   }
   const columns = (rows[0] ?? []).map((c) => c.trim());
   if (columns.length === 0 || columns.every((c) => c === '')) {
     await rm(file, { force: true });
-    throw new AppError('bad_request', 'The file has no header row: the first line must name the columns');
+    throw new AppError(
+      'bad_request',
+      'The file has no header row: the first line must name the columns',
+    );
   }
   const state: ImportState = {
     id,
@@ -260,12 +303,18 @@ export async function startImport(
     ]);
   const emailColumns = input.mapping.filter((m) => m === 'email').length;
   if (emailColumns !== 1)
-    throw new AppError('validation_failed', 'Map exactly one column to email', [{ field: 'mapping', issue: 'one email column is required' }]);
+    throw new AppError('validation_failed', 'Map exactly one column to email', [
+      { field: 'mapping', issue: 'one email column is required' },
+    ]);
   const targets = input.mapping.filter((m) => m !== 'skip');
   if (new Set(targets).size !== targets.length)
-    throw new AppError('validation_failed', 'Two columns are mapped to the same field', [{ field: 'mapping', issue: 'each field once' }]);
+    throw new AppError('validation_failed', 'Two columns are mapped to the same field', [
+      { field: 'mapping', issue: 'each field once' },
+    ]);
   if (input.campaignId) {
-    const campaign = await deps.db.campaign.findFirst({ where: { id: input.campaignId, workspaceId } });
+    const campaign = await deps.db.campaign.findFirst({
+      where: { id: input.campaignId, workspaceId },
+    });
     if (!campaign) throw new AppError('not_found', 'Campaign not found');
   }
   s.status = 'running';
@@ -305,7 +354,13 @@ function pgArray(items: string[]): string {
 type RowOut = { line: string } | { problems: Problem[] };
 
 /** Validates one parsed record against the mapping; returns the COPY line or the problems. */
-export function prepareRow(record: string[], columns: string[], mapping: string[], rowNumber: number, tag: string | null): RowOut {
+export function prepareRow(
+  record: string[],
+  columns: string[],
+  mapping: string[],
+  rowNumber: number,
+  tag: string | null,
+): RowOut {
   const problems: Problem[] = [];
   let email: string | null = null;
   let firstName: string | null = null;
@@ -315,7 +370,11 @@ export function prepareRow(record: string[], columns: string[], mapping: string[
   const tags: string[] = [];
   let custom: Record<string, string> | null = null;
   if (record.length > columns.length && record.slice(columns.length).some((v) => v.trim() !== '')) {
-    problems.push({ column: '(row)', reason: `has ${record.length} columns but the header has ${columns.length}`, value: '' });
+    problems.push({
+      column: '(row)',
+      reason: `has ${record.length} columns but the header has ${columns.length}`,
+      value: '',
+    });
   }
   for (let i = 0; i < mapping.length; i++) {
     const target = mapping[i]!;
@@ -330,7 +389,11 @@ export function prepareRow(record: string[], columns: string[], mapping: string[
     const text = (max: number) => {
       if (value === '') return null;
       if (value.length > max) {
-        problems.push({ column, reason: `is longer than ${max} characters`, value: raw.slice(0, 100) });
+        problems.push({
+          column,
+          reason: `is longer than ${max} characters`,
+          value: raw.slice(0, 100),
+        });
         return null;
       }
       return value;
@@ -353,14 +416,23 @@ export function prepareRow(record: string[], columns: string[], mapping: string[
         break;
       case 'timeZone':
         if (value !== '' && !isValidTimeZone(value))
-          problems.push({ column, reason: 'is not a known time zone (use an IANA name such as Europe/Berlin)', value: raw });
+          problems.push({
+            column,
+            reason: 'is not a known time zone (use an IANA name such as Europe/Berlin)',
+            value: raw,
+          });
         else timeZone = value || null;
         break;
       case 'tags':
         for (const t of value.split(/[;,]/)) {
           const tagText = t.trim();
           if (!tagText) continue;
-          if (tagText.length > 100) problems.push({ column, reason: 'has a tag longer than 100 characters', value: tagText.slice(0, 100) });
+          if (tagText.length > 100)
+            problems.push({
+              column,
+              reason: 'has a tag longer than 100 characters',
+              value: tagText.slice(0, 100),
+            });
           else if (!tags.includes(tagText)) tags.push(tagText);
         }
         break;
@@ -432,17 +504,29 @@ async function runImport(deps: AppDeps, s: ImportState): Promise<void> {
       copy.on('error', reject);
     });
     const parser = createReadStream(uploadPath(s.id)).pipe(
-      parse({ bom: true, delimiter: s.delimiter, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true }),
+      parse({
+        bom: true,
+        delimiter: s.delimiter,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        skip_records_with_error: true,
+        info: true,
+      }),
     );
     let rowNumber = 0;
     parser.on('skip', (err: Error & { lines?: number }) => {
       s.rejected++;
-      report.write(csvLine([String(err.lines ?? '?'), '(row)', `is not valid CSV: ${err.message}`, '']));
+      report.write(
+        csvLine([String(err.lines ?? '?'), '(row)', `is not valid CSV: ${err.message}`, '']),
+      );
     });
     let batch = '';
     let staged = 0;
     let first = true;
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { records: number } }>) {
+    for await (const item of parser as AsyncIterable<{
+      record: string[];
+      info: { records: number };
+    }>) {
       if (first) {
         first = false; // the header
         continue;
@@ -459,7 +543,8 @@ async function runImport(deps: AppDeps, s: ImportState): Promise<void> {
         }
       } else {
         s.rejected++;
-        for (const p of out.problems) await write(report, csvLine([String(rowNumber), p.column, p.reason, p.value]));
+        for (const p of out.problems)
+          await write(report, csvLine([String(rowNumber), p.column, p.reason, p.value]));
       }
       if (s.rowsRead % PROGRESS_EVERY === 0) await saveState(deps, s);
     }
@@ -547,12 +632,24 @@ async function runImport(deps: AppDeps, s: ImportState): Promise<void> {
  * Enrolls the imported leads through the one enrollment service: the chosen campaign, plus any
  * campaign triggered by CSV imports or by the import's tag. Skipped entirely when none applies.
  */
-async function enrollImported(deps: AppDeps, client: PoolClient, staging: string, s: ImportState): Promise<void> {
+async function enrollImported(
+  deps: AppDeps,
+  client: PoolClient,
+  staging: string,
+  s: ImportState,
+): Promise<void> {
   const triggered = await deps.db.campaign.count({
     where: {
       workspaceId: s.workspaceId,
       status: 'active',
-      triggers: { some: { OR: [{ type: 'csv_import' }, ...(s.tag ? [{ type: 'tag_added' as const, tag: s.tag }] : [])] } },
+      triggers: {
+        some: {
+          OR: [
+            { type: 'csv_import' },
+            ...(s.tag ? [{ type: 'tag_added' as const, tag: s.tag }] : []),
+          ],
+        },
+      },
     },
   });
   if (!s.campaignId && triggered === 0) return;
@@ -567,14 +664,27 @@ async function enrollImported(deps: AppDeps, client: PoolClient, staging: string
       if (rows.length === 0) break;
       for (const { id: leadId } of rows) {
         if (s.campaignId) {
-          const e = await enrollLead(deps.db, { workspaceId: s.workspaceId, campaignId: s.campaignId, leadId, source: 'csv_import' });
+          const e = await enrollLead(deps.db, {
+            workspaceId: s.workspaceId,
+            campaignId: s.campaignId,
+            leadId,
+            source: 'csv_import',
+          });
           if (e) s.enrolled++;
         }
         if (triggered > 0) {
-          const list = await enrollByTrigger(deps.db, { workspaceId: s.workspaceId, leadId, event: { type: 'csv_import' } });
+          const list = await enrollByTrigger(deps.db, {
+            workspaceId: s.workspaceId,
+            leadId,
+            event: { type: 'csv_import' },
+          });
           s.enrolled += list.length;
           if (s.tag) {
-            const byTag = await enrollByTrigger(deps.db, { workspaceId: s.workspaceId, leadId, event: { type: 'tag_added', tag: s.tag } });
+            const byTag = await enrollByTrigger(deps.db, {
+              workspaceId: s.workspaceId,
+              leadId,
+              event: { type: 'tag_added', tag: s.tag },
+            });
             s.enrolled += byTag.length;
           }
         }

@@ -25,16 +25,29 @@ function pythonCsv(text: string): string[][] {
   writeFileSync(file, text, 'utf8');
   const out = execFileSync(
     PYTHON,
-    ['-c', 'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8-sig") as f:\n    print(json.dumps(list(csv.reader(f))))', file],
+    [
+      '-c',
+      'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8-sig") as f:\n    print(json.dumps(list(csv.reader(f))))',
+      file,
+    ],
     { encoding: 'utf8' },
   );
   return JSON.parse(out) as string[][];
 }
 
-async function upload(client: { cookie: string; ip: string }, body: string | Buffer, fileName = 'leads.csv') {
+async function upload(
+  client: { cookie: string; ip: string },
+  body: string | Buffer,
+  fileName = 'leads.csv',
+) {
   const res = await fetch(`${api.url}/api/leads/imports?fileName=${encodeURIComponent(fileName)}`, {
     method: 'POST',
-    headers: { cookie: client.cookie, 'x-forwarded-for': client.ip, 'content-type': 'text/csv', 'x-kindling-upload': '1' },
+    headers: {
+      cookie: client.cookie,
+      'x-forwarded-for': client.ip,
+      'content-type': 'text/csv',
+      'x-kindling-upload': '1',
+    },
     body,
   });
   return { status: res.status, body: (await res.json()) as any };
@@ -55,9 +68,24 @@ describe('CSV export', () => {
     const a = await signUp(api, 'exporter');
     const ws = a.me.workspace.id;
     const tricky = [
-      { firstName: 'Comma, Inc', lastName: 'He said "hi"', phone: '+1 555 0100', company: 'line1\nline2\r\nline3' },
-      { firstName: 'Zoë Łukasz', lastName: '山田 太郎', phone: '-42', company: 'Ελληνικά и русский' },
-      { firstName: '=HYPERLINK("http://evil")', lastName: '@SUM(A1)', phone: '\tTab', company: '🚀🔥 emoji 👩‍👩‍👧' },
+      {
+        firstName: 'Comma, Inc',
+        lastName: 'He said "hi"',
+        phone: '+1 555 0100',
+        company: 'line1\nline2\r\nline3',
+      },
+      {
+        firstName: 'Zoë Łukasz',
+        lastName: '山田 太郎',
+        phone: '-42',
+        company: 'Ελληνικά и русский',
+      },
+      {
+        firstName: '=HYPERLINK("http://evil")',
+        lastName: '@SUM(A1)',
+        phone: '\tTab',
+        company: '🚀🔥 emoji 👩‍👩‍👧',
+      },
       { firstName: '\rcarriage', lastName: '\nnewline', phone: '', company: 'plain' },
     ];
     const emails: string[] = [];
@@ -77,17 +105,37 @@ describe('CSV export', () => {
         },
       });
     }
-    const query = ['email', 'firstName', 'lastName', 'phone', 'tags', 'cf.company', 'cf.weird,key', 'status']
+    const query = [
+      'email',
+      'firstName',
+      'lastName',
+      'phone',
+      'tags',
+      'cf.company',
+      'cf.weird,key',
+      'status',
+    ]
       .map((c) => `columns=${encodeURIComponent(c)}`)
       .join('&');
-    const res = await fetch(`${api.url}/api/leads/export.csv?bom=1&${query}`, { headers: { cookie: a.client.cookie } });
+    const res = await fetch(`${api.url}/api/leads/export.csv?bom=1&${query}`, {
+      headers: { cookie: a.client.cookie },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8');
     const rows = pythonCsv(text);
-    expect(rows[0]).toEqual(['email', 'firstName', 'lastName', 'phone', 'tags', 'cf.company', 'cf.weird,key', 'status']);
+    expect(rows[0]).toEqual([
+      'email',
+      'firstName',
+      'lastName',
+      'phone',
+      'tags',
+      'cf.company',
+      'cf.weird,key',
+      'status',
+    ]);
     const guard = (v: string) => (/^[=+\-@\t\r\n]/.test(v) ? `'${v}` : v);
     const expected = tricky.map((t, i) => [
       emails[i]!,
@@ -108,9 +156,23 @@ describe('CSV export', () => {
     expect(rows[3]![5]).toBe('🚀🔥 emoji 👩‍👩‍👧');
 
     // Filters of the page apply to the export too.
-    const filtered = pythonCsv((await a.client.request('GET', `/api/leads/export.csv?columns=email&q=${encodeURIComponent(emails[1]!)}`)).body as string);
+    const filtered = pythonCsv(
+      (
+        await a.client.request(
+          'GET',
+          `/api/leads/export.csv?columns=email&q=${encodeURIComponent(emails[1]!)}`,
+        )
+      ).body as string,
+    );
     expect(filtered).toEqual([['email'], [emails[1]!]]);
-    const dated = pythonCsv((await a.client.request('GET', '/api/leads/export.csv?columns=email&from=2026-01-02&to=2026-01-03')).body as string);
+    const dated = pythonCsv(
+      (
+        await a.client.request(
+          'GET',
+          '/api/leads/export.csv?columns=email&from=2026-01-02&to=2026-01-03',
+        )
+      ).body as string,
+    );
     expect(dated.slice(1).map((r) => r[0])).toEqual([emails[1], emails[2]]);
 
     const bad = await a.client.request('GET', '/api/leads/export.csv?columns=email,password');
@@ -126,9 +188,20 @@ describe('CSV import', () => {
     const existing = uniqueEmail('existing');
     const unsub = uniqueEmail('unsub');
     await api.deps.db.lead.create({
-      data: { workspaceId: ws, email: existing, firstName: 'Old', lastName: 'Name', phone: '111', tags: ['old'], customFields: { plan: 'free', keep: 'me' }, firstUtmSource: 'google' },
+      data: {
+        workspaceId: ws,
+        email: existing,
+        firstName: 'Old',
+        lastName: 'Name',
+        phone: '111',
+        tags: ['old'],
+        customFields: { plan: 'free', keep: 'me' },
+        firstUtmSource: 'google',
+      },
     });
-    await api.deps.db.lead.create({ data: { workspaceId: ws, email: unsub, status: 'unsubscribed', unsubscribedAt: new Date() } });
+    await api.deps.db.lead.create({
+      data: { workspaceId: ws, email: unsub, status: 'unsubscribed', unsubscribedAt: new Date() },
+    });
     const fresh1 = uniqueEmail('fresh1');
     const fresh2 = uniqueEmail('fresh2');
     const dup = uniqueEmail('dup');
@@ -147,7 +220,14 @@ describe('CSV import', () => {
     const up = await upload(a.client, csv);
     expect(up.status).toBe(201);
     expect(up.body.columns).toEqual(['Email', 'First Name', 'Last Name', 'Phone', 'Plan', 'Tags']);
-    expect(up.body.suggestedMapping).toEqual(['email', 'firstName', 'lastName', 'phone', 'cf.Plan', 'tags']);
+    expect(up.body.suggestedMapping).toEqual([
+      'email',
+      'firstName',
+      'lastName',
+      'phone',
+      'cf.Plan',
+      'tags',
+    ]);
     expect(up.body.preview[0]).toEqual([fresh1, 'Ann', 'Lee', '+44 20 7946 0000', 'pro', 'x;y']);
 
     const start = await a.client.post(`/api/leads/imports/${up.body.id}/start`, {
@@ -156,18 +236,37 @@ describe('CSV import', () => {
     });
     expect(start.status).toBe(202);
     const done = await waitForImport(a.client, up.body.id);
-    expect(done).toMatchObject({ status: 'done', rowsRead: 9, created: 3, updated: 2, duplicates: 1, rejected: 3 });
+    expect(done).toMatchObject({
+      status: 'done',
+      rowsRead: 9,
+      created: 3,
+      updated: 2,
+      duplicates: 1,
+      rejected: 3,
+    });
 
-    const lead = (email: string) => api.deps.db.lead.findUniqueOrThrow({ where: { workspaceId_email: { workspaceId: ws, email } } });
+    const lead = (email: string) =>
+      api.deps.db.lead.findUniqueOrThrow({
+        where: { workspaceId_email: { workspaceId: ws, email } },
+      });
     const merged = await lead(existing);
-    expect(merged).toMatchObject({ firstName: 'Old', lastName: 'Newname', phone: '111', firstUtmSource: 'google', status: 'active' });
+    expect(merged).toMatchObject({
+      firstName: 'Old',
+      lastName: 'Newname',
+      phone: '111',
+      firstUtmSource: 'google',
+      status: 'active',
+    });
     expect(merged.tags).toEqual(['old', 'new', 'imported']);
     expect(merged.customFields).toEqual({ plan: 'team', keep: 'me' });
     const d = await lead(dup);
     expect(d).toMatchObject({ firstName: 'First', lastName: 'Second', phone: '999' });
     expect(d.tags).toEqual(['imported', 'z']);
     expect(d.customFields).toEqual({ plan: 'basic' });
-    expect(await lead(fresh2)).toMatchObject({ firstName: 'Quote "Q" Name', lastName: 'Ünïcødé 🙂' });
+    expect(await lead(fresh2)).toMatchObject({
+      firstName: 'Quote "Q" Name',
+      lastName: 'Ünïcødé 🙂',
+    });
     expect((await lead(fresh1)).tags).toEqual(['x', 'y', 'imported']);
     expect(await lead(unsub)).toMatchObject({ status: 'unsubscribed', firstName: 'Back' });
 
@@ -185,16 +284,28 @@ describe('CSV import', () => {
   it('enrolls imported leads in the chosen campaign through the enrollment service', async () => {
     const a = await signUp(api, 'importer3');
     const ws = a.me.workspace.id;
-    const campaign = await api.deps.db.campaign.create({ data: { workspaceId: ws, name: 'Welcome', status: 'active' } });
-    await api.deps.db.campaignStep.create({ data: { campaignId: campaign.id, position: 0, type: 'email', config: { subject: 'Hi' } } });
+    const campaign = await api.deps.db.campaign.create({
+      data: { workspaceId: ws, name: 'Welcome', status: 'active' },
+    });
+    await api.deps.db.campaignStep.create({
+      data: { campaignId: campaign.id, position: 0, type: 'email', config: { subject: 'Hi' } },
+    });
     const unsub = uniqueEmail('unsub');
-    await api.deps.db.lead.create({ data: { workspaceId: ws, email: unsub, status: 'unsubscribed' } });
+    await api.deps.db.lead.create({
+      data: { workspaceId: ws, email: unsub, status: 'unsubscribed' },
+    });
     const emails = [uniqueEmail('e1'), uniqueEmail('e2'), unsub];
     const up = await upload(a.client, `email\n${emails.join('\n')}\n`);
-    await a.client.post(`/api/leads/imports/${up.body.id}/start`, { mapping: ['email'], campaignId: campaign.id });
+    await a.client.post(`/api/leads/imports/${up.body.id}/start`, {
+      mapping: ['email'],
+      campaignId: campaign.id,
+    });
     const done = await waitForImport(a.client, up.body.id);
     expect(done).toMatchObject({ status: 'done', created: 2, updated: 1, enrolled: 2 });
-    const enrollments = await api.deps.db.enrollment.findMany({ where: { campaignId: campaign.id }, include: { lead: true } });
+    const enrollments = await api.deps.db.enrollment.findMany({
+      where: { campaignId: campaign.id },
+      include: { lead: true },
+    });
     expect(enrollments.map((e) => e.lead.email).sort()).toEqual(emails.slice(0, 2).sort());
     expect(enrollments.every((e) => e.source === 'csv_import' && e.status === 'active')).toBe(true);
   });
@@ -205,7 +316,10 @@ describe('CSV import', () => {
     const res = await upload(a.client, zip, 'leads.xlsx');
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/Excel workbook.*not CSV/);
-    const latin1 = await upload(a.client, Buffer.from('email,name\nx@example.com,Jos\xe9\n'.repeat(2), 'latin1'));
+    const latin1 = await upload(
+      a.client,
+      Buffer.from('email,name\nx@example.com,Jos\xe9\n'.repeat(2), 'latin1'),
+    );
     expect(latin1.status).toBe(400);
     expect(latin1.body.error.message).toMatch(/not UTF-8/);
     const noHeader = await upload(a.client, Buffer.from(''));
@@ -226,13 +340,23 @@ describe('leads table, bulk actions and erasure', () => {
     const ws = a.me.workspace.id;
     for (let i = 0; i < 7; i++) {
       await api.deps.db.lead.create({
-        data: { workspaceId: ws, email: `p${i}-${ws.slice(0, 8)}@example.test`, firstName: `P${i}`, firstUtmSource: i % 2 ? 'google' : 'newsletter', createdAt: new Date(Date.UTC(2026, 1, 1, 0, i)) },
+        data: {
+          workspaceId: ws,
+          email: `p${i}-${ws.slice(0, 8)}@example.test`,
+          firstName: `P${i}`,
+          firstUtmSource: i % 2 ? 'google' : 'newsletter',
+          createdAt: new Date(Date.UTC(2026, 1, 1, 0, i)),
+        },
       });
     }
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = (await a.client.get(`/api/leads?limit=3&sort=createdAt&dir=desc${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      const page: any = (
+        await a.client.get(
+          `/api/leads?limit=3&sort=createdAt&dir=desc${cursor ? `&cursor=${cursor}` : ''}`,
+        )
+      ).body;
       seen.push(...page.items.map((l: any) => l.firstName));
       if (!cursor) expect(page.total).toBe(7);
       cursor = page.nextCursor;
@@ -245,48 +369,100 @@ describe('leads table, bulk actions and erasure', () => {
     expect(google.total).toBe(3);
     const count = await a.client.post('/api/leads/count', { filters: { utmSource: 'google' } });
     expect(count.body.count).toBe(3);
-    const tagged = await a.client.post('/api/leads/bulk', { action: 'tag', tag: 'g', filters: { utmSource: 'google' } });
+    const tagged = await a.client.post('/api/leads/bulk', {
+      action: 'tag',
+      tag: 'g',
+      filters: { utmSource: 'google' },
+    });
     expect(tagged.body.affected).toBe(3);
     expect((await a.client.get('/api/leads?tag=g')).body.total).toBe(3);
 
     const first = google.items[0];
-    const unsub = await a.client.post('/api/leads/bulk', { action: 'unsubscribe', ids: [first.id] });
+    const unsub = await a.client.post('/api/leads/bulk', {
+      action: 'unsubscribe',
+      ids: [first.id],
+    });
     expect(unsub.body.affected).toBe(1);
     expect((await a.client.get(`/api/leads/${first.id}`)).body.status).toBe('unsubscribed');
     const timeline = (await a.client.get(`/api/leads/${first.id}/timeline`)).body.items;
     expect(timeline.map((t: any) => t.kind)).toContain('suppression');
 
-    const edit = await a.client.patch(`/api/leads/${first.id}`, { firstName: 'Edited', customFields: { plan: 'pro' } });
+    const edit = await a.client.patch(`/api/leads/${first.id}`, {
+      firstName: 'Edited',
+      customFields: { plan: 'pro' },
+    });
     expect(edit.status).toBe(200);
     expect(edit.body).toMatchObject({ firstName: 'Edited', customFields: { plan: 'pro' } });
     const data = await a.client.get(`/api/leads/${first.id}/data.json`);
     expect(data.body.lead.email).toBe(first.email);
 
     // Erasure keeps anonymous counts: the submission, message and event rows stay, unlinked and emptied.
-    const form = await api.deps.db.form.create({ data: { workspaceId: ws, publicId: `pub-${first.id}`, name: 'F' } });
-    const sub = await api.deps.db.formSubmission.create({
-      data: { workspaceId: ws, formId: form.id, leadId: first.id, data: { email: first.email, name: 'P' }, ip: '203.0.113.9', userAgent: 'UA', pageUrl: 'https://x.example/?email=' + first.email },
+    const form = await api.deps.db.form.create({
+      data: { workspaceId: ws, publicId: `pub-${first.id}`, name: 'F' },
     });
-    const msg = await api.deps.db.message.create({ data: { workspaceId: ws, leadId: first.id, toEmail: first.email, subject: 'S', messageIdHeader: `<${first.id}@t>`, status: 'sent' } });
+    const sub = await api.deps.db.formSubmission.create({
+      data: {
+        workspaceId: ws,
+        formId: form.id,
+        leadId: first.id,
+        data: { email: first.email, name: 'P' },
+        ip: '203.0.113.9',
+        userAgent: 'UA',
+        pageUrl: 'https://x.example/?email=' + first.email,
+      },
+    });
+    const msg = await api.deps.db.message.create({
+      data: {
+        workspaceId: ws,
+        leadId: first.id,
+        toEmail: first.email,
+        subject: 'S',
+        messageIdHeader: `<${first.id}@t>`,
+        status: 'sent',
+      },
+    });
     const ev = await api.deps.db.trackingEvent.create({
-      data: { eventKey: `erase-${first.id}`, workspaceId: ws, messageId: msg.id, leadId: first.id, type: 'open', ip: '203.0.113.9', userAgent: 'UA', occurredAt: new Date() },
+      data: {
+        eventKey: `erase-${first.id}`,
+        workspaceId: ws,
+        messageId: msg.id,
+        leadId: first.id,
+        type: 'open',
+        ip: '203.0.113.9',
+        userAgent: 'UA',
+        occurredAt: new Date(),
+      },
     });
     const del = await a.client.delete(`/api/leads/${first.id}`);
     expect(del.status).toBe(204);
     expect((await a.client.get(`/api/leads/${first.id}`)).status).toBe(404);
     const subAfter = await api.deps.db.formSubmission.findUniqueOrThrow({ where: { id: sub.id } });
-    expect(subAfter).toMatchObject({ leadId: null, data: {}, ip: null, userAgent: null, pageUrl: null });
+    expect(subAfter).toMatchObject({
+      leadId: null,
+      data: {},
+      ip: null,
+      userAgent: null,
+      pageUrl: null,
+    });
     const msgAfter = await api.deps.db.message.findUniqueOrThrow({ where: { id: msg.id } });
     expect(msgAfter).toMatchObject({ leadId: null, toEmail: 'erased', status: 'sent' });
     const evAfter = await api.deps.db.trackingEvent.findUniqueOrThrow({ where: { id: ev.id } });
-    expect(evAfter).toMatchObject({ leadId: null, ip: null, userAgent: null, type: 'open', messageId: msg.id });
+    expect(evAfter).toMatchObject({
+      leadId: null,
+      ip: null,
+      userAgent: null,
+      type: 'open',
+      messageId: msg.id,
+    });
     expect((await a.client.get('/api/leads')).body.total).toBe(6);
   });
 
   it('answers 404 for another workspace’s lead on every leads route', async () => {
     const a = await signUp(api, 'iso-a');
     const b = await signUp(api, 'iso-b');
-    const lead = await api.deps.db.lead.create({ data: { workspaceId: b.me.workspace.id, email: uniqueEmail('victim'), firstName: 'Victim' } });
+    const lead = await api.deps.db.lead.create({
+      data: { workspaceId: b.me.workspace.id, email: uniqueEmail('victim'), firstName: 'Victim' },
+    });
     for (const [method, url, body] of [
       ['GET', `/api/leads/${lead.id}`],
       ['GET', `/api/leads/${lead.id}/timeline`],
@@ -303,13 +479,20 @@ describe('leads table, bulk actions and erasure', () => {
     }
     expect((await a.client.post('/api/leads/count', { ids: [lead.id] })).body.count).toBe(0);
     expect((await a.client.get('/api/leads')).body.total).toBe(0);
-    const csv = pythonCsv((await a.client.request('GET', '/api/leads/export.csv?columns=email')).body as string);
+    const csv = pythonCsv(
+      (await a.client.request('GET', '/api/leads/export.csv?columns=email')).body as string,
+    );
     expect(csv).toEqual([['email']]);
     // B's import is invisible to A.
     const up = await upload(b.client, 'email\nsomeone@example.test\n');
     expect((await a.client.get(`/api/leads/imports/${up.body.id}`)).status).toBe(404);
-    expect((await a.client.post(`/api/leads/imports/${up.body.id}/start`, { mapping: ['email'] })).status).toBe(404);
-    expect((await a.client.request('GET', `/api/leads/imports/${up.body.id}/report.csv`)).status).toBe(404);
+    expect(
+      (await a.client.post(`/api/leads/imports/${up.body.id}/start`, { mapping: ['email'] }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await a.client.request('GET', `/api/leads/imports/${up.body.id}/report.csv`)).status,
+    ).toBe(404);
     const after = await api.deps.db.lead.findUniqueOrThrow({ where: { id: lead.id } });
     expect(after).toMatchObject({ firstName: 'Victim', status: 'active', tags: [] });
   });

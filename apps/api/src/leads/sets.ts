@@ -31,14 +31,26 @@ async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): 
 }
 
 /** Counts the selected leads. */
-export async function countSelection(pool: Pool, workspaceId: string, sel: LeadSelection): Promise<number> {
+export async function countSelection(
+  pool: Pool,
+  workspaceId: string,
+  sel: LeadSelection,
+): Promise<number> {
   const params = new Params();
-  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${selectionSql(workspaceId, sel, params)}) s`, params.values);
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (${selectionSql(workspaceId, sel, params)}) s`,
+    params.values,
+  );
   return rows[0]?.n ?? 0;
 }
 
 /** Adds a tag to every selected lead that lacks it; returns the ids changed. */
-export async function tagSelection(pool: Pool, workspaceId: string, sel: LeadSelection, tag: string): Promise<string[]> {
+export async function tagSelection(
+  pool: Pool,
+  workspaceId: string,
+  sel: LeadSelection,
+  tag: string,
+): Promise<string[]> {
   const params = new Params();
   const sub = selectionSql(workspaceId, sel, params);
   const t = params.add(tag);
@@ -51,7 +63,12 @@ export async function tagSelection(pool: Pool, workspaceId: string, sel: LeadSel
 }
 
 /** Removes a tag from every selected lead; returns how many changed. */
-export async function untagSelection(pool: Pool, workspaceId: string, sel: LeadSelection, tag: string): Promise<number> {
+export async function untagSelection(
+  pool: Pool,
+  workspaceId: string,
+  sel: LeadSelection,
+  tag: string,
+): Promise<number> {
   const params = new Params();
   const sub = selectionSql(workspaceId, sel, params);
   const t = params.add(tag);
@@ -66,7 +83,11 @@ export async function untagSelection(pool: Pool, workspaceId: string, sel: LeadS
  * Unsubscribes the selected active leads: status, a suppression row (so no identity ever mails
  * them again) and their live enrollments exited. Returns how many leads changed.
  */
-export async function unsubscribeSelection(pool: Pool, workspaceId: string, sel: LeadSelection): Promise<number> {
+export async function unsubscribeSelection(
+  pool: Pool,
+  workspaceId: string,
+  sel: LeadSelection,
+): Promise<number> {
   return inTransaction(pool, async (c) => {
     const params = new Params();
     const sub = selectionSql(workspaceId, sel, params);
@@ -99,7 +120,11 @@ export async function unsubscribeSelection(pool: Pool, workspaceId: string, sel:
  * leads themselves are deleted (enrollments go with them). Suppressions are kept on purpose: they
  * are what stops an erased address from being mailed again. Returns how many leads were erased.
  */
-export async function eraseSelection(pool: Pool, workspaceId: string, sel: LeadSelection): Promise<number> {
+export async function eraseSelection(
+  pool: Pool,
+  workspaceId: string,
+  sel: LeadSelection,
+): Promise<number> {
   return inTransaction(pool, async (c) => {
     const params = new Params();
     const sub = selectionSql(workspaceId, sel, params);

@@ -12,7 +12,11 @@ export { CONFIRM_RESEND_MS, CONFIRM_TTL_S, shouldResendConfirmation } from '@kin
 export type ConfirmOutcome = 'confirmed' | 'already' | 'expired' | 'invalid';
 
 /** Verifies a confirmation token, marks the lead confirmed and enrolls it; idempotent. */
-export async function confirmLead(deps: AppDeps, token: string, now = new Date()): Promise<ConfirmOutcome> {
+export async function confirmLead(
+  deps: AppDeps,
+  token: string,
+  now = new Date(),
+): Promise<ConfirmOutcome> {
   const payload = verifyToken(deps.config.appSecret, token, 'confirm');
   if (!payload?.l || typeof payload.i !== 'number') return 'invalid';
   if (now.getTime() / 1000 - payload.i > CONFIRM_TTL_S) return 'expired';
@@ -26,7 +30,12 @@ export async function confirmLead(deps: AppDeps, token: string, now = new Date()
   if (!count) return 'already';
   // Enroll through every double opt-in form this lead submitted (real submissions only).
   const forms = await deps.db.formSubmission.findMany({
-    where: { workspaceId: lead.workspaceId, leadId: lead.id, isSpam: false, form: { doubleOptIn: true } },
+    where: {
+      workspaceId: lead.workspaceId,
+      leadId: lead.id,
+      isSpam: false,
+      form: { doubleOptIn: true },
+    },
     distinct: ['formId'],
     select: { formId: true },
   });

@@ -28,11 +28,16 @@ export function loadPublicForm(deps: AppDeps, publicId: string): Promise<LoadedF
     cache = ttlCache<LoadedForm | null>();
     formCaches.set(deps, cache);
   }
-  return cache.get(publicId, () => deps.db.form.findUnique({ where: { publicId }, include: { fields: true } }));
+  return cache.get(publicId, () =>
+    deps.db.form.findUnique({ where: { publicId }, include: { fields: true } }),
+  );
 }
 
 /** Origin check. An empty allow-list means any origin. */
-export function originAllowed(form: Pick<LoadedForm, 'allowedOrigins'>, origin: string | undefined): boolean {
+export function originAllowed(
+  form: Pick<LoadedForm, 'allowedOrigins'>,
+  origin: string | undefined,
+): boolean {
   if (!origin || form.allowedOrigins.length === 0) return true;
   return form.allowedOrigins.includes(origin);
 }
@@ -57,7 +62,12 @@ export function clientIp(req: IncomingMessage, hops: number): string | null {
   return list[list.length - hops] ?? list[0] ?? peer;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
@@ -68,7 +78,12 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-function sendError(res: ServerResponse, err: AppError, requestId: string, headers: Record<string, string>): void {
+function sendError(
+  res: ServerResponse,
+  err: AppError,
+  requestId: string,
+  headers: Record<string, string>,
+): void {
   const body: ErrorBody = {
     error: {
       code: err.code,
@@ -94,7 +109,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
         resolve(null);
       } else chunks.push(c);
     });
-    req.on('end', () => resolve(size > limit ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('end', () =>
+      resolve(size > limit ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)),
+    );
     req.on('error', reject);
   });
 }
@@ -103,7 +120,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
  * The fast submission handler: returns false (and touches nothing) for requests it does not
  * serve, so the caller hands them to express.
  */
-export function submissionFastPath(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function submissionFastPath(
+  deps: AppDeps,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== 'POST') return false;
     const match = ROUTE.exec(req.url ?? '');
@@ -113,26 +132,44 @@ export function submissionFastPath(deps: AppDeps): (req: IncomingMessage, res: S
     const encoding = req.headers['content-encoding'];
     if (encoding && encoding.toLowerCase() !== 'identity') return false;
     const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId =
+      typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
     void handle(deps, match[1]!, req, res, requestId).catch((err: unknown) => {
       // A visitor who went away mid-body is not an error of ours; nothing was accepted.
       if (req.destroyed && !res.headersSent) return;
       deps.logger.error({ err, requestId }, 'form submission failed');
-      if (!res.headersSent) sendError(res, new AppError('internal', 'Something went wrong on our side; it has been logged'), requestId, {});
+      if (!res.headersSent)
+        sendError(
+          res,
+          new AppError('internal', 'Something went wrong on our side; it has been logged'),
+          requestId,
+          {},
+        );
       else res.destroy();
     });
     return true;
   };
 }
 
-async function handle(deps: AppDeps, publicId: string, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+async function handle(
+  deps: AppDeps,
+  publicId: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
   const origin = req.headers.origin;
   const buf = await readBody(req, SUBMISSION_LIMIT_BYTES);
   // Body errors happen before any form is known: CORS for the origin, so the widget can read them.
   if (buf === null) {
     res.setHeader('Connection', 'close');
-    sendError(res, new AppError('payload_too_large', 'Request body is too large'), requestId, corsHeaders(origin));
+    sendError(
+      res,
+      new AppError('payload_too_large', 'Request body is too large'),
+      requestId,
+      corsHeaders(origin),
+    );
     req.resume();
     return;
   }
@@ -144,22 +181,42 @@ async function handle(deps: AppDeps, publicId: string, req: IncomingMessage, res
       if (first !== '{' && first !== '[') throw new Error('strict JSON: object or array only');
       body = JSON.parse(text);
     } catch {
-      sendError(res, new AppError('bad_request', 'Request body could not be parsed'), requestId, corsHeaders(origin));
+      sendError(
+        res,
+        new AppError('bad_request', 'Request body could not be parsed'),
+        requestId,
+        corsHeaders(origin),
+      );
       return;
     }
   }
   const form = await loadPublicForm(deps, publicId);
   if (!form || form.status !== 'enabled') {
-    sendError(res, new AppError('not_found', 'This form does not exist or is not accepting submissions'), requestId, corsHeaders(origin));
+    sendError(
+      res,
+      new AppError('not_found', 'This form does not exist or is not accepting submissions'),
+      requestId,
+      corsHeaders(origin),
+    );
     return;
   }
   if (!originAllowed(form, origin)) {
-    sendError(res, new AppError('forbidden', `This form does not accept submissions from ${origin}`), requestId, {});
+    sendError(
+      res,
+      new AppError('forbidden', `This form does not accept submissions from ${origin}`),
+      requestId,
+      {},
+    );
     return;
   }
   const cors = corsHeaders(origin);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    sendError(res, new AppError('bad_request', 'Send the form as JSON or application/x-www-form-urlencoded'), requestId, cors);
+    sendError(
+      res,
+      new AppError('bad_request', 'Send the form as JSON or application/x-www-form-urlencoded'),
+      requestId,
+      cors,
+    );
     return;
   }
   try {

@@ -2,7 +2,12 @@
 // widget, the submission endpoint (JSON from the widget, urlencoded from a plain HTML form), the
 // hosted thank-you page and the double opt-in confirmation link. They never look at the session
 // cookie: a visitor who also happens to be signed in to Kindling is just a visitor here.
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { z } from 'zod';
 import type { PublicForm } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
@@ -19,8 +24,10 @@ export const SUBMISSION_LIMIT = '32kb';
 
 const publicIdParams = z.object({ publicId: z.string().min(1).max(64) });
 
-const isForm = (req: Request) => req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
-const wantsHtml = (req: Request) => isForm(req) || (req.method === 'GET' && req.accepts(['json', 'html']) === 'html');
+const isForm = (req: Request) =>
+  req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+const wantsHtml = (req: Request) =>
+  isForm(req) || (req.method === 'GET' && req.accepts(['json', 'html']) === 'html');
 
 function applyCors(res: Response, origin: string | undefined): void {
   if (origin) res.set(corsHeaders(origin));
@@ -95,13 +102,19 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'public',
       params: publicIdParams,
       status: 202,
-      response: z.object({ status: z.enum(['accepted', 'duplicate']), confirmationRequired: z.boolean() }),
+      response: z.object({
+        status: z.enum(['accepted', 'duplicate']),
+        confirmationRequired: z.boolean(),
+      }),
       handler: async ({ req, res, params }) => {
         // The form first, so that even a rate-limited answer carries CORS headers the widget can read.
         const form = await formFor(req, res, params.publicId);
         const body: unknown = req.body;
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-          throw new AppError('bad_request', 'Send the form as JSON or application/x-www-form-urlencoded');
+          throw new AppError(
+            'bad_request',
+            'Send the form as JSON or application/x-www-form-urlencoded',
+          );
         }
         const result = await acceptSubmission(deps, form, body as Record<string, unknown>, {
           ip: req.ip ?? null,
@@ -128,9 +141,15 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
         const form = await db.form.findUnique({ where: { publicId: params.publicId } });
         if (!form) throw new AppError('not_found', 'This form does not exist');
         const body = query.confirm
-          ? [form.successMessage, 'We have sent you an email: open the link in it to confirm your subscription.']
+          ? [
+              form.successMessage,
+              'We have sent you an email: open the link in it to confirm your subscription.',
+            ]
           : [form.successMessage];
-        res.status(200).type('html').send(page({ title: 'Thank you', heading: 'Thank you!', body }));
+        res
+          .status(200)
+          .type('html')
+          .send(page({ title: 'Thank you', heading: 'Thank you!', body }));
         return undefined;
       },
     }),
@@ -144,16 +163,34 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
       handler: async ({ res, params }) => {
         const outcome = await confirmLead(deps, params.token);
         const pages = {
-          confirmed: [200, "You're confirmed", 'Thanks for confirming your email address. You are on the list.'],
-          already: [200, 'Already confirmed', 'Your email address was confirmed before; there is nothing else to do.'],
-          expired: [410, 'This link has expired', 'Confirmation links work for 7 days. Submit the form again to get a new one.'],
-          invalid: [404, 'This link is not valid', 'It may have been copied incompletely. Open it again from the email.'],
+          confirmed: [
+            200,
+            "You're confirmed",
+            'Thanks for confirming your email address. You are on the list.',
+          ],
+          already: [
+            200,
+            'Already confirmed',
+            'Your email address was confirmed before; there is nothing else to do.',
+          ],
+          expired: [
+            410,
+            'This link has expired',
+            'Confirmation links work for 7 days. Submit the form again to get a new one.',
+          ],
+          invalid: [
+            404,
+            'This link is not valid',
+            'It may have been copied incompletely. Open it again from the email.',
+          ],
         } as const;
         const [status, heading, text] = pages[outcome];
         res
           .status(status)
           .type('html')
-          .send(page({ title: heading, heading, body: [text], tone: status === 200 ? 'ok' : 'bad' }));
+          .send(
+            page({ title: heading, heading, body: [text], tone: status === 200 ? 'ok' : 'bad' }),
+          );
         return undefined;
       },
     }),
@@ -164,10 +201,16 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
 const htmlErrors: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (!wantsHtml(req)) return next(err);
   const appError = err instanceof AppError ? err : null;
-  const status = appError?.status ?? (typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500);
+  const status =
+    appError?.status ??
+    (typeof (err as { status?: unknown }).status === 'number'
+      ? (err as { status: number }).status
+      : 500);
   if (status >= 500) return next(err);
   if (appError?.headers) res.set(appError.headers);
-  const message = appError?.message ?? (status === 413 ? 'The form is too large to send.' : 'The form could not be sent.');
+  const message =
+    appError?.message ??
+    (status === 413 ? 'The form is too large to send.' : 'The form could not be sent.');
   res
     .status(status)
     .type('html')
@@ -196,10 +239,15 @@ export function publicRouter(deps: AppDeps): express.Router {
   // Preflight: answered only for an existing form and an allowed origin.
   router.options('/api/public/forms/:publicId{/submissions}', async (req, res) => {
     const publicId = String(req.params.publicId);
-    const form = await deps.db.form.findUnique({ where: { publicId }, select: { allowedOrigins: true, status: true } });
+    const form = await deps.db.form.findUnique({
+      where: { publicId },
+      select: { allowedOrigins: true, status: true },
+    });
     const origin = req.get('origin');
-    if (!form || form.status !== 'enabled') throw new AppError('not_found', 'This form does not exist or is not accepting submissions');
-    if (!originAllowed(form, origin)) throw new AppError('forbidden', `This form does not accept submissions from ${origin}`);
+    if (!form || form.status !== 'enabled')
+      throw new AppError('not_found', 'This form does not exist or is not accepting submissions');
+    if (!originAllowed(form, origin))
+      throw new AppError('forbidden', `This form does not accept submissions from ${origin}`);
     applyCors(res, origin);
     res.status(204).end();
   });
@@ -211,10 +259,10 @@ export function publicRouter(deps: AppDeps): express.Router {
   // Body-parser errors (413, 400) happen before any form is known: let the widget read them.
   const corsOnErrors: ErrorRequestHandler = (err, req, res, next) => {
     const status = (err as { status?: unknown }).status;
-    if (!res.get('Access-Control-Allow-Origin') && (status === 413 || status === 400)) applyCors(res, req.get('origin'));
+    if (!res.get('Access-Control-Allow-Origin') && (status === 413 || status === 400))
+      applyCors(res, req.get('origin'));
     next(err);
   };
   router.use('/api/public', corsOnErrors, htmlErrors, errorHandler);
   return router;
 }
-

@@ -1,7 +1,13 @@
 // Small server-rendered pages for visitors without JavaScript: the hosted thank-you page, the
 // double opt-in result, and errors of a plain HTML form post. Every value is HTML-escaped.
 
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESC: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
 
 export interface PageOptions {

@@ -11,7 +11,10 @@ import { signToken } from '@kindling/sending/tokens';
 import pino from 'pino';
 import { createWorkerRedis } from '@kindling/queue';
 import { storeSubmissions, uuidv7, type SubmissionEntry } from '@kindling/leads';
-import { startSubmissionsDrain, type SubmissionsDrain } from '../../../worker/src/modules/submissions-drain.js';
+import {
+  startSubmissionsDrain,
+  type SubmissionsDrain,
+} from '../../../worker/src/modules/submissions-drain.js';
 import { startTestApi, signUp, uniqueEmail, Client, type TestApi } from '../testing.js';
 
 const prefix = `forms-test-${randomUUID().slice(0, 8)}`;
@@ -26,7 +29,8 @@ async function drained(timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if ((await api.deps.redis.xlen(submissionsStream)) === 0) return;
-    if (Date.now() > deadline) throw new Error(`submissions stream not drained after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`submissions stream not drained after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -37,8 +41,22 @@ const formBody = (over: Record<string, unknown> = {}) => ({
     { key: 'email', type: 'email', label: 'Email', required: true },
     { key: 'first_name', type: 'text', label: 'First name', required: true, maxLength: 40 },
     { key: 'company', type: 'text', label: 'Company' },
-    { key: 'plan', type: 'radio', label: 'Plan', options: [{ value: 'free', label: 'Free' }, { value: 'pro', label: 'Pro' }] },
-    { key: 'gdpr', type: 'consent', label: 'Consent', required: true, consentText: 'I agree to receive emails.' },
+    {
+      key: 'plan',
+      type: 'radio',
+      label: 'Plan',
+      options: [
+        { value: 'free', label: 'Free' },
+        { value: 'pro', label: 'Pro' },
+      ],
+    },
+    {
+      key: 'gdpr',
+      type: 'consent',
+      label: 'Consent',
+      required: true,
+      consentText: 'I agree to receive emails.',
+    },
     { key: 'source', type: 'hidden', label: 'Source', queryParam: 'src', defaultValue: 'site' },
   ],
   ...over,
@@ -47,7 +65,11 @@ const formBody = (over: Record<string, unknown> = {}) => ({
 async function createForm(over: Record<string, unknown> = {}) {
   const res = await owner.client.post('/api/forms', formBody(over));
   if (res.status !== 201) throw new Error(`create form: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: string; publicId: string; fields: { key: string; consentVersion: number | null }[] };
+  return res.body as {
+    id: string;
+    publicId: string;
+    fields: { key: string; consentVersion: number | null }[];
+  };
 }
 
 /** A visitor: no cookie, its own IP. */
@@ -57,13 +79,21 @@ const good = (email: string) => ({ email, first_name: 'Ann', gdpr: true, _elapse
 async function counts(email: string) {
   await drained();
   const db = api.deps.db;
-  const lead = await db.lead.findFirst({ where: { workspaceId: owner.me.workspace.id, email: email.toLowerCase() } });
-  const subs = await db.formSubmission.count({ where: { workspaceId: owner.me.workspace.id, lead: { email: email.toLowerCase() } } });
+  const lead = await db.lead.findFirst({
+    where: { workspaceId: owner.me.workspace.id, email: email.toLowerCase() },
+  });
+  const subs = await db.formSubmission.count({
+    where: { workspaceId: owner.me.workspace.id, lead: { email: email.toLowerCase() } },
+  });
   return { lead, subs };
 }
 
 beforeAll(async () => {
-  api = await startTestApi({ queuePrefix: prefix, submissionsStream, formRateLimits: { perIp: 1000, perForm: 1000 } });
+  api = await startTestApi({
+    queuePrefix: prefix,
+    submissionsStream,
+    formRateLimits: { perIp: 1000, perForm: 1000 },
+  });
   owner = await signUp(api, 'forms');
   queue = new Queue(QUEUES.email, { connection: api.deps.redis, prefix });
   drain = await startSubmissionsDrain({
@@ -94,7 +124,8 @@ describe('forms CRUD', () => {
     const v1 = form.fields.find((f) => f.key === 'gdpr')!.consentVersion;
     expect(v1).toBe(1);
     const changed = formBody();
-    (changed.fields[4] as { consentText: string }).consentText = 'I agree to receive weekly emails.';
+    (changed.fields[4] as { consentText: string }).consentText =
+      'I agree to receive weekly emails.';
     const put = await owner.client.request('PUT', `/api/forms/${form.id}`, changed);
     expect(put.status).toBe(200);
     expect(put.body.fields.find((f: { key: string }) => f.key === 'gdpr').consentVersion).toBe(2);
@@ -119,18 +150,31 @@ describe('forms CRUD', () => {
     });
     expect(res.status).toBe(422);
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
-    expect(fields).toEqual(expect.arrayContaining(['name', 'allowedOrigins.0', 'fields.0.key', 'fields.1.options']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['name', 'allowedOrigins.0', 'fields.0.key', 'fields.1.options']),
+    );
   });
 });
 
 describe('public submission endpoint', () => {
   it('serves the form definition with CORS for any origin when the allow-list is empty', async () => {
     const form = await createForm();
-    const res = await visitor().request('GET', `/api/public/forms/${form.publicId}`, undefined, { origin: 'https://landing.test' });
+    const res = await visitor().request('GET', `/api/public/forms/${form.publicId}`, undefined, {
+      origin: 'https://landing.test',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://landing.test');
-    expect(res.body.fields.map((f: { key: string }) => f.key)).toEqual(['email', 'first_name', 'company', 'plan', 'gdpr', 'source']);
-    expect(res.body.submitUrl).toBe(`http://localhost:3000/api/public/forms/${form.publicId}/submissions`);
+    expect(res.body.fields.map((f: { key: string }) => f.key)).toEqual([
+      'email',
+      'first_name',
+      'company',
+      'plan',
+      'gdpr',
+      'source',
+    ]);
+    expect(res.body.submitUrl).toBe(
+      `http://localhost:3000/api/public/forms/${form.publicId}/submissions`,
+    );
   });
 
   it('accepts (202), then stores the lead, the submission and its attribution', async () => {
@@ -165,14 +209,23 @@ describe('public submission endpoint', () => {
     });
     const sub = await api.deps.db.formSubmission.findFirstOrThrow({ where: { leadId: lead!.id } });
     expect(sub).toMatchObject({
-      utmSource: 'google', utmMedium: 'cpc', utmCampaign: 'spring', utmTerm: 'crm', utmContent: 'hero',
-      referrer: 'https://search.test/', pageUrl: 'https://landing.test/?utm_source=google',
-      consentText: 'I agree to receive emails.', consentVersion: 1, isSpam: false,
+      utmSource: 'google',
+      utmMedium: 'cpc',
+      utmCampaign: 'spring',
+      utmTerm: 'crm',
+      utmContent: 'hero',
+      referrer: 'https://search.test/',
+      pageUrl: 'https://landing.test/?utm_source=google',
+      consentText: 'I agree to receive emails.',
+      consentVersion: 1,
+      isSpam: false,
     });
 
     // A second submission updates values, keeps first touch and is recorded with its own attribution.
     const again = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, {
-      ...good(email.toUpperCase()), first_name: 'Anna', utm_source: 'newsletter',
+      ...good(email.toUpperCase()),
+      first_name: 'Anna',
+      utm_source: 'newsletter',
     });
     expect(again.status).toBe(202);
     const after = await counts(email);
@@ -184,7 +237,10 @@ describe('public submission endpoint', () => {
     const form = await createForm();
     const email = uniqueEmail('invalid');
     const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, {
-      email, first_name: 'x'.repeat(41), plan: 'gold', _elapsed: 5000,
+      email,
+      first_name: 'x'.repeat(41),
+      plan: 'gold',
+      _elapsed: 5000,
     });
     expect(res.status).toBe(422);
     expect(res.body.error.message).toBe('Some fields are invalid');
@@ -194,8 +250,14 @@ describe('public submission endpoint', () => {
       { field: 'gdpr', issue: 'Please tick this box to continue' },
     ]);
     expect(await counts(email)).toEqual({ lead: null, subs: 0 });
-    const bad = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, { email: 'nope', _elapsed: 5000 });
-    expect(bad.body.error.details[0]).toEqual({ field: 'email', issue: 'Enter a valid email address' });
+    const bad = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, {
+      email: 'nope',
+      _elapsed: 5000,
+    });
+    expect(bad.body.error.details[0]).toEqual({
+      field: 'email',
+      issue: 'Enter a valid email address',
+    });
   });
 
   it('rolls the lead back when storing the submission fails half-way', async () => {
@@ -204,14 +266,32 @@ describe('public submission endpoint', () => {
     // A form deleted after the visitor was answered: the lead upsert runs, then the submission
     // insert fails (foreign key); the statement leaves neither behind.
     const entry = (formId: string, address: string): SubmissionEntry => ({
-      id: uuidv7(), workspaceId: owner.me.workspace.id, formId, receivedAt: Date.now(), doubleOptIn: false,
-      spamReason: null, data: { email: address }, ip: null, userAgent: null, consent: null,
-      attribution: { utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null, referrer: null, pageUrl: null },
+      id: uuidv7(),
+      workspaceId: owner.me.workspace.id,
+      formId,
+      receivedAt: Date.now(),
+      doubleOptIn: false,
+      spamReason: null,
+      data: { email: address },
+      ip: null,
+      userAgent: null,
+      consent: null,
+      attribution: {
+        utmSource: null,
+        utmMedium: null,
+        utmCampaign: null,
+        utmTerm: null,
+        utmContent: null,
+        referrer: null,
+        pageUrl: null,
+      },
       lead: { email: address, customFields: {} },
     });
     const config = { appSecret: api.deps.config.appSecret, publicUrl: api.deps.config.publicUrl };
     const other = uniqueEmail('halfway-other');
-    await expect(storeSubmissions(api.deps.db, [entry(form.id, other), entry(randomUUID(), email)], config)).rejects.toThrow();
+    await expect(
+      storeSubmissions(api.deps.db, [entry(form.id, other), entry(randomUUID(), email)], config),
+    ).rejects.toThrow();
     expect(await counts(email)).toEqual({ lead: null, subs: 0 });
     expect(await counts(other)).toEqual({ lead: null, subs: 0 });
   });
@@ -220,7 +300,10 @@ describe('public submission endpoint', () => {
     const form = await createForm();
     const doomed = await createForm();
     const first = uniqueEmail('before-delete');
-    expect((await visitor().post(`/api/public/forms/${doomed.publicId}/submissions`, good(first))).status).toBe(202);
+    expect(
+      (await visitor().post(`/api/public/forms/${doomed.publicId}/submissions`, good(first)))
+        .status,
+    ).toBe(202);
     expect((await counts(first)).subs).toBe(1);
     await api.deps.db.form.delete({ where: { id: doomed.id } });
     // The api still has the form in its 5 s cache: accepted and queued, then its form is gone.
@@ -241,9 +324,14 @@ describe('public submission endpoint', () => {
       const form = await createForm();
       broken.deps.redis.disconnect();
       const email = uniqueEmail('redis-down');
-      const res = await new Client(broken.url).post(`/api/public/forms/${form.publicId}/submissions`, good(email));
+      const res = await new Client(broken.url).post(
+        `/api/public/forms/${form.publicId}/submissions`,
+        good(email),
+      );
       expect(res.status).toBe(503);
-      expect(res.body.error.message).toBe('Submissions cannot be accepted right now (storage unavailable); please try again in a moment.');
+      expect(res.body.error.message).toBe(
+        'Submissions cannot be accepted right now (storage unavailable); please try again in a moment.',
+      );
       expect(await counts(email)).toEqual({ lead: null, subs: 0 });
     } finally {
       await broken.close();
@@ -253,16 +341,27 @@ describe('public submission endpoint', () => {
   it('answers 413 for an oversized body and writes nothing', async () => {
     const form = await createForm();
     const email = uniqueEmail('big');
-    const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, { ...good(email), company: 'x'.repeat(40_000) });
+    const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, {
+      ...good(email),
+      company: 'x'.repeat(40_000),
+    });
     expect(res.status).toBe(413);
-    expect(res.body.error).toMatchObject({ code: 'payload_too_large', message: 'Request body is too large' });
+    expect(res.body.error).toMatchObject({
+      code: 'payload_too_large',
+      message: 'Request body is too large',
+    });
     expect(await counts(email)).toEqual({ lead: null, subs: 0 });
   });
 
   it('answers 404 for an unknown or disabled form', async () => {
-    const unknown = await visitor().post('/api/public/forms/frm_doesnotexist/submissions', good(uniqueEmail()));
+    const unknown = await visitor().post(
+      '/api/public/forms/frm_doesnotexist/submissions',
+      good(uniqueEmail()),
+    );
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.message).toBe('This form does not exist or is not accepting submissions');
+    expect(unknown.body.error.message).toBe(
+      'This form does not exist or is not accepting submissions',
+    );
     const form = await createForm({ status: 'disabled' });
     const email = uniqueEmail('disabled');
     const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, good(email));
@@ -275,19 +374,28 @@ describe('public submission endpoint', () => {
     const form = await createForm({ allowedOrigins: ['https://good.test'] });
     const path = `/api/public/forms/${form.publicId}/submissions`;
     const email = uniqueEmail('origin');
-    const evil = await visitor().request('POST', path, good(email), { origin: 'https://evil.test' });
+    const evil = await visitor().request('POST', path, good(email), {
+      origin: 'https://evil.test',
+    });
     expect(evil.status).toBe(403);
-    expect(evil.body.error.message).toBe('This form does not accept submissions from https://evil.test');
+    expect(evil.body.error.message).toBe(
+      'This form does not accept submissions from https://evil.test',
+    );
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     expect(await counts(email)).toEqual({ lead: null, subs: 0 });
 
     const pre = await visitor().request('OPTIONS', path, undefined, {
-      origin: 'https://good.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type',
+      origin: 'https://good.test',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('https://good.test');
     expect(pre.headers.get('access-control-allow-headers')).toBe('Content-Type');
-    const badPre = await visitor().request('OPTIONS', path, undefined, { origin: 'https://evil.test', 'access-control-request-method': 'POST' });
+    const badPre = await visitor().request('OPTIONS', path, undefined, {
+      origin: 'https://evil.test',
+      'access-control-request-method': 'POST',
+    });
     expect(badPre.status).toBe(403);
     expect(badPre.headers.get('access-control-allow-origin')).toBeNull();
 
@@ -297,23 +405,43 @@ describe('public submission endpoint', () => {
   });
 
   it('answers 429 with Retry-After when one IP sends too much, and stores nothing for it', async () => {
-    const limited = await startTestApi({ queuePrefix: prefix, submissionsStream, formRateLimits: { perIp: 3, perForm: 1000 } });
+    const limited = await startTestApi({
+      queuePrefix: prefix,
+      submissionsStream,
+      formRateLimits: { perIp: 3, perForm: 1000 },
+    });
     try {
       const form = await createForm();
       const client = new Client(limited.url);
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) {
-        statuses.push((await client.post(`/api/public/forms/${form.publicId}/submissions`, good(uniqueEmail('rl')))).status);
+        statuses.push(
+          (
+            await client.post(
+              `/api/public/forms/${form.publicId}/submissions`,
+              good(uniqueEmail('rl')),
+            )
+          ).status,
+        );
       }
       const email = uniqueEmail('rl-over');
       const over = await client.post(`/api/public/forms/${form.publicId}/submissions`, good(email));
       expect(statuses).toEqual([202, 202, 202]);
       expect(over.status).toBe(429);
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(over.body.error.message).toMatch(/^Too many submissions; please wait a moment\. Try again in \d+ s\.$/);
+      expect(over.body.error.message).toMatch(
+        /^Too many submissions; please wait a moment\. Try again in \d+ s\.$/,
+      );
       expect(await counts(email)).toEqual({ lead: null, subs: 0 });
       // Another visitor is not affected.
-      expect((await new Client(limited.url).post(`/api/public/forms/${form.publicId}/submissions`, good(uniqueEmail()))).status).toBe(202);
+      expect(
+        (
+          await new Client(limited.url).post(
+            `/api/public/forms/${form.publicId}/submissions`,
+            good(uniqueEmail()),
+          )
+        ).status,
+      ).toBe(202);
     } finally {
       await limited.close();
     }
@@ -321,13 +449,21 @@ describe('public submission endpoint', () => {
 
   it('answers bots like people but stores them as spam, without a lead or enrollment', async () => {
     const form = await createForm();
-    for (const [extra, reason] of [[{ _website: 'http://spam.test' }, 'honeypot'], [{ _elapsed: 300 }, 'time_trap']] as const) {
+    for (const [extra, reason] of [
+      [{ _website: 'http://spam.test' }, 'honeypot'],
+      [{ _elapsed: 300 }, 'time_trap'],
+    ] as const) {
       const email = uniqueEmail('bot');
-      const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, { ...good(email), ...extra });
+      const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, {
+        ...good(email),
+        ...extra,
+      });
       expect(res.status).toBe(202);
       expect(res.body).toEqual({ status: 'accepted', confirmationRequired: false });
       expect((await counts(email)).lead).toBeNull();
-      const spam = await api.deps.db.formSubmission.findMany({ where: { formId: form.id, isSpam: true, spamReason: reason } });
+      const spam = await api.deps.db.formSubmission.findMany({
+        where: { formId: form.id, isSpam: true, spamReason: reason },
+      });
       expect(spam.map((s) => (s.data as { email?: string }).email)).toContain(email);
       expect(spam.every((s) => s.leadId === null)).toBe(true);
     }
@@ -337,8 +473,12 @@ describe('public submission endpoint', () => {
     const form = await createForm();
     const email = uniqueEmail('retry');
     const body = { ...good(email), _sid: randomUUID() };
-    expect((await visitor().post(`/api/public/forms/${form.publicId}/submissions`, body)).body.status).toBe('accepted');
-    expect((await visitor().post(`/api/public/forms/${form.publicId}/submissions`, body)).body.status).toBe('duplicate');
+    expect(
+      (await visitor().post(`/api/public/forms/${form.publicId}/submissions`, body)).body.status,
+    ).toBe('accepted');
+    expect(
+      (await visitor().post(`/api/public/forms/${form.publicId}/submissions`, body)).body.status,
+    ).toBe('duplicate');
     expect((await counts(email)).subs).toBe(1);
   });
 
@@ -348,10 +488,18 @@ describe('public submission endpoint', () => {
     const email = uniqueEmail('unsub');
     await visitor().post(`/api/public/forms/${form.publicId}/submissions`, good(email));
     const { lead } = await counts(email);
-    expect(await api.deps.db.enrollment.count({ where: { leadId: lead!.id, campaignId: campaign } })).toBe(1);
+    expect(
+      await api.deps.db.enrollment.count({ where: { leadId: lead!.id, campaignId: campaign } }),
+    ).toBe(1);
     await api.deps.db.enrollment.deleteMany({ where: { leadId: lead!.id } });
-    await api.deps.db.lead.update({ where: { id: lead!.id }, data: { status: 'unsubscribed', unsubscribedAt: new Date() } });
-    const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, { ...good(email), first_name: 'Back' });
+    await api.deps.db.lead.update({
+      where: { id: lead!.id },
+      data: { status: 'unsubscribed', unsubscribedAt: new Date() },
+    });
+    const res = await visitor().post(`/api/public/forms/${form.publicId}/submissions`, {
+      ...good(email),
+      first_name: 'Back',
+    });
     expect(res.status).toBe(202);
     const after = await counts(email);
     expect(after.lead).toMatchObject({ status: 'unsubscribed', firstName: 'Back' });
@@ -361,31 +509,57 @@ describe('public submission endpoint', () => {
   it('works as a plain HTML form post: 303 to the thank-you page, even for a signed-in user', async () => {
     const form = await createForm();
     const email = uniqueEmail('nojs');
-    const body = new URLSearchParams({ email, first_name: 'Noah', gdpr: 'on', plan: 'free' }).toString();
-    const res = await owner.client.request('POST', `/api/public/forms/${form.publicId}/submissions`, body, {
-      'content-type': 'application/x-www-form-urlencoded',
-      referer: 'https://landing.test/page?utm_source=print',
-    });
+    const body = new URLSearchParams({
+      email,
+      first_name: 'Noah',
+      gdpr: 'on',
+      plan: 'free',
+    }).toString();
+    const res = await owner.client.request(
+      'POST',
+      `/api/public/forms/${form.publicId}/submissions`,
+      body,
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        referer: 'https://landing.test/page?utm_source=print',
+      },
+    );
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(`http://localhost:3000/api/public/forms/${form.publicId}/thanks`);
+    expect(res.headers.get('location')).toBe(
+      `http://localhost:3000/api/public/forms/${form.publicId}/thanks`,
+    );
     const { lead, subs } = await counts(email);
     expect(subs).toBe(1);
-    expect(lead).toMatchObject({ firstName: 'Noah', firstPageUrl: 'https://landing.test/page?utm_source=print' });
+    expect(lead).toMatchObject({
+      firstName: 'Noah',
+      firstPageUrl: 'https://landing.test/page?utm_source=print',
+    });
     const thanks = await visitor().get(`/api/public/forms/${form.publicId}/thanks`);
     expect(thanks.status).toBe(200);
-    expect(thanks.body).toContain("Thanks! You&#39;re on the list.");
+    expect(thanks.body).toContain('Thanks! You&#39;re on the list.');
 
-    const invalid = await visitor().request('POST', `/api/public/forms/${form.publicId}/submissions`, 'email=bad', {
-      'content-type': 'application/x-www-form-urlencoded', accept: 'text/html',
-    });
+    const invalid = await visitor().request(
+      'POST',
+      `/api/public/forms/${form.publicId}/submissions`,
+      'email=bad',
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+      },
+    );
     expect(invalid.status).toBe(422);
     expect(invalid.headers.get('content-type')).toContain('text/html');
     expect(invalid.body).toContain('email: Enter a valid email address');
 
     const redirecting = await createForm({ redirectUrl: 'https://landing.test/welcome' });
-    const r = await visitor().request('POST', `/api/public/forms/${redirecting.publicId}/submissions`, body, {
-      'content-type': 'application/x-www-form-urlencoded',
-    });
+    const r = await visitor().request(
+      'POST',
+      `/api/public/forms/${redirecting.publicId}/submissions`,
+      body,
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    );
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe('https://landing.test/welcome');
   });
@@ -414,7 +588,9 @@ describe('double opt-in', () => {
     const { lead } = await counts(email);
     expect(lead!.confirmedAt).toBeNull();
     expect(lead!.confirmationSentAt).not.toBeNull();
-    const messages = await api.deps.db.message.findMany({ where: { leadId: lead!.id, kind: 'confirmation' } });
+    const messages = await api.deps.db.message.findMany({
+      where: { leadId: lead!.id, kind: 'confirmation' },
+    });
     expect(messages).toHaveLength(1);
     const message = messages[0]!;
     expect(message.toEmail).toBe(email);
@@ -425,7 +601,9 @@ describe('double opt-in', () => {
     // Resubmitting within 10 minutes does not send another email.
     await visitor().post(`/api/public/forms/${form.publicId}/submissions`, good(email));
     expect((await counts(email)).subs).toBe(2);
-    expect(await api.deps.db.message.count({ where: { leadId: lead!.id, kind: 'confirmation' } })).toBe(1);
+    expect(
+      await api.deps.db.message.count({ where: { leadId: lead!.id, kind: 'confirmation' } }),
+    ).toBe(1);
 
     const link = /https?:\/\/\S+\/api\/public\/confirm\/[\w.-]+/.exec(message.text ?? '')![0];
     const path = new URL(link).pathname;
@@ -433,17 +611,22 @@ describe('double opt-in', () => {
     expect(tampered.status).toBe(404);
     const confirmed = await visitor().get(path);
     expect(confirmed.status).toBe(200);
-    expect(confirmed.body).toContain("You&#39;re confirmed");
+    expect(confirmed.body).toContain('You&#39;re confirmed');
     const after = await api.deps.db.lead.findUniqueOrThrow({ where: { id: lead!.id } });
     expect(after.confirmedAt).not.toBeNull();
-    expect(await api.deps.db.enrollment.count({ where: { leadId: lead!.id, campaignId: campaign } })).toBe(1);
+    expect(
+      await api.deps.db.enrollment.count({ where: { leadId: lead!.id, campaignId: campaign } }),
+    ).toBe(1);
     const twice = await visitor().get(path);
     expect(twice.body).toContain('Already confirmed');
     expect(await api.deps.db.enrollment.count({ where: { leadId: lead!.id } })).toBe(1);
 
     // A link older than 7 days has expired.
     const old = signToken(api.deps.config.appSecret, {
-      k: 'confirm', w: lead!.workspaceId, l: lead!.id, i: Math.floor(Date.now() / 1000) - 8 * 24 * 3600,
+      k: 'confirm',
+      w: lead!.workspaceId,
+      l: lead!.id,
+      i: Math.floor(Date.now() / 1000) - 8 * 24 * 3600,
     });
     const expired = await visitor().get(`/api/public/confirm/${old}`);
     expect(expired.status).toBe(410);
@@ -455,9 +638,14 @@ describe('double opt-in', () => {
     const email = uniqueEmail('doi-resend');
     await visitor().post(`/api/public/forms/${form.publicId}/submissions`, good(email));
     const { lead } = await counts(email);
-    await api.deps.db.lead.update({ where: { id: lead!.id }, data: { confirmationSentAt: new Date(Date.now() - 11 * 60_000) } });
+    await api.deps.db.lead.update({
+      where: { id: lead!.id },
+      data: { confirmationSentAt: new Date(Date.now() - 11 * 60_000) },
+    });
     await visitor().post(`/api/public/forms/${form.publicId}/submissions`, good(email));
     expect((await counts(email)).subs).toBe(2);
-    expect(await api.deps.db.message.count({ where: { leadId: lead!.id, kind: 'confirmation' } })).toBe(2);
+    expect(
+      await api.deps.db.message.count({ where: { leadId: lead!.id, kind: 'confirmation' } }),
+    ).toBe(2);
   });
 });

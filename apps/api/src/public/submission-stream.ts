@@ -74,14 +74,19 @@ interface SubmittingRedis extends Redis {
   kindlingSubmitForms(stream: string, ...argv: (string | number)[]): Promise<number[]>;
 }
 
-const OUTCOMES: Record<number, StreamOutcome['kind']> = { 0: 'added', 1: 'duplicate', 3: 'checked' };
+const OUTCOMES: Record<number, StreamOutcome['kind']> = {
+  0: 'added',
+  1: 'duplicate',
+  3: 'checked',
+};
 
 /** Batches the submission script calls of one event-loop turn into one. */
 export class SubmissionAppender {
   private readonly batch: TickBatcher<StreamRequest, StreamOutcome>;
 
   constructor(redis: Redis, stream: string) {
-    if (!('kindlingSubmitForms' in redis)) redis.defineCommand('kindlingSubmitForms', { numberOfKeys: 1, lua: SCRIPT });
+    if (!('kindlingSubmitForms' in redis))
+      redis.defineCommand('kindlingSubmitForms', { numberOfKeys: 1, lua: SCRIPT });
     const r = redis as SubmittingRedis;
     this.batch = new TickBatcher(async (requests) => {
       const argv = requests.flatMap((q) => [
@@ -96,7 +101,9 @@ export class SubmissionAppender {
       const out = await r.kindlingSubmitForms(stream, RATE_WINDOW_MS, SID_TTL_S, ...argv);
       return requests.map((_, i): StreamOutcome => {
         const kind = OUTCOMES[Number(out[2 * i])];
-        return kind ? ({ kind } as StreamOutcome) : { kind: 'rate_limited', retryAfterMs: Math.max(Number(out[2 * i + 1]), 0) };
+        return kind
+          ? ({ kind } as StreamOutcome)
+          : { kind: 'rate_limited', retryAfterMs: Math.max(Number(out[2 * i + 1]), 0) };
       });
     }, MAX_BATCH);
   }

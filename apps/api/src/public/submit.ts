@@ -12,7 +12,12 @@ import {
   type PublicField,
   type SubmissionData,
 } from '@kindling/shared';
-import { SUBMISSIONS_STREAM, encodeSubmission, uuidv7, type SubmissionEntry } from '@kindling/leads';
+import {
+  SUBMISSIONS_STREAM,
+  encodeSubmission,
+  uuidv7,
+  type SubmissionEntry,
+} from '@kindling/leads';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import { SubmissionAppender, type StreamOutcome, type StreamRequest } from './submission-stream.js';
@@ -123,13 +128,21 @@ async function toRedis(deps: AppDeps, r: StreamRequest): Promise<StreamOutcome> 
     outcome = await appender(deps).submit(r);
   } catch (err) {
     deps.logger.error({ err }, 'form submission: Redis unavailable');
-    throw new AppError('unavailable', 'Submissions cannot be accepted right now (storage unavailable); please try again in a moment.');
+    throw new AppError(
+      'unavailable',
+      'Submissions cannot be accepted right now (storage unavailable); please try again in a moment.',
+    );
   }
   if (outcome.kind === 'rate_limited') {
     const seconds = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
-    throw new AppError('rate_limited', `Too many submissions; please wait a moment. Try again in ${seconds} s.`, undefined, {
-      'Retry-After': String(seconds),
-    });
+    throw new AppError(
+      'rate_limited',
+      `Too many submissions; please wait a moment. Try again in ${seconds} s.`,
+      undefined,
+      {
+        'Retry-After': String(seconds),
+      },
+    );
   }
   return outcome;
 }
@@ -179,7 +192,9 @@ export async function acceptSubmission(
   const elapsed = Number(raw[META_KEYS.elapsed]);
   const spamReason = honeypot
     ? 'honeypot'
-    : raw[META_KEYS.elapsed] !== undefined && Number.isFinite(elapsed) && elapsed < MIN_HUMAN_FILL_MS
+    : raw[META_KEYS.elapsed] !== undefined &&
+        Number.isFinite(elapsed) &&
+        elapsed < MIN_HUMAN_FILL_MS
       ? 'time_trap'
       : null;
   if (spamReason) {
@@ -190,7 +205,14 @@ export async function acceptSubmission(
     }
     entry.spamReason = spamReason;
     entry.data = data;
-    await toRedis(deps, { mode: 'add', ip, formId: form.id, limits, sid: null, payload: encodeSubmission(entry) });
+    await toRedis(deps, {
+      mode: 'add',
+      ip,
+      formId: form.id,
+      limits,
+      sid: null,
+      payload: encodeSubmission(entry),
+    });
     return { status: 'accepted', confirmationRequired };
   }
 
@@ -206,7 +228,10 @@ export async function acceptSubmission(
   }
   const data = checked.data;
   const consentField = fields.find((f) => f.type === 'consent' && data[f.key] === true);
-  const lead: NonNullable<SubmissionEntry['lead']> = { email: String(data.email), customFields: {} };
+  const lead: NonNullable<SubmissionEntry['lead']> = {
+    email: String(data.email),
+    customFields: {},
+  };
   for (const f of fields) {
     const v = data[f.key];
     if (v === undefined || f.key === 'email' || f.type === 'consent') continue;
@@ -217,11 +242,21 @@ export async function acceptSubmission(
   entry.data = data;
   entry.lead = lead;
   entry.consent = consentField
-    ? { text: consentField.consentText ?? consentField.label, version: consentField.consentVersion ?? null }
+    ? {
+        text: consentField.consentText ?? consentField.label,
+        version: consentField.consentVersion ?? null,
+      }
     : null;
 
   // A retried post (the widget's outbox) that already landed is acknowledged, not stored twice.
   const sid = str(raw[META_KEYS.submissionId], 100);
-  const outcome = await toRedis(deps, { mode: 'add', ip, formId: form.id, limits, sid, payload: encodeSubmission(entry) });
+  const outcome = await toRedis(deps, {
+    mode: 'add',
+    ip,
+    formId: form.id,
+    limits,
+    sid,
+    payload: encodeSubmission(entry),
+  });
   return { status: outcome.kind === 'duplicate' ? 'duplicate' : 'accepted', confirmationRequired };
 }

@@ -24,14 +24,19 @@ describe('accounts', () => {
     expect(cookie).toMatch(/^kl_session=/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
-    expect(res.body).toMatchObject({ user: { email: email.toLowerCase(), name: 'Ada' }, role: 'owner' });
+    expect(res.body).toMatchObject({
+      user: { email: email.toLowerCase(), name: 'Ada' },
+      role: 'owner',
+    });
     expect(res.body.workspace.name).toBe('Acme');
 
     const me = await client.get('/api/auth/me');
     expect(me.status).toBe(200);
     expect(me.body.user.email).toBe(email.toLowerCase());
 
-    const user = await api.deps.db.user.findUniqueOrThrow({ where: { email: email.toLowerCase() } });
+    const user = await api.deps.db.user.findUniqueOrThrow({
+      where: { email: email.toLowerCase() },
+    });
     expect(user.passwordHash).toMatch(/^scrypt\$65536\$8\$1\$/);
     expect(user.passwordHash).not.toContain('a long enough password');
 
@@ -53,7 +58,10 @@ describe('accounts', () => {
   });
 
   it('answers 422 with a message per bad field', async () => {
-    const res = await new Client(api.url).post('/api/auth/signup', { email: 'nope', password: 'short' });
+    const res = await new Client(api.url).post('/api/auth/signup', {
+      email: 'nope',
+      password: 'short',
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('validation_failed');
     const fields = (res.body.error.details as { field: string }[]).map((d) => d.field).sort();
@@ -77,7 +85,10 @@ describe('accounts', () => {
     // Ten wrong guesses for one account, from ever-changing addresses: the eleventh is refused,
     // and so is the right password until the window passes.
     for (let i = 0; i < 10; i++) {
-      expect((await new Client(api.url).post('/api/auth/login', { email, password: `guess ${i}` })).status).toBe(401);
+      expect(
+        (await new Client(api.url).post('/api/auth/login', { email, password: `guess ${i}` }))
+          .status,
+      ).toBe(401);
     }
     const limited = await new Client(api.url).post('/api/auth/login', { email, password });
     expect(limited.status).toBe(429);
@@ -113,7 +124,12 @@ describe('invites, roles and API keys', () => {
 
     const guest = new Client(api.url);
     const email = uniqueEmail('guest');
-    const joined = await guest.post('/api/auth/accept-invite', { token, name: 'Guest', email, password: 'guest password 1' });
+    const joined = await guest.post('/api/auth/accept-invite', {
+      token,
+      name: 'Guest',
+      email,
+      password: 'guest password 1',
+    });
     expect(joined.status).toBe(200);
     expect(joined.body).toMatchObject({ role: 'member', workspace: { name: 'Team' } });
 

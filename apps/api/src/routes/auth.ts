@@ -32,7 +32,11 @@ export async function loadMe(db: Db, userId: string, workspaceId: string): Promi
     user: { id: user.id, email: user.email, name: user.name },
     workspace: { id, name, timeZone, postalAddress },
     role: current.role,
-    workspaces: user.memberships.map((m) => ({ id: m.workspaceId, name: m.workspace.name, role: m.role })),
+    workspaces: user.memberships.map((m) => ({
+      id: m.workspaceId,
+      name: m.workspace.name,
+      role: m.role,
+    })),
   };
 }
 
@@ -94,7 +98,11 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       response: meSchema,
       status: 201,
       handler: async ({ req, res, body }) => {
-        await enforce(redis, [{ key: `signup:ip:${req.ip}`, limit: 20, windowMs: 3600_000 }], 'Too many sign-ups from this address.');
+        await enforce(
+          redis,
+          [{ key: `signup:ip:${req.ip}`, limit: 20, windowMs: 3600_000 }],
+          'Too many sign-ups from this address.',
+        );
         const existing = await db.user.findUnique({ where: { email: body.email } });
         if (existing) {
           throw new AppError('conflict', 'An account with this email exists; log in instead', [
@@ -103,9 +111,13 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
         }
         const passwordHash = await hashPassword(body.password);
         const { user, workspace } = await db.$transaction(async (tx) => {
-          const user = await tx.user.create({ data: { email: body.email, name: body.name, passwordHash } });
+          const user = await tx.user.create({
+            data: { email: body.email, name: body.name, passwordHash },
+          });
           const workspace = await tx.workspace.create({ data: { name: body.workspaceName } });
-          await tx.membership.create({ data: { userId: user.id, workspaceId: workspace.id, role: 'owner' } });
+          await tx.membership.create({
+            data: { userId: user.id, workspaceId: workspace.id, role: 'owner' },
+          });
           return { user, workspace };
         });
         await startSession(deps, req, res, user.id, workspace.id);
@@ -134,10 +146,13 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
           where: { email: body.email },
           include: { memberships: { orderBy: { createdAt: 'asc' }, take: 1 } },
         });
-        const ok = user ? await verifyPassword(body.password, user.passwordHash) : await verifyDummy(body.password);
+        const ok = user
+          ? await verifyPassword(body.password, user.passwordHash)
+          : await verifyDummy(body.password);
         const membership = user?.memberships[0];
         if (!user || !ok) throw new AppError('unauthorized', 'Email or password is wrong');
-        if (!membership) throw new AppError('forbidden', 'This account belongs to no workspace any more');
+        if (!membership)
+          throw new AppError('forbidden', 'This account belongs to no workspace any more');
         await reset(redis, accountKey);
         await startSession(deps, req, res, user.id, membership.workspaceId);
         return loadMe(db, user.id, membership.workspaceId);
@@ -181,7 +196,10 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
           where: { workspaceId_userId: { workspaceId: body.workspaceId, userId: a.userId } },
         });
         if (!membership) throw notFound('Workspace');
-        await db.session.update({ where: { id: a.sessionId }, data: { workspaceId: body.workspaceId } });
+        await db.session.update({
+          where: { id: a.sessionId },
+          data: { workspaceId: body.workspaceId },
+        });
         return loadMe(db, a.userId, body.workspaceId);
       },
     }),
@@ -212,7 +230,11 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       body: acceptInviteSchema.extend({ email: emailSchema.optional() }),
       response: meSchema,
       handler: async ({ req, res, auth, body }) => {
-        await enforce(redis, [{ key: `invite:ip:${req.ip}`, limit: 30, windowMs: 15 * 60_000 }], 'Too many attempts.');
+        await enforce(
+          redis,
+          [{ key: `invite:ip:${req.ip}`, limit: 30, windowMs: 15 * 60_000 }],
+          'Too many attempts.',
+        );
         const invite = await findOpenInvite(db, body.token);
         let userId = auth?.kind === 'session' ? auth.userId : null;
         if (!userId) {
@@ -227,7 +249,10 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
           }
           passwordSchema.parse(body.password);
           if (await db.user.findUnique({ where: { email } })) {
-            throw new AppError('conflict', 'An account with this email exists; log in, then open the link again');
+            throw new AppError(
+              'conflict',
+              'An account with this email exists; log in, then open the link again',
+            );
           }
           const user = await db.user.create({
             data: { email, name: body.name, passwordHash: await hashPassword(body.password) },
@@ -247,9 +272,13 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
           });
           return true;
         });
-        if (!accepted) throw new AppError('not_found', 'This invite link is invalid, used or expired');
+        if (!accepted)
+          throw new AppError('not_found', 'This invite link is invalid, used or expired');
         if (auth?.sessionId) {
-          await db.session.update({ where: { id: auth.sessionId }, data: { workspaceId: invite.workspaceId } });
+          await db.session.update({
+            where: { id: auth.sessionId },
+            data: { workspaceId: invite.workspaceId },
+          });
         } else {
           await startSession(deps, req, res, userId, invite.workspaceId);
         }

@@ -18,7 +18,10 @@ afterAll(async () => {
   await api.close();
 });
 
-const email = (subject: string, html: string) => ({ type: 'email', config: { subject, preheader: '', html, text: '' } });
+const email = (subject: string, html: string) => ({
+  type: 'email',
+  config: { subject, preheader: '', html, text: '' },
+});
 
 describe('campaign api', () => {
   it('lists every activation problem, activates once fixed, enrolls, previews escaped and counts', async () => {
@@ -36,7 +39,9 @@ describe('campaign api', () => {
 
     const refused = await client.post(`/api/campaigns/${id}/activate`);
     expect(refused.status).toBe(422);
-    const issues = (refused.body.error.details as { field: string; issue: string }[]).map((d) => d.issue).join('\n');
+    const issues = (refused.body.error.details as { field: string; issue: string }[])
+      .map((d) => d.issue)
+      .join('\n');
     expect(issues).toMatch(/sending identity/);
     expect(issues).toMatch(/trigger/);
     expect(issues).toMatch(/subject is empty/);
@@ -50,7 +55,10 @@ describe('campaign api', () => {
       identityId: identity.id,
       triggers: [{ type: 'manual' }, { type: 'api' }],
       steps: [
-        { id: firstStepId, ...email('Hi {{first_name | default: "there"}}', '<p>Hi {{first_name}}</p>') },
+        {
+          id: firstStepId,
+          ...email('Hi {{first_name | default: "there"}}', '<p>Hi {{first_name}}</p>'),
+        },
         { type: 'wait', config: { minutes: 60 } },
         email('Second', '<p>Two</p>'),
       ],
@@ -63,7 +71,10 @@ describe('campaign api', () => {
     expect(activated.body.status).toBe('active');
 
     // An active campaign refuses an edit that would make it invalid, and keeps what it had.
-    const broken = await client.request('PUT', `/api/campaigns/${id}`, { ...fixed.body, steps: [email('x', '<p>{{nope}}</p>')] });
+    const broken = await client.request('PUT', `/api/campaigns/${id}`, {
+      ...fixed.body,
+      steps: [email('x', '<p>{{nope}}</p>')],
+    });
     expect(broken.status).toBe(422);
     expect((await client.get(`/api/campaigns/${id}`)).body.steps).toHaveLength(3);
 
@@ -75,12 +86,18 @@ describe('campaign api', () => {
     const again = await client.post(`/api/campaigns/${id}/enrollments`, { emails: [lead.email] });
     expect(again.body).toEqual({ enrolled: 0, skipped: 1, notFound: 0 });
 
-    const preview = await client.post(`/api/campaigns/${id}/preview`, { stepId: firstStepId, leadId: lead.id });
+    const preview = await client.post(`/api/campaigns/${id}/preview`, {
+      stepId: firstStepId,
+      leadId: lead.id,
+    });
     expect(preview.status).toBe(200);
     expect(preview.body.html).toBe('<p>Hi &lt;b&gt;Eve&lt;/b&gt;</p>');
     expect(preview.body.subject).toBe('Hi <b>Eve</b>');
 
-    const test = await client.post(`/api/campaigns/${id}/test-send`, { stepId: firstStepId, leadId: lead.id });
+    const test = await client.post(`/api/campaigns/${id}/test-send`, {
+      stepId: firstStepId,
+      leadId: lead.id,
+    });
     expect(test.status).toBe(200);
     const msg = await db.message.findUniqueOrThrow({ where: { id: test.body.messageId } });
     expect(msg).toMatchObject({ kind: 'test', subject: '[Test] Hi <b>Eve</b>' });
@@ -98,27 +115,47 @@ describe('campaign api', () => {
     // Another workspace sees nothing.
     const stranger = await signUp(api, 'stranger');
     expect((await stranger.client.get(`/api/campaigns/${id}`)).status).toBe(404);
-    expect((await stranger.client.post(`/api/campaigns/${id}/enrollments`, { leadIds: [lead.id] })).status).toBe(404);
+    expect(
+      (await stranger.client.post(`/api/campaigns/${id}/enrollments`, { leadIds: [lead.id] }))
+        .status,
+    ).toBe(404);
   });
 
   it('removing a step of a live campaign moves its waiting leads on; stats count human opens only', async () => {
     const { client, me } = await signUp(api, 'edit');
     const db = api.deps.db;
     const identity = await db.sendingIdentity.create({
-      data: { workspaceId: me.workspace.id, name: 'Main', fromName: 'Team', fromEmail: 'team@kindling.test' },
+      data: {
+        workspaceId: me.workspace.id,
+        name: 'Main',
+        fromName: 'Team',
+        fromEmail: 'team@kindling.test',
+      },
     });
     const created = await client.post('/api/campaigns', {
       name: 'Edits',
       identityId: identity.id,
       triggers: [{ type: 'manual' }],
-      steps: [email('A', '<p>A</p>'), { type: 'wait', config: { minutes: 7 * 24 * 60 } }, email('B', '<p>B</p>')],
+      steps: [
+        email('A', '<p>A</p>'),
+        { type: 'wait', config: { minutes: 7 * 24 * 60 } },
+        email('B', '<p>B</p>'),
+      ],
     });
     const id = created.body.id as string;
     expect((await client.post(`/api/campaigns/${id}/activate`)).status).toBe(200);
-    const lead = await db.lead.create({ data: { workspaceId: me.workspace.id, email: `l-${randomUUID()}@example.test` } });
-    expect((await client.post(`/api/campaigns/${id}/enrollments`, { leadIds: [lead.id] })).body.enrolled).toBe(1);
+    const lead = await db.lead.create({
+      data: { workspaceId: me.workspace.id, email: `l-${randomUUID()}@example.test` },
+    });
+    expect(
+      (await client.post(`/api/campaigns/${id}/enrollments`, { leadIds: [lead.id] })).body.enrolled,
+    ).toBe(1);
     const sent: string[] = [];
-    const deps = { db, now: () => new Date(), enqueueSend: (ids: string[]) => Promise.resolve(void sent.push(...ids)) };
+    const deps = {
+      db,
+      now: () => new Date(),
+      enqueueSend: (ids: string[]) => Promise.resolve(void sent.push(...ids)),
+    };
     const enrollment = await db.enrollment.findFirstOrThrow({ where: { campaignId: id } });
     await runStep(deps, enrollment.id);
     const waiting = await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } });
@@ -129,25 +166,44 @@ describe('campaign api', () => {
     const msgA = await db.message.findFirstOrThrow({ where: { enrollmentId: enrollment.id } });
     for (const machine of [false, true, false]) {
       await db.trackingEvent.create({
-        data: { eventKey: randomUUID(), workspaceId: me.workspace.id, messageId: msgA.id, leadId: lead.id, type: 'open', machine, occurredAt: new Date() },
+        data: {
+          eventKey: randomUUID(),
+          workspaceId: me.workspace.id,
+          messageId: msgA.id,
+          leadId: lead.id,
+          type: 'open',
+          machine,
+          occurredAt: new Date(),
+        },
       });
     }
     await db.message.update({ where: { id: msgA.id }, data: { status: 'sent' } });
     const stats = await client.get(`/api/campaigns/${id}/stats`);
-    expect(stats.body.steps[created.body.steps[0].id]).toMatchObject({ sent: 1, opens: 1, clicks: 0 });
+    expect(stats.body.steps[created.body.steps[0].id]).toMatchObject({
+      sent: 1,
+      opens: 1,
+      clicks: 0,
+    });
     expect(stats.body.steps[created.body.steps[1].id]).toMatchObject({ waiting: 1 });
 
     // Remove the wait: the lead moves on to B at once.
     const doc = (await client.get(`/api/campaigns/${id}`)).body;
-    const saved = await client.request('PUT', `/api/campaigns/${id}`, { ...doc, steps: [doc.steps[0], doc.steps[2]] });
+    const saved = await client.request('PUT', `/api/campaigns/${id}`, {
+      ...doc,
+      steps: [doc.steps[0], doc.steps[2]],
+    });
     expect(saved.status).toBe(200);
     expect(saved.body.steps).toHaveLength(2);
     const moved = await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } });
     expect(moved.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now());
     await runStep(deps, enrollment.id);
-    const subjects = (await db.message.findMany({ where: { enrollmentId: enrollment.id } })).map((m) => m.subject).sort();
+    const subjects = (await db.message.findMany({ where: { enrollmentId: enrollment.id } }))
+      .map((m) => m.subject)
+      .sort();
     expect(subjects).toEqual(['A', 'B']);
-    expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } })).status).toBe('completed');
+    expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } })).status).toBe(
+      'completed',
+    );
     expect(sent).toHaveLength(2);
   });
 });

@@ -13,7 +13,13 @@ import {
   type CampaignDocument,
   type CampaignProblem,
 } from '@kindling/shared';
-import { Prisma, type Campaign, type CampaignStep, type CampaignTrigger, type Db } from '@kindling/db';
+import {
+  Prisma,
+  type Campaign,
+  type CampaignStep,
+  type CampaignTrigger,
+  type Db,
+} from '@kindling/db';
 import { DEFAULT_JOB_OPTIONS, QUEUES, enqueueEmailSend } from '@kindling/queue';
 import {
   enrollMany,
@@ -35,7 +41,11 @@ const queues = new WeakMap<AppDeps, Queue>();
 function emailQueue(deps: AppDeps): Queue {
   let q = queues.get(deps);
   if (!q) {
-    q = new Queue(QUEUES.email, { connection: deps.redis, prefix: deps.config.queuePrefix ?? 'bull', defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    q = new Queue(QUEUES.email, {
+      connection: deps.redis,
+      prefix: deps.config.queuePrefix ?? 'bull',
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
     queues.set(deps, q);
   }
   return q;
@@ -51,11 +61,17 @@ function toDocument(c: FullCampaign): CampaignDocument {
     allowReenroll: c.allowReenroll,
     trackOpens: c.trackOpens,
     trackClicks: c.trackClicks,
-    triggers: c.triggers.map((t) => ({ type: t.type, ...(t.formId ? { formId: t.formId } : {}), ...(t.tag ? { tag: t.tag } : {}) })),
+    triggers: c.triggers.map((t) => ({
+      type: t.type,
+      ...(t.formId ? { formId: t.formId } : {}),
+      ...(t.tag ? { tag: t.tag } : {}),
+    })),
     steps: c.steps
       .filter((s) => !s.deletedAt)
       .sort((a, b) => a.position - b.position)
-      .map((s) => ({ id: s.id, type: s.type, config: s.config }) as CampaignDocument['steps'][number]),
+      .map(
+        (s) => ({ id: s.id, type: s.type, config: s.config }) as CampaignDocument['steps'][number],
+      ),
   };
 }
 
@@ -71,13 +87,21 @@ const view = (c: FullCampaign) => ({
 /** Everything in the workspace a campaign may refer to. */
 async function validationContext(db: Db, workspaceId: string) {
   const [forms, identities, fields, leadKeys] = await Promise.all([
-    db.form.findMany({ where: { workspaceId }, select: { id: true, name: true, status: true }, orderBy: { createdAt: 'asc' } }),
+    db.form.findMany({
+      where: { workspaceId },
+      select: { id: true, name: true, status: true },
+      orderBy: { createdAt: 'asc' },
+    }),
     db.sendingIdentity.findMany({
       where: { workspaceId },
       select: { id: true, name: true, fromName: true, fromEmail: true, status: true },
       orderBy: { createdAt: 'asc' },
     }),
-    db.formField.findMany({ where: { form: { workspaceId } }, select: { key: true }, distinct: ['key'] }),
+    db.formField.findMany({
+      where: { form: { workspaceId } },
+      select: { key: true },
+      distinct: ['key'],
+    }),
     // Keys of custom fields leads actually carry (imports, the API), sampled cheaply.
     db.$queryRaw<{ key: string }[]>`
       SELECT DISTINCT jsonb_object_keys("customFields") AS key
@@ -85,8 +109,16 @@ async function validationContext(db: Db, workspaceId: string) {
             AND "customFields" <> '{}'::jsonb ORDER BY "createdAt" DESC LIMIT 1000) l`,
   ]);
   const builtins = new Set<string>(BUILTIN_MERGE_TAGS);
-  const customFields = [...new Set([...fields.map((f) => f.key), ...leadKeys.map((k) => k.key)])].filter((k) => !builtins.has(k)).sort();
-  return { forms, identities, customFields, formIds: forms.map((f) => f.id), identityIds: identities.map((i) => i.id) };
+  const customFields = [...new Set([...fields.map((f) => f.key), ...leadKeys.map((k) => k.key)])]
+    .filter((k) => !builtins.has(k))
+    .sort();
+  return {
+    forms,
+    identities,
+    customFields,
+    formIds: forms.map((f) => f.id),
+    identityIds: identities.map((i) => i.id),
+  };
 }
 
 async function loadCampaign(db: Db, workspaceId: string, id: string): Promise<FullCampaign> {
@@ -99,7 +131,11 @@ async function loadCampaign(db: Db, workspaceId: string, id: string): Promise<Fu
 }
 
 function problemsError(problems: CampaignProblem[], message: string): AppError {
-  return new AppError('validation_failed', message, problems.map((p) => ({ field: p.path || '(campaign)', issue: p.message })));
+  return new AppError(
+    'validation_failed',
+    message,
+    problems.map((p) => ({ field: p.path || '(campaign)', issue: p.message })),
+  );
 }
 
 /**
@@ -107,7 +143,13 @@ function problemsError(problems: CampaignProblem[], message: string): AppError {
  * have not reached it yet; a removed step is soft-deleted and enrollments waiting on it move on
  * to the next step at once (the runner hands them over).
  */
-async function saveDocument(db: Db, workspaceId: string, campaignId: string, doc: CampaignDocument, now: Date) {
+async function saveDocument(
+  db: Db,
+  workspaceId: string,
+  campaignId: string,
+  doc: CampaignDocument,
+  now: Date,
+) {
   await db.$transaction(async (tx: Prisma.TransactionClient) => {
     const existing = await tx.campaignStep.findMany({ where: { campaignId } });
     const keep = new Set(doc.steps.map((s) => s.id));
@@ -127,12 +169,21 @@ async function saveDocument(db: Db, workspaceId: string, campaignId: string, doc
     await tx.campaignTrigger.deleteMany({ where: { campaignId } });
     if (doc.triggers.length) {
       await tx.campaignTrigger.createMany({
-        data: doc.triggers.map((t) => ({ campaignId, type: t.type, formId: t.type === 'form_submission' ? t.formId : null, tag: t.type === 'tag_added' ? t.tag : null })),
+        data: doc.triggers.map((t) => ({
+          campaignId,
+          type: t.type,
+          formId: t.type === 'form_submission' ? t.formId : null,
+          tag: t.type === 'tag_added' ? t.tag : null,
+        })),
       });
     }
     if (removed.length) {
       await tx.enrollment.updateMany({
-        where: { campaignId, currentStepId: { in: removed.map((s) => s.id) }, status: { in: ['active', 'paused'] } },
+        where: {
+          campaignId,
+          currentStepId: { in: removed.map((s) => s.id) },
+          status: { in: ['active', 'paused'] },
+        },
         data: { nextRunAt: now },
       });
     }
@@ -145,7 +196,10 @@ async function saveDocument(db: Db, workspaceId: string, campaignId: string, doc
       const follower = oldOrder.slice(i + 1).find((t) => newPos.has(t.id));
       await tx.campaignStep.update({
         where: { id: s.id },
-        data: { deletedAt: s.deletedAt ?? now, position: follower ? newPos.get(follower.id)! - 1 : 2 * doc.steps.length + 1 },
+        data: {
+          deletedAt: s.deletedAt ?? now,
+          position: follower ? newPos.get(follower.id)! - 1 : 2 * doc.steps.length + 1,
+        },
       });
     }
     const own = new Map(existing.map((s) => [s.id, s]));
@@ -158,19 +212,33 @@ async function saveDocument(db: Db, workspaceId: string, campaignId: string, doc
           data: { position, type: s.type, config: s.config, deletedAt: null },
         });
       } else {
-        await tx.campaignStep.create({ data: { id, campaignId, position, type: s.type, config: s.config } });
+        await tx.campaignStep.create({
+          data: { id, campaignId, position, type: s.type, config: s.config },
+        });
       }
     }
   });
 }
 
 /** Assigns ids to new steps and rejects ids that belong to another campaign. */
-async function withStepIds(db: Db, campaignId: string | null, doc: CampaignDocument): Promise<CampaignDocument> {
+async function withStepIds(
+  db: Db,
+  campaignId: string | null,
+  doc: CampaignDocument,
+): Promise<CampaignDocument> {
   const ids = doc.steps.map((s) => s.id).filter((x): x is string => !!x);
-  if (new Set(ids).size !== ids.length) throw new AppError('validation_failed', 'Two steps share an id', [{ field: 'steps', issue: 'Duplicate step id' }]);
+  if (new Set(ids).size !== ids.length)
+    throw new AppError('validation_failed', 'Two steps share an id', [
+      { field: 'steps', issue: 'Duplicate step id' },
+    ]);
   if (ids.length) {
-    const foreign = await db.campaignStep.count({ where: { id: { in: ids }, ...(campaignId ? { campaignId: { not: campaignId } } : {}) } });
-    if (foreign > 0) throw new AppError('validation_failed', 'A step belongs to another campaign', [{ field: 'steps', issue: 'Unknown step id' }]);
+    const foreign = await db.campaignStep.count({
+      where: { id: { in: ids }, ...(campaignId ? { campaignId: { not: campaignId } } : {}) },
+    });
+    if (foreign > 0)
+      throw new AppError('validation_failed', 'A step belongs to another campaign', [
+        { field: 'steps', issue: 'Unknown step id' },
+      ]);
   }
   return { ...doc, steps: doc.steps.map((s) => ({ ...s, id: s.id ?? randomUUID() })) };
 }
@@ -178,9 +246,21 @@ async function withStepIds(db: Db, campaignId: string | null, doc: CampaignDocum
 async function stats(db: Db, campaignId: string) {
   const [byStatus, byStep, byReason, msgByStep, events] = await Promise.all([
     db.enrollment.groupBy({ by: ['status'], where: { campaignId }, _count: { _all: true } }),
-    db.enrollment.groupBy({ by: ['currentStepId', 'status'], where: { campaignId, status: { in: ['active', 'paused', 'exited'] } }, _count: { _all: true } }),
-    db.enrollment.groupBy({ by: ['exitReason'], where: { campaignId, status: 'exited' }, _count: { _all: true } }),
-    db.message.groupBy({ by: ['stepId', 'status'], where: { campaignId, kind: 'campaign' }, _count: { _all: true } }),
+    db.enrollment.groupBy({
+      by: ['currentStepId', 'status'],
+      where: { campaignId, status: { in: ['active', 'paused', 'exited'] } },
+      _count: { _all: true },
+    }),
+    db.enrollment.groupBy({
+      by: ['exitReason'],
+      where: { campaignId, status: 'exited' },
+      _count: { _all: true },
+    }),
+    db.message.groupBy({
+      by: ['stepId', 'status'],
+      where: { campaignId, kind: 'campaign' },
+      _count: { _all: true },
+    }),
     // Human opens/clicks count each message once; unsubscribes are attributed to the message.
     db.$queryRaw<{ stepId: string; type: string; n: bigint }[]>`
       SELECT m."stepId", t.type::text AS type, COUNT(DISTINCT t."messageId") AS n
@@ -189,9 +269,36 @@ async function stats(db: Db, campaignId: string) {
       GROUP BY m."stepId", t.type`,
   ]);
   const count = (s: string) => byStatus.find((b) => b.status === s)?._count._all ?? 0;
-  const steps: Record<string, { waiting: number; paused: number; exited: number; sent: number; bounced: number; queued: number; failed: number; opens: number; clicks: number; unsubscribed: number; complaints: number }> = {};
+  const steps: Record<
+    string,
+    {
+      waiting: number;
+      paused: number;
+      exited: number;
+      sent: number;
+      bounced: number;
+      queued: number;
+      failed: number;
+      opens: number;
+      clicks: number;
+      unsubscribed: number;
+      complaints: number;
+    }
+  > = {};
   const at = (id: string) =>
-    (steps[id] ??= { waiting: 0, paused: 0, exited: 0, sent: 0, bounced: 0, queued: 0, failed: 0, opens: 0, clicks: 0, unsubscribed: 0, complaints: 0 });
+    (steps[id] ??= {
+      waiting: 0,
+      paused: 0,
+      exited: 0,
+      sent: 0,
+      bounced: 0,
+      queued: 0,
+      failed: 0,
+      opens: 0,
+      clicks: 0,
+      unsubscribed: 0,
+      complaints: 0,
+    });
   for (const r of byStep) {
     if (!r.currentStepId) continue;
     const s = at(r.currentStepId);
@@ -223,7 +330,9 @@ async function stats(db: Db, campaignId: string) {
     paused: count('paused'),
     completed: count('completed'),
     exited: count('exited'),
-    exitedByReason: Object.fromEntries(byReason.map((r) => [r.exitReason ?? 'unknown', r._count._all])),
+    exitedByReason: Object.fromEntries(
+      byReason.map((r) => [r.exitReason ?? 'unknown', r._count._all]),
+    ),
     steps,
   };
 }
@@ -234,18 +343,27 @@ const previewSchema = z.object({
   config: emailStepConfigSchema.optional(),
   leadId: z.uuid().optional(),
 });
-const listQuery = z.object({ status: z.enum(['draft', 'active', 'paused', 'archived']).optional() });
+const listQuery = z.object({
+  status: z.enum(['draft', 'active', 'paused', 'archived']).optional(),
+});
 
 /** Campaign routes. */
 export function campaignRoutes(deps: AppDeps): AnyRoute[] {
   const { db } = deps;
 
-  async function renderFor(workspaceId: string, campaignId: string, body: z.infer<typeof previewSchema>) {
+  async function renderFor(
+    workspaceId: string,
+    campaignId: string,
+    body: z.infer<typeof previewSchema>,
+  ) {
     const c = await loadCampaign(db, workspaceId, campaignId);
     let config = body.config;
     if (!config) {
       const step = c.steps.find((s) => s.id === body.stepId && s.type === 'email');
-      if (!step) throw new AppError('validation_failed', 'Pick an email step', [{ field: 'stepId', issue: 'Not an email step of this campaign' }]);
+      if (!step)
+        throw new AppError('validation_failed', 'Pick an email step', [
+          { field: 'stepId', issue: 'Not an email step of this campaign' },
+        ]);
       config = emailStepConfigSchema.parse(step.config);
     }
     const lead = body.leadId
@@ -253,7 +371,14 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       : await db.lead.findFirst({ where: { workspaceId }, orderBy: { createdAt: 'desc' } });
     if (body.leadId && !lead) throw notFound('Lead');
     const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
-    const sample = lead ?? { id: null, email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe', phone: null, customFields: {} };
+    const sample = lead ?? {
+      id: null,
+      email: 'jane@example.com',
+      firstName: 'Jane',
+      lastName: 'Doe',
+      phone: null,
+      customFields: {},
+    };
     return { campaign: c, config, lead: sample, rendered: renderStepEmail(config, sample, ws) };
   }
 
@@ -267,7 +392,10 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       query: listQuery,
       handler: async ({ auth, query }) => {
         const list = await db.campaign.findMany({
-          where: { workspaceId: auth.workspaceId, ...(query.status ? { status: query.status } : { status: { not: 'archived' } }) },
+          where: {
+            workspaceId: auth.workspaceId,
+            ...(query.status ? { status: query.status } : { status: { not: 'archived' } }),
+          },
           orderBy: { createdAt: 'desc' },
           include: { steps: { where: { deletedAt: null }, select: { type: true } } },
         });
@@ -307,7 +435,12 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       handler: async ({ auth }) => {
         const ctx = await validationContext(db, auth.workspaceId);
-        return { forms: ctx.forms, identities: ctx.identities, customFields: ctx.customFields, builtinTags: BUILTIN_MERGE_TAGS };
+        return {
+          forms: ctx.forms,
+          identities: ctx.identities,
+          customFields: ctx.customFields,
+          builtinTags: BUILTIN_MERGE_TAGS,
+        };
       },
     }),
     defineRoute({
@@ -320,7 +453,9 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       body: campaignInputSchema,
       handler: async ({ auth, body }) => {
         const doc = await withStepIds(db, null, body);
-        const c = await db.campaign.create({ data: { workspaceId: auth.workspaceId, name: doc.name, status: 'draft' } });
+        const c = await db.campaign.create({
+          data: { workspaceId: auth.workspaceId, name: doc.name, status: 'draft' },
+        });
         await saveDocument(db, auth.workspaceId, c.id, doc, new Date());
         return view(await loadCampaign(db, auth.workspaceId, c.id));
       },
@@ -348,16 +483,27 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       body: campaignInputSchema,
       handler: async ({ auth, params, body }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
-        if (c.status === 'archived') throw new AppError('conflict', 'An archived campaign cannot be edited');
+        if (c.status === 'archived')
+          throw new AppError('conflict', 'An archived campaign cannot be edited');
         const doc = await withStepIds(db, c.id, body);
         if (c.status !== 'draft') {
           // A live campaign must stay valid: nobody should find a blank merge tag in their inbox.
           const problems = validateCampaign(doc, await validationContext(db, auth.workspaceId));
-          if (problems.length) throw problemsError(problems, `This ${c.status} campaign would not be valid; nothing was saved`);
+          if (problems.length)
+            throw problemsError(
+              problems,
+              `This ${c.status} campaign would not be valid; nothing was saved`,
+            );
         }
         await saveDocument(db, auth.workspaceId, c.id, doc, new Date());
         const saved = await loadCampaign(db, auth.workspaceId, c.id);
-        return { ...view(saved), problems: validateCampaign(toDocument(saved), await validationContext(db, auth.workspaceId)) };
+        return {
+          ...view(saved),
+          problems: validateCampaign(
+            toDocument(saved),
+            await validationContext(db, auth.workspaceId),
+          ),
+        };
       },
     }),
     defineRoute({
@@ -370,7 +516,11 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
         const ran = await db.enrollment.count({ where: { campaignId: c.id } });
-        if (c.status !== 'draft' || ran > 0) throw new AppError('conflict', 'Only a draft that never enrolled anyone can be deleted; archive it instead');
+        if (c.status !== 'draft' || ran > 0)
+          throw new AppError(
+            'conflict',
+            'Only a draft that never enrolled anyone can be deleted; archive it instead',
+          );
         await db.campaign.delete({ where: { id: c.id } });
         return undefined;
       },
@@ -385,10 +535,21 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
         if (c.status === 'active') return view(c);
-        if (c.status === 'archived') throw new AppError('conflict', 'An archived campaign cannot be activated');
-        const problems = validateCampaign(toDocument(c), await validationContext(db, auth.workspaceId));
-        if (problems.length) throw problemsError(problems, `Fix ${problems.length} problem${problems.length === 1 ? '' : 's'} before activating`);
-        await db.campaign.update({ where: { id: c.id }, data: { status: 'active', activatedAt: c.activatedAt ?? new Date() } });
+        if (c.status === 'archived')
+          throw new AppError('conflict', 'An archived campaign cannot be activated');
+        const problems = validateCampaign(
+          toDocument(c),
+          await validationContext(db, auth.workspaceId),
+        );
+        if (problems.length)
+          throw problemsError(
+            problems,
+            `Fix ${problems.length} problem${problems.length === 1 ? '' : 's'} before activating`,
+          );
+        await db.campaign.update({
+          where: { id: c.id },
+          data: { status: 'active', activatedAt: c.activatedAt ?? new Date() },
+        });
         return view(await loadCampaign(db, auth.workspaceId, c.id));
       },
     }),
@@ -401,7 +562,8 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         await loadCampaign(db, auth.workspaceId, params.id);
-        if (!(await pauseCampaign(db, auth.workspaceId, params.id))) throw new AppError('conflict', 'Only an active campaign can be paused');
+        if (!(await pauseCampaign(db, auth.workspaceId, params.id)))
+          throw new AppError('conflict', 'Only an active campaign can be paused');
         return view(await loadCampaign(db, auth.workspaceId, params.id));
       },
     }),
@@ -414,7 +576,8 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         await loadCampaign(db, auth.workspaceId, params.id);
-        if (!(await resumeCampaign(db, auth.workspaceId, params.id))) throw new AppError('conflict', 'Only a paused campaign can be resumed');
+        if (!(await resumeCampaign(db, auth.workspaceId, params.id)))
+          throw new AppError('conflict', 'Only a paused campaign can be resumed');
         return view(await loadCampaign(db, auth.workspaceId, params.id));
       },
     }),
@@ -431,7 +594,12 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
           db.campaign.update({ where: { id: c.id }, data: { status: 'archived' } }),
           db.enrollment.updateMany({
             where: { campaignId: c.id, status: { in: ['active', 'paused'] } },
-            data: { status: 'exited', exitReason: 'archived', nextRunAt: null, completedAt: new Date() },
+            data: {
+              status: 'exited',
+              exitReason: 'archived',
+              nextRunAt: null,
+              completedAt: new Date(),
+            },
           }),
         ]);
         return view(await loadCampaign(db, auth.workspaceId, c.id));
@@ -447,21 +615,36 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       body: enrollLeadsSchema,
       handler: async ({ auth, params, body }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
-        if (c.status !== 'active') throw new AppError('conflict', 'Activate the campaign before enrolling leads');
+        if (c.status !== 'active')
+          throw new AppError('conflict', 'Activate the campaign before enrolling leads');
         if (!body.leadIds?.length && !body.emails?.length) {
-          throw new AppError('validation_failed', 'Give leadIds or emails', [{ field: 'leadIds', issue: 'Required' }]);
+          throw new AppError('validation_failed', 'Give leadIds or emails', [
+            { field: 'leadIds', issue: 'Required' },
+          ]);
         }
         const leads = await db.lead.findMany({
           where: {
             workspaceId: auth.workspaceId,
-            OR: [...(body.leadIds?.length ? [{ id: { in: body.leadIds } }] : []), ...(body.emails?.length ? [{ email: { in: body.emails } }] : [])],
+            OR: [
+              ...(body.leadIds?.length ? [{ id: { in: body.leadIds } }] : []),
+              ...(body.emails?.length ? [{ email: { in: body.emails } }] : []),
+            ],
           },
           select: { id: true },
         });
         const source = auth.kind === 'apiKey' ? 'api' : 'manual';
-        const enrolled = await enrollMany(db, { workspaceId: auth.workspaceId, campaignId: c.id, leadIds: leads.map((l) => l.id), source });
+        const enrolled = await enrollMany(db, {
+          workspaceId: auth.workspaceId,
+          campaignId: c.id,
+          leadIds: leads.map((l) => l.id),
+          source,
+        });
         const requested = (body.leadIds?.length ?? 0) + (body.emails?.length ?? 0);
-        return { enrolled, skipped: leads.length - enrolled, notFound: Math.max(0, requested - leads.length) };
+        return {
+          enrolled,
+          skipped: leads.length - enrolled,
+          notFound: Math.max(0, requested - leads.length),
+        };
       },
     }),
     defineRoute({
@@ -504,7 +687,12 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         if (!(await pauseEnrollment(db, auth.workspaceId, params.id))) {
-          if (!(await db.enrollment.findFirst({ where: { id: params.id, workspaceId: auth.workspaceId } }))) throw notFound('Enrollment');
+          if (
+            !(await db.enrollment.findFirst({
+              where: { id: params.id, workspaceId: auth.workspaceId },
+            }))
+          )
+            throw notFound('Enrollment');
           throw new AppError('conflict', 'Only an active enrollment can be paused');
         }
         return { ok: true };
@@ -519,7 +707,12 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         if (!(await resumeEnrollment(db, auth.workspaceId, params.id))) {
-          if (!(await db.enrollment.findFirst({ where: { id: params.id, workspaceId: auth.workspaceId } }))) throw notFound('Enrollment');
+          if (
+            !(await db.enrollment.findFirst({
+              where: { id: params.id, workspaceId: auth.workspaceId },
+            }))
+          )
+            throw notFound('Enrollment');
           throw new AppError('conflict', 'Only a paused enrollment can be resumed');
         }
         return { ok: true };
@@ -550,8 +743,13 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
         const { campaign, lead, rendered } = await renderFor(auth.workspaceId, params.id, body);
         const user = await db.user.findUniqueOrThrow({ where: { id: auth.userId! } });
         const identity = campaign.identityId
-          ? await db.sendingIdentity.findFirst({ where: { id: campaign.identityId, workspaceId: auth.workspaceId } })
-          : await db.sendingIdentity.findFirst({ where: { workspaceId: auth.workspaceId }, orderBy: { createdAt: 'asc' } });
+          ? await db.sendingIdentity.findFirst({
+              where: { id: campaign.identityId, workspaceId: auth.workspaceId },
+            })
+          : await db.sendingIdentity.findFirst({
+              where: { workspaceId: auth.workspaceId },
+              orderBy: { createdAt: 'asc' },
+            });
         const domain = identity?.fromEmail.split('@')[1] ?? 'kindling.invalid';
         const m = await db.message.create({
           data: {
@@ -575,7 +773,8 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/api/campaigns/:id/stats',
-      summary: 'Per-step statistics: waiting, sent, human opens and clicks, unsubscribes, bounces, exits',
+      summary:
+        'Per-step statistics: waiting, sent, human opens and clicks, unsubscribes, bounces, exits',
       tag: 'campaigns',
       auth: 'any',
       params: idParamSchema,

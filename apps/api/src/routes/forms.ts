@@ -69,7 +69,11 @@ function formData(body: FormInputParsed) {
  * Replaces a form's fields with `fields`, keeping row ids by key. A consent field's version goes
  * up whenever its text changes, so each submission records exactly which wording was agreed to.
  */
-async function writeFields(tx: Prisma.TransactionClient, formId: string, fields: FormInputParsed['fields']) {
+async function writeFields(
+  tx: Prisma.TransactionClient,
+  formId: string,
+  fields: FormInputParsed['fields'],
+) {
   const existing = await tx.formField.findMany({ where: { formId } });
   const byKey = new Map(existing.map((f) => [f.key, f]));
   const keep = new Set(fields.map((f) => f.key));
@@ -143,9 +147,16 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
           include: { _count: { select: { fields: true } } },
           orderBy: { createdAt: 'desc' },
         });
-        const counts = await countsFor(db, auth.workspaceId, forms.map((f) => f.id));
+        const counts = await countsFor(
+          db,
+          auth.workspaceId,
+          forms.map((f) => f.id),
+        );
         return forms.map(({ _count, ...f }) => {
-          const { fields: _f, ...rest } = formView({ ...f, fields: [] }, counts.get(f.id)?.count ?? 0);
+          const { fields: _f, ...rest } = formView(
+            { ...f, fields: [] },
+            counts.get(f.id)?.count ?? 0,
+          );
           const last = counts.get(f.id)?.last;
           return { ...rest, fieldCount: _count.fields, lastSubmissionAt: last ? iso(last) : null };
         });
@@ -210,7 +221,9 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
       role: 'admin',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
-        const { count } = await db.form.deleteMany({ where: { id: params.id, workspaceId: auth.workspaceId } });
+        const { count } = await db.form.deleteMany({
+          where: { id: params.id, workspaceId: auth.workspaceId },
+        });
         if (!count) throw notFound('Form');
         return undefined;
       },

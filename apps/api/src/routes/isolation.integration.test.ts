@@ -65,7 +65,9 @@ describe('workspace isolation', () => {
     // Nothing of B changed.
     const after = (await b.client.get('/api/members')).body as { id: string; role: string }[];
     expect(after).toEqual(bMembers);
-    expect((await b.client.get('/api/invites')).body.map((i: { id: string }) => i.id)).toContain(pending.body.id);
+    expect((await b.client.get('/api/invites')).body.map((i: { id: string }) => i.id)).toContain(
+      pending.body.id,
+    );
     expect((await b.client.get('/api/api-keys')).body[0].revokedAt).toBeNull();
     expect((await b.client.get('/api/workspace')).body.name).toBe('Workspace B');
   });

@@ -24,9 +24,24 @@ import type { AppDeps } from '../deps.js';
 import { AppError, notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute, type AuthMode } from '../http/route.js';
 import { leadWhere, Params } from '../leads/filters.js';
-import { countSelection, eraseSelection, selectionSql, tagSelection, untagSelection, unsubscribeSelection, type LeadSelection } from '../leads/sets.js';
+import {
+  countSelection,
+  eraseSelection,
+  selectionSql,
+  tagSelection,
+  untagSelection,
+  unsubscribeSelection,
+  type LeadSelection,
+} from '../leads/sets.js';
 import { exportLeadsCsv } from '../leads/export.js';
-import { importView, loadImport, receiveUpload, reportExists, reportPath, startImport } from '../leads/import.js';
+import {
+  importView,
+  loadImport,
+  receiveUpload,
+  reportExists,
+  reportPath,
+  startImport,
+} from '../leads/import.js';
 import { leadDataExport, leadDetail, leadTimeline } from '../leads/detail.js';
 
 const SORT_SQL: Record<string, { expr: string; type: string }> = {
@@ -58,7 +73,12 @@ function encodeCursor(sortKey: string, id: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' && /^[0-9a-f-]{36}$/.test(v[1]))
+    if (
+      Array.isArray(v) &&
+      typeof v[0] === 'string' &&
+      typeof v[1] === 'string' &&
+      /^[0-9a-f-]{36}$/.test(v[1])
+    )
       return [v[0], v[1]];
   } catch {
     /* fall through */
@@ -99,7 +119,10 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
           const [value, id] = decodeCursor(cursor);
           page += ` AND (${key.expr}, l.id) ${cmp} (${params.add(value)}::${key.type}, ${params.add(id)}::uuid)`;
         }
-        const sortText = key.type === 'timestamptz' ? `to_char(${key.expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : key.expr;
+        const sortText =
+          key.type === 'timestamptz'
+            ? `to_char(${key.expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+            : key.expr;
         const sql = `SELECT l.id, l.email, l."firstName", l."lastName", l.phone, l.status, l.tags, l."firstUtmSource",
             l."createdAt", l."updatedAt", ${sortText} AS "sortKey"
           FROM "Lead" l WHERE ${page} ORDER BY ${key.expr} ${dir}, l.id ${dir} LIMIT ${limit + 1}`;
@@ -136,7 +159,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/api/leads/facets',
-      summary: 'Values for the filter menus: tags, UTM sources, forms, campaigns, custom field keys',
+      summary:
+        'Values for the filter menus: tags, UTM sources, forms, campaigns, custom field keys',
       tag: 'leads',
       auth: 'any',
       handler: async ({ auth }) => {
@@ -155,8 +179,16 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
             `SELECT DISTINCT jsonb_object_keys("customFields") AS k FROM (SELECT "customFields" FROM "Lead" WHERE "workspaceId" = $1 ORDER BY "createdAt" DESC LIMIT 5000) x ORDER BY 1 LIMIT 100`,
             [ws],
           ),
-          db.form.findMany({ where: { workspaceId: ws }, select: { id: true, name: true }, orderBy: { createdAt: 'desc' } }),
-          db.campaign.findMany({ where: { workspaceId: ws }, select: { id: true, name: true, status: true }, orderBy: { createdAt: 'desc' } }),
+          db.form.findMany({
+            where: { workspaceId: ws },
+            select: { id: true, name: true },
+            orderBy: { createdAt: 'desc' },
+          }),
+          db.campaign.findMany({
+            where: { workspaceId: ws },
+            select: { id: true, name: true, status: true },
+            orderBy: { createdAt: 'desc' },
+          }),
         ]);
         return {
           tags: tags.rows.map((r) => r.tag),
@@ -171,7 +203,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/api/leads/bulk',
-      summary: 'Tag, untag, enroll, unsubscribe or delete the selected leads or the whole filtered set',
+      summary:
+        'Tag, untag, enroll, unsubscribe or delete the selected leads or the whole filtered set',
       tag: 'leads',
       auth: 'any',
       body: bulkLeadsSchema,
@@ -182,26 +215,42 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
           case 'tag': {
             const ids = await tagSelection(pgPool, ws, sel, body.tag!);
             const triggered = await db.campaign.count({
-              where: { workspaceId: ws, status: 'active', triggers: { some: { type: 'tag_added', tag: body.tag! } } },
+              where: {
+                workspaceId: ws,
+                status: 'active',
+                triggers: { some: { type: 'tag_added', tag: body.tag! } },
+              },
             });
             let enrolled = 0;
             if (triggered) {
               for (const leadId of ids) {
-                enrolled += (await enrollByTrigger(db, { workspaceId: ws, leadId, event: { type: 'tag_added', tag: body.tag! } })).length;
+                enrolled += (
+                  await enrollByTrigger(db, {
+                    workspaceId: ws,
+                    leadId,
+                    event: { type: 'tag_added', tag: body.tag! },
+                  })
+                ).length;
               }
             }
             return { action: body.action, affected: ids.length, enrolled };
           }
           case 'untag':
-            return { action: body.action, affected: await untagSelection(pgPool, ws, sel, body.tag!) };
+            return {
+              action: body.action,
+              affected: await untagSelection(pgPool, ws, sel, body.tag!),
+            };
           case 'unsubscribe':
             return { action: body.action, affected: await unsubscribeSelection(pgPool, ws, sel) };
           case 'delete':
             return { action: body.action, affected: await eraseSelection(pgPool, ws, sel) };
           case 'enroll': {
-            const campaign = await db.campaign.findFirst({ where: { id: body.campaignId!, workspaceId: ws } });
+            const campaign = await db.campaign.findFirst({
+              where: { id: body.campaignId!, workspaceId: ws },
+            });
             if (!campaign) throw notFound('Campaign');
-            if (campaign.status !== 'active') throw new AppError('conflict', 'Activate the campaign before enrolling leads');
+            if (campaign.status !== 'active')
+              throw new AppError('conflict', 'Activate the campaign before enrolling leads');
             const params = new Params();
             const sql = selectionSql(ws, sel, params);
             const client = await pgPool.connect();
@@ -215,7 +264,12 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
                 if (!rows.length) break;
                 for (const r of rows) {
                   seen++;
-                  const e = await enrollLead(db, { workspaceId: ws, campaignId: campaign.id, leadId: r.id, source: 'manual' });
+                  const e = await enrollLead(db, {
+                    workspaceId: ws,
+                    campaignId: campaign.id,
+                    leadId: r.id,
+                    source: 'manual',
+                  });
                   if (e) enrolled++;
                 }
               }
@@ -238,9 +292,16 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'How many leads a bulk action would touch (for its confirmation)',
       tag: 'leads',
       auth: 'any',
-      body: z.object({ ids: z.array(z.uuid()).max(1000).optional(), filters: leadFiltersSchema.optional() }),
+      body: z.object({
+        ids: z.array(z.uuid()).max(1000).optional(),
+        filters: leadFiltersSchema.optional(),
+      }),
       handler: async ({ auth, body }) => ({
-        count: await countSelection(pgPool, auth.workspaceId, body.ids ? { ids: body.ids } : { filters: body.filters ?? {} }),
+        count: await countSelection(
+          pgPool,
+          auth.workspaceId,
+          body.ids ? { ids: body.ids } : { filters: body.filters ?? {} },
+        ),
       }),
     }),
     defineRoute({
@@ -251,7 +312,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       params: z.object({ id: z.uuid() }),
       response: importStatusSchema,
-      handler: async ({ auth, params }) => importView(await loadImport(deps, auth.workspaceId, params.id)),
+      handler: async ({ auth, params }) =>
+        importView(await loadImport(deps, auth.workspaceId, params.id)),
     }),
     defineRoute({
       method: 'post',
@@ -263,7 +325,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       body: startImportSchema,
       response: importStatusSchema,
       status: 202,
-      handler: async ({ auth, params, body }) => startImport(deps, auth.workspaceId, params.id, body),
+      handler: async ({ auth, params, body }) =>
+        startImport(deps, auth.workspaceId, params.id, body),
     }),
     defineRoute({
       method: 'get',
@@ -272,16 +335,19 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'leads',
       auth: 'any',
       params: idParamSchema,
-      handler: async ({ auth, params }) => leadDetail(db, await findLead(auth.workspaceId, params.id)),
+      handler: async ({ auth, params }) =>
+        leadDetail(db, await findLead(auth.workspaceId, params.id)),
     }),
     defineRoute({
       method: 'get',
       path: '/api/leads/:id/timeline',
-      summary: "Everything that happened to a lead, newest first (machine opens and clicks marked)",
+      summary: 'Everything that happened to a lead, newest first (machine opens and clicks marked)',
       tag: 'leads',
       auth: 'any',
       params: idParamSchema,
-      handler: async ({ auth, params }) => ({ items: await leadTimeline(db, await findLead(auth.workspaceId, params.id)) }),
+      handler: async ({ auth, params }) => ({
+        items: await leadTimeline(db, await findLead(auth.workspaceId, params.id)),
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -314,11 +380,19 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
         const newTags = tags ? [...new Set(tags)] : undefined;
         const updated = await db.lead.update({
           where: { id: lead.id },
-          data: { ...rest, ...(fields !== undefined ? { customFields: fields } : {}), ...(newTags ? { tags: newTags } : {}) },
+          data: {
+            ...rest,
+            ...(fields !== undefined ? { customFields: fields } : {}),
+            ...(newTags ? { tags: newTags } : {}),
+          },
         });
         if (newTags) {
           for (const tag of newTags.filter((t) => !lead.tags.includes(t))) {
-            await enrollByTrigger(db, { workspaceId: auth.workspaceId, leadId: lead.id, event: { type: 'tag_added', tag } });
+            await enrollByTrigger(db, {
+              workspaceId: auth.workspaceId,
+              leadId: lead.id,
+              event: { type: 'tag_added', tag },
+            });
           }
         }
         return leadDetail(db, updated);
@@ -365,7 +439,10 @@ export function mountLeadsHttp(app: Express, deps: AppDeps, authenticate: Authen
     // be JSON, so it requires a custom header instead: cross-site forms cannot send one without a
     // CORS preflight, which this api never grants.
     (req, _res, next) => {
-      if (req.get('x-kindling-upload') !== '1') return next(new AppError('bad_request', 'Send the file with the X-Kindling-Upload: 1 header'));
+      if (req.get('x-kindling-upload') !== '1')
+        return next(
+          new AppError('bad_request', 'Send the file with the X-Kindling-Upload: 1 header'),
+        );
       req.headers['x-upload-content-type'] = req.headers['content-type'] ?? '';
       req.headers['content-type'] = 'application/json';
       next();
@@ -386,7 +463,8 @@ export function mountLeadsHttp(app: Express, deps: AppDeps, authenticate: Authen
     any,
     wrap(async (req, res) => {
       const s = await loadImport(deps, req.auth!.workspaceId, String(req.params.id));
-      if (!(await reportExists(s.id))) throw new AppError('not_found', 'No report yet: the import has not started');
+      if (!(await reportExists(s.id)))
+        throw new AppError('not_found', 'No report yet: the import has not started');
       res.set({
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="rejected-rows-${s.id.slice(0, 8)}.csv"`,

@@ -5,12 +5,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptSecret, isSnsCertUrl, snsStringToSign, type SnsMessage } from '@kindling/sending';
-import type { Client} from '../testing.js';
+import type { Client } from '../testing.js';
 import { signUp, startTestApi, type TestApi } from '../testing.js';
 
 // A locally generated certificate stands in for the one SNS serves at SigningCertURL.
 const certDir = mkdtempSync(path.join(os.tmpdir(), 'kindling-sns-'));
-const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=sns.amazonaws.com', '-days', '1', '-keyout', `${certDir}/key.pem`, '-out', `${certDir}/cert.pem`], { encoding: 'utf8' });
+const gen = spawnSync(
+  'openssl',
+  [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=sns.amazonaws.com',
+    '-days',
+    '1',
+    '-keyout',
+    `${certDir}/key.pem`,
+    '-out',
+    `${certDir}/cert.pem`,
+  ],
+  { encoding: 'utf8' },
+);
 if (gen.status !== 0) throw new Error(`openssl failed: ${gen.stderr}`);
 const certPem = readFileSync(`${certDir}/cert.pem`, 'utf8');
 const keyPem = readFileSync(`${certDir}/key.pem`, 'utf8');
@@ -52,39 +70,74 @@ describe('sending identities', () => {
     expect(res.body.dkim.dnsValue).toMatch(/^v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]+$/);
     const row = await api.deps.db.sendingIdentity.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(row.smtpUrlEncrypted).not.toContain('s3cret');
-    expect(decryptSecret(api.deps.config.appSecret, row.smtpUrlEncrypted!)).toBe('smtp://user:s3cret@relay.example.com:587');
+    expect(decryptSecret(api.deps.config.appSecret, row.smtpUrlEncrypted!)).toBe(
+      'smtp://user:s3cret@relay.example.com:587',
+    );
     expect(row.dkimPrivateKeyEncrypted).not.toContain('PRIVATE KEY');
 
     const plans = await client.get('/api/sending/warmup');
     expect(plans.status).toBe(200);
-    expect(plans.body.map((p: { scope: string; key: string }) => `${p.scope}:${p.key}`).sort()).toEqual(['domain:acme-mail.example.com', 'ip_pool:dedicated-1']);
+    expect(
+      plans.body.map((p: { scope: string; key: string }) => `${p.scope}:${p.key}`).sort(),
+    ).toEqual(['domain:acme-mail.example.com', 'ip_pool:dedicated-1']);
     const pool = plans.body.find((p: { scope: string }) => p.scope === 'ip_pool');
     expect(pool).toMatchObject({ day: 1, todayCap: 50, todayUsed: 0, held: 0, status: 'active' });
     expect(pool.curve.slice(0, 3)).toEqual([50, 70, 98]);
 
-    const edited = await client.patch(`/api/sending/warmup/${pool.id}`, { schedule: [20, 40], sendStartHour: 6, sendEndHour: 22, providerCaps: { gmail: 0.4 } });
+    const edited = await client.patch(`/api/sending/warmup/${pool.id}`, {
+      schedule: [20, 40],
+      sendStartHour: 6,
+      sendEndHour: 22,
+      providerCaps: { gmail: 0.4 },
+    });
     expect(edited.status).toBe(200);
-    expect(edited.body).toMatchObject({ todayCap: 20, sendStartHour: 6, providerCaps: { gmail: 0.4 } });
-    const bad = await client.patch(`/api/sending/warmup/${pool.id}`, { sendStartHour: 20, sendEndHour: 8 });
+    expect(edited.body).toMatchObject({
+      todayCap: 20,
+      sendStartHour: 6,
+      providerCaps: { gmail: 0.4 },
+    });
+    const bad = await client.patch(`/api/sending/warmup/${pool.id}`, {
+      sendStartHour: 20,
+      sendEndHour: 8,
+    });
     expect(bad.status).toBe(422);
   });
 
   it('rejects a bad SMTP URL with a clear message and hides other workspaces', async () => {
-    const bad = await client.post('/api/sending/identities', { name: 'x', fromName: 'x', fromEmail: 'a@b.example.com', smtpUrl: 'http://nope' });
+    const bad = await client.post('/api/sending/identities', {
+      name: 'x',
+      fromName: 'x',
+      fromEmail: 'a@b.example.com',
+      smtpUrl: 'http://nope',
+    });
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body)).toContain('smtp://');
-    const mine = await client.post('/api/sending/identities', { name: 'Dev', fromName: 'Dev', fromEmail: 'dev@b.example.com' });
+    const mine = await client.post('/api/sending/identities', {
+      name: 'Dev',
+      fromName: 'Dev',
+      fromEmail: 'dev@b.example.com',
+    });
     expect(mine.body.smtpUrl).toBeNull();
     const other = (await signUp(api, 'other')).client;
-    expect((await other.patch(`/api/sending/identities/${mine.body.id}`, { name: 'stolen' })).status).toBe(404);
+    expect(
+      (await other.patch(`/api/sending/identities/${mine.body.id}`, { name: 'stolen' })).status,
+    ).toBe(404);
     expect((await other.get('/api/sending/identities')).body).toEqual([]);
   });
 
   it('lists and shows caught messages of the workspace only', async () => {
     const me = await client.get('/api/workspace');
-    const raw = 'From: a@b.example\r\nTo: c@d.example\r\nSubject: Caught one\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p>';
+    const raw =
+      'From: a@b.example\r\nTo: c@d.example\r\nSubject: Caught one\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p>';
     const row = await api.deps.db.caughtMessage.create({
-      data: { workspaceId: me.body.id, envelopeFrom: 'a@b.example', envelopeTo: ['c@d.example'], subject: 'Caught one', raw, size: raw.length },
+      data: {
+        workspaceId: me.body.id,
+        envelopeFrom: 'a@b.example',
+        envelopeTo: ['c@d.example'],
+        subject: 'Caught one',
+        raw,
+        size: raw.length,
+      },
     });
     const list = await client.get('/api/sending/outbox');
     expect(list.body.map((m: { id: string }) => m.id)).toContain(row.id);
@@ -96,7 +149,10 @@ describe('sending identities', () => {
   });
 });
 
-function signed(msg: Omit<SnsMessage, 'Signature' | 'SignatureVersion' | 'SigningCertURL'>, certUrl = CERT_URL): SnsMessage {
+function signed(
+  msg: Omit<SnsMessage, 'Signature' | 'SignatureVersion' | 'SigningCertURL'>,
+  certUrl = CERT_URL,
+): SnsMessage {
   const full = { ...msg, SignatureVersion: '1', SigningCertURL: certUrl, Signature: '' };
   full.Signature = createSign('RSA-SHA1').update(snsStringToSign(full)).sign(keyPem, 'base64');
   return full;
@@ -105,20 +161,50 @@ function signed(msg: Omit<SnsMessage, 'Signature' | 'SignatureVersion' | 'Signin
 describe('SES notifications (SNS)', () => {
   async function fixture() {
     const me = await client.get('/api/workspace');
-    const lead = await api.deps.db.lead.create({ data: { workspaceId: me.body.id, email: `ses-${randomUUID().slice(0, 8)}@example.org` } });
+    const lead = await api.deps.db.lead.create({
+      data: { workspaceId: me.body.id, email: `ses-${randomUUID().slice(0, 8)}@example.org` },
+    });
     const msg = await api.deps.db.message.create({
-      data: { workspaceId: me.body.id, leadId: lead.id, toEmail: lead.email, subject: 's', messageIdHeader: `<${randomUUID()}@ses.example>`, status: 'sent' },
+      data: {
+        workspaceId: me.body.id,
+        leadId: lead.id,
+        toEmail: lead.email,
+        subject: 's',
+        messageIdHeader: `<${randomUUID()}@ses.example>`,
+        status: 'sent',
+      },
     });
     return { lead, msg };
   }
-  const post = (body: unknown) => fetch(`${api.url}/api/webhooks/ses`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: JSON.stringify(body) });
-  const note = (message: object) => ({ Type: 'Notification', MessageId: randomUUID(), TopicArn: 'arn:aws:sns:eu-west-1:123456789012:ses', Message: JSON.stringify(message), Timestamp: new Date().toISOString() });
+  const post = (body: unknown) =>
+    fetch(`${api.url}/api/webhooks/ses`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=UTF-8' },
+      body: JSON.stringify(body),
+    });
+  const note = (message: object) => ({
+    Type: 'Notification',
+    MessageId: randomUUID(),
+    TopicArn: 'arn:aws:sns:eu-west-1:123456789012:ses',
+    Message: JSON.stringify(message),
+    Timestamp: new Date().toISOString(),
+  });
 
   it('applies a verified permanent bounce and a complaint; refuses bad signatures and foreign cert hosts', async () => {
     const a = await fixture();
     const bounce = note({
       notificationType: 'Bounce',
-      bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: a.lead.email, status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] },
+      bounce: {
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        bouncedRecipients: [
+          {
+            emailAddress: a.lead.email,
+            status: '5.1.1',
+            diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+          },
+        ],
+      },
       mail: { messageId: 'ses-id', commonHeaders: { messageId: a.msg.messageIdHeader } },
     });
     // Tampered after signing: refused, nothing applied.
@@ -129,22 +215,33 @@ describe('SES notifications (SNS)', () => {
     const before = fetched.length;
     expect((await post(signed(bounce, 'https://evil.example.com/cert.pem'))).status).toBe(403);
     expect(fetched.slice(before)).toEqual([]);
-    expect((await api.deps.db.lead.findUniqueOrThrow({ where: { id: a.lead.id } })).status).toBe('active');
+    expect((await api.deps.db.lead.findUniqueOrThrow({ where: { id: a.lead.id } })).status).toBe(
+      'active',
+    );
 
     const ok = await post(signed(bounce));
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ applied: 1 });
-    expect((await api.deps.db.lead.findUniqueOrThrow({ where: { id: a.lead.id } })).status).toBe('bounced');
-    expect((await api.deps.db.message.findUniqueOrThrow({ where: { id: a.msg.id } })).status).toBe('bounced');
+    expect((await api.deps.db.lead.findUniqueOrThrow({ where: { id: a.lead.id } })).status).toBe(
+      'bounced',
+    );
+    expect((await api.deps.db.message.findUniqueOrThrow({ where: { id: a.msg.id } })).status).toBe(
+      'bounced',
+    );
 
     const b = await fixture();
     const complaint = note({
       notificationType: 'Complaint',
-      complaint: { complainedRecipients: [{ emailAddress: b.lead.email }], complaintFeedbackType: 'abuse' },
+      complaint: {
+        complainedRecipients: [{ emailAddress: b.lead.email }],
+        complaintFeedbackType: 'abuse',
+      },
       mail: { messageId: 'ses-id-2', commonHeaders: { messageId: b.msg.messageIdHeader } },
     });
     expect((await post(signed(complaint))).status).toBe(200);
-    expect((await api.deps.db.lead.findUniqueOrThrow({ where: { id: b.lead.id } })).status).toBe('complained');
+    expect((await api.deps.db.lead.findUniqueOrThrow({ where: { id: b.lead.id } })).status).toBe(
+      'complained',
+    );
     const s = await api.deps.db.suppression.findFirstOrThrow({ where: { email: b.lead.email } });
     expect(s.reason).toBe('complaint');
     expect((await post('not json')).status).toBe(400);

@@ -47,7 +47,11 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
   const { db, redis, config } = deps;
   let queue: Queue | null = null;
   const emailQueue = () =>
-    (queue ??= new Queue(QUEUES.email, { connection: redis, prefix: config.queuePrefix ?? 'bull', defaultJobOptions: DEFAULT_JOB_OPTIONS }));
+    (queue ??= new Queue(QUEUES.email, {
+      connection: redis,
+      prefix: config.queuePrefix ?? 'bull',
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    }));
 
   const view = (i: SendingIdentity) => {
     let smtpUrl: string | null = null;
@@ -58,7 +62,10 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
         smtpUrl = '(cannot be decrypted with the current APP_SECRET: enter it again)';
       }
     }
-    const rec = i.dkimDomain && i.dkimSelector && i.dkimPublicKey ? dkimDnsRecord(i.dkimDomain, i.dkimSelector, i.dkimPublicKey) : null;
+    const rec =
+      i.dkimDomain && i.dkimSelector && i.dkimPublicKey
+        ? dkimDnsRecord(i.dkimDomain, i.dkimSelector, i.dkimPublicKey)
+        : null;
     return {
       id: i.id,
       name: i.name,
@@ -69,7 +76,15 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       poolSize: i.poolSize,
       ipPool: i.ipPool,
       returnPathDomain: i.returnPathDomain,
-      dkim: rec && i.dkimDomain && i.dkimSelector ? { domain: i.dkimDomain, selector: i.dkimSelector, dnsName: rec.name, dnsValue: rec.value } : null,
+      dkim:
+        rec && i.dkimDomain && i.dkimSelector
+          ? {
+              domain: i.dkimDomain,
+              selector: i.dkimSelector,
+              dnsName: rec.name,
+              dnsValue: rec.value,
+            }
+          : null,
       status: i.status,
       pausedReason: i.pausedReason,
       createdAt: i.createdAt.toISOString(),
@@ -92,15 +107,25 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
 
   async function planView(p: WarmupPlan, timeZone: string, now: number) {
     const day = warmupDay(p.startedAt, now, timeZone);
-    const used = Number((await redis.get(dayCounterKey(THROTTLE_PREFIX, p.id, localDate(now, timeZone)))) ?? 0);
-    const identityFilter = p.scope === 'ip_pool' ? { ipPool: p.key } : { fromEmail: { endsWith: `@${p.key}`, mode: 'insensitive' as const } };
-    const held = await db.message.count({ where: { workspaceId: p.workspaceId, status: 'held', identity: identityFilter } });
+    const used = Number(
+      (await redis.get(dayCounterKey(THROTTLE_PREFIX, p.id, localDate(now, timeZone)))) ?? 0,
+    );
+    const identityFilter =
+      p.scope === 'ip_pool'
+        ? { ipPool: p.key }
+        : { fromEmail: { endsWith: `@${p.key}`, mode: 'insensitive' as const } };
+    const held = await db.message.count({
+      where: { workspaceId: p.workspaceId, status: 'held', identity: identityFilter },
+    });
     const [rep] = await evaluateReputation(db, p.workspaceId, {
       windowMs: REPUTATION_WINDOW_MS,
       minSample: REPUTATION_MIN_SAMPLE,
       keys: [{ scope: p.scope, key: p.key }],
     });
-    const fresh = rep && rep.status === 'paused' && p.status !== 'paused' ? await db.warmupPlan.findUniqueOrThrow({ where: { id: p.id } }) : p;
+    const fresh =
+      rep && rep.status === 'paused' && p.status !== 'paused'
+        ? await db.warmupPlan.findUniqueOrThrow({ where: { id: p.id } })
+        : p;
     return {
       id: p.id,
       scope: p.scope,
@@ -142,7 +167,9 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
     ...(b.fromName !== undefined ? { fromName: b.fromName } : {}),
     ...(b.fromEmail !== undefined ? { fromEmail: b.fromEmail.toLowerCase() } : {}),
     ...(b.replyTo !== undefined ? { replyTo: b.replyTo || null } : {}),
-    ...(b.smtpUrl !== undefined ? { smtpUrlEncrypted: b.smtpUrl ? encryptSecret(config.appSecret, b.smtpUrl) : null } : {}),
+    ...(b.smtpUrl !== undefined
+      ? { smtpUrlEncrypted: b.smtpUrl ? encryptSecret(config.appSecret, b.smtpUrl) : null }
+      : {}),
     ...(b.poolSize !== undefined ? { poolSize: b.poolSize } : {}),
     ...(b.ipPool !== undefined ? { ipPool: b.ipPool } : {}),
     ...(b.returnPathDomain !== undefined ? { returnPathDomain: b.returnPathDomain || null } : {}),
@@ -174,7 +201,12 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       response: z.array(identitySchema),
       handler: async ({ auth }) =>
-        (await db.sendingIdentity.findMany({ where: { workspaceId: auth.workspaceId }, orderBy: { createdAt: 'asc' } })).map(view),
+        (
+          await db.sendingIdentity.findMany({
+            where: { workspaceId: auth.workspaceId },
+            orderBy: { createdAt: 'asc' },
+          })
+        ).map(view),
     }),
     defineRoute({
       method: 'post',
@@ -194,7 +226,12 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
             name: body.name,
             fromName: body.fromName,
             fromEmail,
-            ...identityData({ ...body, name: undefined, fromName: undefined, fromEmail: undefined }),
+            ...identityData({
+              ...body,
+              name: undefined,
+              fromName: undefined,
+              fromEmail: undefined,
+            }),
             ...(body.generateDkim ? dkimData(fromEmail, body.dkimSelector) : {}),
           },
         });
@@ -214,7 +251,10 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       response: identitySchema,
       handler: async ({ auth, params, body }) => {
         await ownIdentity(auth.workspaceId, params.id);
-        const i = await db.sendingIdentity.update({ where: { id: params.id }, data: identityData(body) });
+        const i = await db.sendingIdentity.update({
+          where: { id: params.id },
+          data: identityData(body),
+        });
         await ensurePlans(auth.workspaceId, i.ipPool, i.fromEmail);
         return view(i);
       },
@@ -230,7 +270,10 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       response: identitySchema,
       handler: async ({ auth, params }) => {
         const cur = await ownIdentity(auth.workspaceId, params.id);
-        const i = await db.sendingIdentity.update({ where: { id: cur.id }, data: dkimData(cur.fromEmail, cur.dkimSelector ?? undefined) });
+        const i = await db.sendingIdentity.update({
+          where: { id: cur.id },
+          data: dkimData(cur.fromEmail, cur.dkimSelector ?? undefined),
+        });
         return view(i);
       },
     }),
@@ -245,7 +288,12 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       response: identitySchema,
       handler: async ({ auth, params }) => {
         await ownIdentity(auth.workspaceId, params.id);
-        return view(await db.sendingIdentity.update({ where: { id: params.id }, data: { status: 'active', pausedReason: null, pausedAt: null } }));
+        return view(
+          await db.sendingIdentity.update({
+            where: { id: params.id },
+            data: { status: 'active', pausedReason: null, pausedAt: null },
+          }),
+        );
       },
     }),
     defineRoute({
@@ -271,7 +319,10 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       response: z.array(warmupPlanSchema),
       handler: async ({ auth }) => {
         const ws = await db.workspace.findUniqueOrThrow({ where: { id: auth.workspaceId } });
-        const plans = await db.warmupPlan.findMany({ where: { workspaceId: auth.workspaceId }, orderBy: [{ scope: 'asc' }, { key: 'asc' }] });
+        const plans = await db.warmupPlan.findMany({
+          where: { workspaceId: auth.workspaceId },
+          orderBy: [{ scope: 'asc' }, { key: 'asc' }],
+        });
         const now = Date.now();
         return Promise.all(plans.map((p) => planView(p, ws.timeZone, now)));
       },
@@ -287,11 +338,16 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       body: updateWarmupSchema,
       response: warmupPlanSchema,
       handler: async ({ auth, params, body }) => {
-        const cur = await db.warmupPlan.findFirst({ where: { id: params.id, workspaceId: auth.workspaceId } });
+        const cur = await db.warmupPlan.findFirst({
+          where: { id: params.id, workspaceId: auth.workspaceId },
+        });
         if (!cur) throw notFound('Warm-up plan');
         const start = body.sendStartHour ?? cur.sendStartHour;
         const end = body.sendEndHour ?? cur.sendEndHour;
-        if (end <= start) throw new AppError('validation_failed', 'Sending hours must end after they start', [{ field: 'sendEndHour', issue: 'must be after the start hour' }]);
+        if (end <= start)
+          throw new AppError('validation_failed', 'Sending hours must end after they start', [
+            { field: 'sendEndHour', issue: 'must be after the start hour' },
+          ]);
         const p = await db.warmupPlan.update({ where: { id: cur.id }, data: body });
         const ws = await db.workspace.findUniqueOrThrow({ where: { id: auth.workspaceId } });
         return planView(p, ws.timeZone, Date.now());
@@ -307,9 +363,14 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       params: idParamSchema,
       response: warmupPlanSchema,
       handler: async ({ auth, params }) => {
-        const cur = await db.warmupPlan.findFirst({ where: { id: params.id, workspaceId: auth.workspaceId } });
+        const cur = await db.warmupPlan.findFirst({
+          where: { id: params.id, workspaceId: auth.workspaceId },
+        });
         if (!cur) throw notFound('Warm-up plan');
-        const p = await db.warmupPlan.update({ where: { id: cur.id }, data: { status: 'active', pausedReason: null, pausedAt: null } });
+        const p = await db.warmupPlan.update({
+          where: { id: cur.id },
+          data: { status: 'active', pausedReason: null, pausedAt: null },
+        });
         const ws = await db.workspace.findUniqueOrThrow({ where: { id: auth.workspaceId } });
         return planView(p, ws.timeZone, Date.now());
       },
@@ -327,7 +388,15 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
           where: { workspaceId: auth.workspaceId },
           orderBy: { receivedAt: 'desc' },
           take: query.limit,
-          select: { id: true, messageId: true, envelopeFrom: true, envelopeTo: true, subject: true, size: true, receivedAt: true },
+          select: {
+            id: true,
+            messageId: true,
+            envelopeFrom: true,
+            envelopeTo: true,
+            subject: true,
+            size: true,
+            receivedAt: true,
+          },
         });
         return rows.map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() }));
       },
@@ -341,7 +410,9 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       params: idParamSchema,
       response: caughtMessageSchema,
       handler: async ({ auth, params }) => {
-        const r = await db.caughtMessage.findFirst({ where: { id: params.id, workspaceId: auth.workspaceId } });
+        const r = await db.caughtMessage.findFirst({
+          where: { id: params.id, workspaceId: auth.workspaceId },
+        });
         if (!r) throw notFound('Message');
         const { headers, html, text } = await parseForDisplay(r.raw);
         return {
@@ -370,7 +441,9 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       response: z.object({ messageId: z.uuid() }),
       status: 202,
       handler: async ({ auth, body }) => {
-        const identity = body.identityId ? await ownIdentity(auth.workspaceId, body.identityId) : null;
+        const identity = body.identityId
+          ? await ownIdentity(auth.workspaceId, body.identityId)
+          : null;
         const ws = await db.workspace.findUniqueOrThrow({ where: { id: auth.workspaceId } });
         const m = await db.message.create({
           data: {
@@ -381,7 +454,9 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
             subject: `Test message from ${ws.name}`,
             html: `<p>This is a test message from <strong>Kindling</strong>, sent through ${identity ? `the identity “${identity.name}”` : 'the built-in dev mail catcher'}.</p>`,
             text: null,
-            messageIdHeader: newMessageIdHeader(identity ? domainOf(identity.fromEmail) : 'kindling.local'),
+            messageIdHeader: newMessageIdHeader(
+              identity ? domainOf(identity.fromEmail) : 'kindling.local',
+            ),
           },
         });
         await enqueueEmailSend(emailQueue(), m.id);

@@ -20,7 +20,10 @@ import { AppError } from '../http/errors.js';
 const SOFT_BOUNCE_LIMIT = 3;
 
 /** POST /api/webhooks/ses: body parser + handler. */
-export function sesWebhook(deps: AppDeps, fetchCert: CertFetcher = snsCertFetcher()): RequestHandler[] {
+export function sesWebhook(
+  deps: AppDeps,
+  fetchCert: CertFetcher = snsCertFetcher(),
+): RequestHandler[] {
   const { db, logger } = deps;
   const handler: RequestHandler = (req, res, next) => {
     void (async () => {
@@ -30,16 +33,21 @@ export function sesWebhook(deps: AppDeps, fetchCert: CertFetcher = snsCertFetche
       } catch {
         throw new AppError('bad_request', 'Body is not an SNS JSON message');
       }
-      if (!msg || typeof msg !== 'object') throw new AppError('bad_request', 'Body is not an SNS JSON message');
+      if (!msg || typeof msg !== 'object')
+        throw new AppError('bad_request', 'Body is not an SNS JSON message');
       try {
         await verifySnsMessage(msg, fetchCert);
       } catch (err) {
-        throw new AppError('forbidden', `SNS signature verification failed: ${(err as Error).message}`);
+        throw new AppError(
+          'forbidden',
+          `SNS signature verification failed: ${(err as Error).message}`,
+        );
       }
       if (msg.Type === 'SubscriptionConfirmation') {
         const url = msg.SubscribeURL ?? '';
         const u = URL.canParse(url) ? new URL(url) : null;
-        if (!u || u.protocol !== 'https:' || !isSnsCertUrl(`https://${u.hostname}/x.pem`)) throw new AppError('bad_request', 'SubscribeURL is not an SNS host');
+        if (!u || u.protocol !== 'https:' || !isSnsCertUrl(`https://${u.hostname}/x.pem`))
+          throw new AppError('bad_request', 'SubscribeURL is not an SNS host');
         const r = await fetch(url, { redirect: 'error' });
         logger.info({ topic: msg.TopicArn, status: r.status }, 'SNS subscription confirmed');
         res.json({ confirmed: r.ok });
@@ -58,7 +66,13 @@ export function sesWebhook(deps: AppDeps, fetchCert: CertFetcher = snsCertFetche
             : null;
         // Only mail we sent, and only for its own recipient: a notification cannot touch other leads.
         if (!m || m.toEmail.toLowerCase() !== ev.email) continue;
-        const t = { workspaceId: m.workspaceId, email: ev.email, messageId: m.id, leadId: m.leadId, detail: ev.detail };
+        const t = {
+          workspaceId: m.workspaceId,
+          email: ev.email,
+          messageId: m.id,
+          leadId: m.leadId,
+          detail: ev.detail,
+        };
         if (ev.kind === 'hard_bounce') await recordHardBounce(db, t);
         else if (ev.kind === 'soft_bounce') await recordSoftBounce(db, t, SOFT_BOUNCE_LIMIT);
         else await recordComplaint(db, t);

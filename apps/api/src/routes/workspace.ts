@@ -117,10 +117,17 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
         if ((body.role === 'owner' || m.role === 'owner') && !hasRole(auth.role, 'owner')) {
           throw new AppError('forbidden', 'Only an owner can grant or take away the owner role');
         }
-        if (m.role === 'owner' && body.role !== 'owner' && (await ownerCount(auth.workspaceId)) <= 1) {
+        if (
+          m.role === 'owner' &&
+          body.role !== 'owner' &&
+          (await ownerCount(auth.workspaceId)) <= 1
+        ) {
           throw new AppError('conflict', 'A workspace needs at least one owner');
         }
-        const updated = await db.membership.update({ where: { id: m.id }, data: { role: body.role } });
+        const updated = await db.membership.update({
+          where: { id: m.id },
+          data: { role: body.role },
+        });
         return {
           id: m.id,
           userId: m.userId,
@@ -140,7 +147,9 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       role: 'admin',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
-        const m = await db.membership.findFirst({ where: { id: params.id, workspaceId: auth.workspaceId } });
+        const m = await db.membership.findFirst({
+          where: { id: params.id, workspaceId: auth.workspaceId },
+        });
         if (!m) throw notFound('Member');
         if (m.role === 'owner' && !hasRole(auth.role, 'owner')) {
           throw new AppError('forbidden', 'Only an owner can remove an owner');
@@ -164,7 +173,12 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       response: z.array(inviteSchema),
       handler: async ({ auth }) => {
         const rows = await db.invite.findMany({
-          where: { workspaceId: auth.workspaceId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+          where: {
+            workspaceId: auth.workspaceId,
+            acceptedAt: null,
+            revokedAt: null,
+            expiresAt: { gt: new Date() },
+          },
           orderBy: { createdAt: 'desc' },
         });
         return rows.map(inviteView);
@@ -205,7 +219,12 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const { count } = await db.invite.updateMany({
-          where: { id: params.id, workspaceId: auth.workspaceId, acceptedAt: null, revokedAt: null },
+          where: {
+            id: params.id,
+            workspaceId: auth.workspaceId,
+            acceptedAt: null,
+            revokedAt: null,
+          },
           data: { revokedAt: new Date() },
         });
         if (count === 0) throw notFound('Invite');

@@ -26,7 +26,15 @@ export interface StepEventCounts extends EventCounts {
   stepId: string;
 }
 
-const ZERO: EventCounts = { opens: 0, uniqueOpens: 0, clicks: 0, uniqueClicks: 0, unsubscribes: 0, machineOpens: 0, machineClicks: 0 };
+const ZERO: EventCounts = {
+  opens: 0,
+  uniqueOpens: 0,
+  clicks: 0,
+  uniqueClicks: 0,
+  unsubscribes: 0,
+  machineOpens: 0,
+  machineClicks: 0,
+};
 
 // `a` is the SQL parameter holding the audience: the FILTER clauses keep the events it selects.
 const COUNTS = (a: string) => `

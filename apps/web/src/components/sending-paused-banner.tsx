@@ -26,9 +26,13 @@ export function SendingPausedBanner() {
   return (
     <div className="page-alerts" data-testid="sending-paused-banner">
       {paused.map((p) => (
-        <Alert key={p.id} tone="danger" title={`Sending paused on ${SCOPE_LABEL[p.scope]} “${p.key}”`}>
-          {p.pausedReason ? `${p.pausedReason}.` : 'Paused by a person.'} Mail for it is held, not dropped.{' '}
-          <Link to="/sending?tab=warmup">Review and resume</Link>
+        <Alert
+          key={p.id}
+          tone="danger"
+          title={`Sending paused on ${SCOPE_LABEL[p.scope]} “${p.key}”`}
+        >
+          {p.pausedReason ? `${p.pausedReason}.` : 'Paused by a person.'} Mail for it is held, not
+          dropped. <Link to="/sending?tab=warmup">Review and resume</Link>
         </Alert>
       ))}
     </div>

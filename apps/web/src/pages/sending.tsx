@@ -14,7 +14,9 @@ type TabId = (typeof TABS)[number]['id'];
 /** Sending: identities, warm-up and reputation, and the dev mail catcher's Outbox. */
 export function SendingPage() {
   const [params, setParams] = useSearchParams();
-  const tab: TabId = TABS.some((t) => t.id === params.get('tab')) ? (params.get('tab') as TabId) : 'identities';
+  const tab: TabId = TABS.some((t) => t.id === params.get('tab'))
+    ? (params.get('tab') as TabId)
+    : 'identities';
   return (
     <>
       <PageHeader

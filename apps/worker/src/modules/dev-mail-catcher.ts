@@ -22,7 +22,11 @@ export const devMailCatcherModule: WorkerModule = async (ctx) => {
     const ws = header(raw, 'X-Kindling-Workspace');
     const msg = header(raw, 'X-Kindling-Message');
     let workspaceId = ws && UUID.test(ws) ? ws : null;
-    if (workspaceId && !(await ctx.db.workspace.findUnique({ where: { id: workspaceId }, select: { id: true } }))) workspaceId = null;
+    if (
+      workspaceId &&
+      !(await ctx.db.workspace.findUnique({ where: { id: workspaceId }, select: { id: true } }))
+    )
+      workspaceId = null;
     await ctx.db.caughtMessage.create({
       data: {
         workspaceId,
@@ -38,7 +42,12 @@ export const devMailCatcherModule: WorkerModule = async (ctx) => {
   const onError = (err: Error) => ctx.logger.warn({ err }, 'dev mail catcher error');
   let listener;
   try {
-    listener = await startSmtpListener({ host: s.devSmtpHost, port: s.devSmtpPort, onMail, onError });
+    listener = await startSmtpListener({
+      host: s.devSmtpHost,
+      port: s.devSmtpPort,
+      onMail,
+      onError,
+    });
   } catch (err) {
     // Several worker processes on one host: the first one takes the port, the rest use their own.
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;

@@ -83,7 +83,14 @@ it('re-creates lost email.send jobs of held, deferred and queued messages of eve
   const q = drip.emailQueue;
   const state = (id: string) => q.getJobState(emailSendJobId(id));
   const jobCount = async () => {
-    const c = await q.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'completed', 'failed');
+    const c = await q.getJobCounts(
+      'waiting',
+      'delayed',
+      'active',
+      'prioritized',
+      'completed',
+      'failed',
+    );
     return Object.values(c).reduce((a, b) => a + b, 0);
   };
   let worker: RunningSending | null = null;
@@ -115,14 +122,21 @@ it('re-creates lost email.send jobs of held, deferred and queued messages of eve
     expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 4 });
     expect(await jobCount()).toBe(4);
     expect(await q.getWaiting()).toHaveLength(4);
-    expect(new Set((await q.getWaiting()).map((j) => j.id))).toEqual(new Set(all.map(emailSendJobId)));
+    expect(new Set((await q.getWaiting()).map((j) => j.id))).toEqual(
+      new Set(all.map(emailSendJobId)),
+    );
 
     // The real email.send processor (dev mail catcher) sends each message once.
     worker = await startSending({ db, redis, prefix, concurrency: 2 });
-    await until('all four sent', async () => (await db.message.count({ where: { id: { in: all }, status: 'sent' } })) === 4);
+    await until(
+      'all four sent',
+      async () => (await db.message.count({ where: { id: { in: all }, status: 'sent' } })) === 4,
+    );
     expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 0 });
-    for (const id of all) expect(await db.caughtMessage.count({ where: { messageId: id } })).toBe(1);
-    for (const id of all) expect((await db.message.findUniqueOrThrow({ where: { id } })).attempts).toBeGreaterThan(0);
+    for (const id of all)
+      expect(await db.caughtMessage.count({ where: { messageId: id } })).toBe(1);
+    for (const id of all)
+      expect((await db.message.findUniqueOrThrow({ where: { id } })).attempts).toBeGreaterThan(0);
 
     // A finished job does not block a re-send: a person re-queues the sent held message (its
     // completed job is kept 24 h, so a plain same-id add would be a no-op); the sweep replaces it
@@ -130,10 +144,14 @@ it('re-creates lost email.send jobs of held, deferred and queued messages of eve
     expect(await state(held)).toBe('completed');
     await db.$executeRaw`UPDATE "Message" SET status = 'queued', "updatedAt" = ${new Date(T0)} WHERE id = ${held}::uuid`;
     expect(await drip.sweepOnce()).toMatchObject({ resent: 1, sendsChecked: 1 });
-    await until('re-queued message sent again', async () => (await db.message.findUniqueOrThrow({ where: { id: held } })).status === 'sent');
+    await until(
+      're-queued message sent again',
+      async () => (await db.message.findUniqueOrThrow({ where: { id: held } })).status === 'sent',
+    );
     expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 0 });
     expect(await db.caughtMessage.count({ where: { messageId: held } })).toBe(2);
-    for (const id of [deferred, confirmation, test]) expect(await db.caughtMessage.count({ where: { messageId: id } })).toBe(1);
+    for (const id of [deferred, confirmation, test])
+      expect(await db.caughtMessage.count({ where: { messageId: id } })).toBe(1);
   } finally {
     await worker?.close();
     await drip.close();

@@ -32,7 +32,12 @@ it('survives FLUSHALL mid-campaign: every due step of every lead is caught exact
   const T0 = Math.ceil(Date.now() / HOUR) * HOUR;
   let t = T0;
   const ws = await db.workspace.create({ data: { name: 'flushall test' } });
-  const mail = (subject: string) => ({ subject, preheader: '', html: `<p>${subject}</p>`, text: subject });
+  const mail = (subject: string) => ({
+    subject,
+    preheader: '',
+    html: `<p>${subject}</p>`,
+    text: subject,
+  });
   const campaign = await db.campaign.create({
     data: {
       workspaceId: ws.id,
@@ -50,12 +55,19 @@ it('survives FLUSHALL mid-campaign: every due step of every lead is caught exact
     },
   });
   const cohorts = { early: 0, middle: 30 * MIN, late: 60 * MIN };
-  const leads: { id: string; email: string; enrollmentId: string; cohort: keyof typeof cohorts }[] = [];
+  const leads: { id: string; email: string; enrollmentId: string; cohort: keyof typeof cohorts }[] =
+    [];
   for (const cohort of Object.keys(cohorts) as (keyof typeof cohorts)[]) {
     for (let i = 0; i < PER_COHORT; i++) {
       const email = `flush-${cohort}-${randomUUID().slice(0, 8)}@example.org`;
       const lead = await db.lead.create({ data: { workspaceId: ws.id, email } });
-      const e = await enrollLead(db, { workspaceId: ws.id, campaignId: campaign.id, leadId: lead.id, source: 'api', now: new Date(T0 + cohorts[cohort]) });
+      const e = await enrollLead(db, {
+        workspaceId: ws.id,
+        campaignId: campaign.id,
+        leadId: lead.id,
+        source: 'api',
+        now: new Date(T0 + cohorts[cohort]),
+      });
       leads.push({ id: lead.id, email, enrollmentId: e!.id, cohort });
     }
   }
@@ -77,14 +89,20 @@ it('survives FLUSHALL mid-campaign: every due step of every lead is caught exact
   const sentCount = () => db.message.count({ where: { campaignId: campaign.id, status: 'sent' } });
   const caughtCount = () => db.caughtMessage.count({ where: { workspaceId: ws.id } });
   const messagesOf = async (subject: string, group: { id: string }[]) =>
-    db.message.findMany({ where: { campaignId: campaign.id, subject, leadId: { in: group.map((l) => l.id) } } });
+    db.message.findMany({
+      where: { campaignId: campaign.id, subject, leadId: { in: group.map((l) => l.id) } },
+    });
   try {
     // Day 0: step A of each cohort goes out when its enrollment time comes, through the scheduled
     // sweeps, drip.step and the real email.send into the catcher.
     for (const [cohort, offset] of Object.entries(cohorts)) {
       t = T0 + offset;
       const expected = leads.filter((l) => cohorts[l.cohort] <= offset).length;
-      await until(`step A caught for the ${cohort} cohort`, async () => (await caughtCount()) === expected && (await sentCount()) === expected, 60_000);
+      await until(
+        `step A caught for the ${cohort} cohort`,
+        async () => (await caughtCount()) === expected && (await sentCount()) === expected,
+        60_000,
+      );
     }
     const sentA = await messagesOf(SUBJECTS[0]!, leads);
     expect(sentA).toHaveLength(LEADS);
@@ -95,7 +113,9 @@ it('survives FLUSHALL mid-campaign: every due step of every lead is caught exact
     const earlyB = await until('early step B messages with send jobs waiting', async () => {
       const ms = await messagesOf(SUBJECTS[1]!, of('early'));
       if (ms.length !== PER_COHORT) return false;
-      const states = await Promise.all(ms.map((m) => drip.emailQueue.getJobState(emailSendJobId(m.id))));
+      const states = await Promise.all(
+        ms.map((m) => drip.emailQueue.getJobState(emailSendJobId(m.id))),
+      );
       return states.every((s) => s === 'waiting') ? ms : false;
     });
 
@@ -104,15 +124,21 @@ it('survives FLUSHALL mid-campaign: every due step of every lead is caught exact
     await drip.worker.pause();
     t = T0 + DAY + 55 * MIN;
     // The early B messages are past the repair grace, but their jobs are live: left alone.
-    expect(await drip.sweepOnce()).toEqual({ scheduled: 2 * PER_COHORT, resent: 0, sendsChecked: PER_COHORT });
+    expect(await drip.sweepOnce()).toEqual({
+      scheduled: 2 * PER_COHORT,
+      resent: 0,
+      sendsChecked: PER_COHORT,
+    });
     const stepJob = async (l: (typeof leads)[number]) => {
       const e = await db.enrollment.findUniqueOrThrow({ where: { id: l.enrollmentId } });
       return drip.dripQueue.getJobState(dripStepJobId(e.id, e.nextRunAt!));
     };
     for (const l of of('middle')) expect(await stepJob(l)).toBe('waiting');
     for (const l of of('late')) expect(await stepJob(l)).toBe('delayed');
-    for (const m of earlyB) expect(await drip.emailQueue.getJobState(emailSendJobId(m.id))).toBe('waiting');
-    for (const m of sentA) expect(await drip.emailQueue.getJobState(emailSendJobId(m.id))).toBe('completed');
+    for (const m of earlyB)
+      expect(await drip.emailQueue.getJobState(emailSendJobId(m.id))).toBe('waiting');
+    for (const m of sentA)
+      expect(await drip.emailQueue.getJobState(emailSendJobId(m.id))).toBe('completed');
     expect(await caughtCount()).toBe(LEADS);
 
     // Redis loses everything: the sweep scheduler, the step jobs, the send jobs, the finished ones.
@@ -124,19 +150,33 @@ it('survives FLUSHALL mid-campaign: every due step of every lead is caught exact
     t = T0 + DAY + 61 * MIN;
     drip.worker.resume();
     sending.sendWorker.resume();
-    await until('the sweep scheduler back', async () => (await drip.dripQueue.getJobSchedulers()).length === 1);
-    await until('step B caught for every lead', async () => (await caughtCount()) === 2 * LEADS && (await sentCount()) === 2 * LEADS, 60_000);
+    await until(
+      'the sweep scheduler back',
+      async () => (await drip.dripQueue.getJobSchedulers()).length === 1,
+    );
+    await until(
+      'step B caught for every lead',
+      async () => (await caughtCount()) === 2 * LEADS && (await sentCount()) === 2 * LEADS,
+      60_000,
+    );
 
     // Day 2: step C for everyone, then a few more sweeps that must change nothing.
     t = T0 + 2 * DAY + 61 * MIN;
-    await until('step C caught for every lead', async () => (await caughtCount()) === 3 * LEADS && (await sentCount()) === 3 * LEADS, 60_000);
+    await until(
+      'step C caught for every lead',
+      async () => (await caughtCount()) === 3 * LEADS && (await sentCount()) === 3 * LEADS,
+      60_000,
+    );
     const s0 = drip.sweeps();
     await until('three more sweeps', () => Promise.resolve(drip.sweeps() >= s0 + 3));
 
     // Exactly once per (lead, step): one Message row each, all sent, and one caught email each,
     // addressed to that lead with that step's subject. A lost step is a missing entry, a
     // duplicate a repeated one.
-    const messages = await db.message.findMany({ where: { campaignId: campaign.id }, include: { step: true } });
+    const messages = await db.message.findMany({
+      where: { campaignId: campaign.id },
+      include: { step: true },
+    });
     expect(messages).toHaveLength(3 * LEADS);
     expect(messages.every((m) => m.status === 'sent')).toBe(true);
     const byId = new Map(messages.map((m) => [m.id, m]));
@@ -151,7 +191,9 @@ it('survives FLUSHALL mid-campaign: every due step of every lead is caught exact
     });
     const expected = leads.flatMap((l) => [0, 2, 4].map((p) => `${l.id} ${p}`));
     expect(delivered.sort()).toEqual(expected.sort());
-    expect(await db.enrollment.count({ where: { campaignId: campaign.id, status: 'completed' } })).toBe(LEADS);
+    expect(
+      await db.enrollment.count({ where: { campaignId: campaign.id, status: 'completed' } }),
+    ).toBe(LEADS);
   } finally {
     await sending.close();
     await drip.close();

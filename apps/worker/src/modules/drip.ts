@@ -18,7 +18,14 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db } from '@kindling/db';
-import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES, dripStepPayload, emailSendJobId, enqueueEmailSend } from '@kindling/queue';
+import {
+  DEFAULT_JOB_OPTIONS,
+  JOBS,
+  QUEUES,
+  dripStepPayload,
+  emailSendJobId,
+  enqueueEmailSend,
+} from '@kindling/queue';
 import { dripStepJobId, runStep, sweepDue, type DripDeps } from '@kindling/campaigns';
 import type { WorkerModule } from '../context.js';
 import { sendingSettings } from './sending-settings.js';
@@ -65,8 +72,14 @@ const SCHEDULER_ID = 'drip-sweep';
  * with that flush, so a caller still knows its ids reached Redis. A burst of due steps then costs
  * one addBulk per few ms instead of one round trip per step.
  */
-function coalesce(flush: (ids: string[]) => Promise<void>, waitMs = 5): (ids: string[]) => Promise<void> {
-  let batch: { ids: string[]; waiters: { resolve: () => void; reject: (e: unknown) => void }[] } | null = null;
+function coalesce(
+  flush: (ids: string[]) => Promise<void>,
+  waitMs = 5,
+): (ids: string[]) => Promise<void> {
+  let batch: {
+    ids: string[];
+    waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+  } | null = null;
   const run = async () => {
     const b = batch!;
     batch = null;
@@ -93,15 +106,27 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
   const { connection, prefix } = o;
   const now = o.now ?? (() => new Date());
   const sweepEveryMs = o.sweepEveryMs ?? 15_000;
-  const dripQueue = new Queue(QUEUES.drip, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
-  const emailQueue = new Queue(QUEUES.email, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const dripQueue = new Queue(QUEUES.drip, {
+    connection,
+    prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  });
+  const emailQueue = new Queue(QUEUES.email, {
+    connection,
+    prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  });
 
   const deps: DripDeps = {
     db: o.db,
     now,
     enqueueSend: coalesce(async (ids) => {
       await emailQueue.addBulk(
-        ids.map((messageId) => ({ name: JOBS.emailSend, data: { messageId }, opts: { jobId: emailSendJobId(messageId) } })),
+        ids.map((messageId) => ({
+          name: JOBS.emailSend,
+          data: { messageId },
+          opts: { jobId: emailSendJobId(messageId) },
+        })),
       );
     }),
   };
@@ -114,7 +139,9 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
     let created = 0;
     for (let i = 0; i < messageIds.length; i += 200) {
       const chunk = messageIds.slice(i, i + 200);
-      const states = await Promise.all(chunk.map((id) => emailQueue.getJobState(emailSendJobId(id))));
+      const states = await Promise.all(
+        chunk.map((id) => emailQueue.getJobState(emailSendJobId(id))),
+      );
       await Promise.all(
         chunk.map(async (id, k) => {
           const state = states[k];
@@ -136,7 +163,10 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
       horizonMs: o.horizonMs,
       sendRepairGraceMs: o.sendRepairGraceMs,
       holdRecheckMs: o.holdRecheckMs,
-      sendBackoff: { baseMs: DEFAULT_JOB_OPTIONS.backoff.delay, attempts: DEFAULT_JOB_OPTIONS.attempts },
+      sendBackoff: {
+        baseMs: DEFAULT_JOB_OPTIONS.backoff.delay,
+        attempts: DEFAULT_JOB_OPTIONS.attempts,
+      },
       sendRepairLimit: o.sendRepairLimit,
       sendRepairCursor,
       repairSends,
@@ -193,9 +223,14 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
   await worker.waitUntilReady();
   await ensureScheduler();
   // A FLUSHALL or a failover to an empty replica drops the scheduler itself: re-declare it.
-  const watchdog = setInterval(() => {
-    ensureScheduler().catch((err: unknown) => o.logger.warn({ err }, 'could not re-declare the drip sweep'));
-  }, Math.max(1_000, sweepEveryMs * 4));
+  const watchdog = setInterval(
+    () => {
+      ensureScheduler().catch((err: unknown) =>
+        o.logger.warn({ err }, 'could not re-declare the drip sweep'),
+      );
+    },
+    Math.max(1_000, sweepEveryMs * 4),
+  );
   watchdog.unref();
 
   return {

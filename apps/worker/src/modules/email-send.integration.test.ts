@@ -36,7 +36,13 @@ beforeAll(async () => {
       appSecret: secret,
       publicUrl: 'http://localhost:3000',
       trackingUrl: 'http://localhost:3001',
-      sending: { devSmtpPort: 0, claimLeaseMs: 1000, holdRecheckMs: 200, reputationMinSample: 4, throttlePrefix: `${prefix}:thr` },
+      sending: {
+        devSmtpPort: 0,
+        claimLeaseMs: 1000,
+        holdRecheckMs: 200,
+        reputationMinSample: 4,
+        throttlePrefix: `${prefix}:thr`,
+      },
     },
   });
   queue = new Queue(QUEUES.email, { connection: redis, prefix });
@@ -51,7 +57,10 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-async function until<T>(fn: () => Promise<T | null | false | undefined>, what: () => Promise<string>): Promise<T> {
+async function until<T>(
+  fn: () => Promise<T | null | false | undefined>,
+  what: () => Promise<string>,
+): Promise<T> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const v = await fn();
@@ -76,50 +85,94 @@ const message = (data: { identityId?: string; status?: 'queued' | 'sending'; cla
       claimedBy: data.claimedAt ? 'dead-worker:1' : null,
     },
   });
-const statusOf = async (id: string) => (await db.message.findUniqueOrThrow({ where: { id } })).status;
+const statusOf = async (id: string) =>
+  (await db.message.findUniqueOrThrow({ where: { id } })).status;
 
 it('never re-sends a message whose earlier attempt died mid-send: it is marked failed for review', async () => {
   const stale = await message({ status: 'sending', claimedAt: new Date(Date.now() - 10 * 60_000) });
   const fresh = await message({ status: 'sending', claimedAt: new Date() });
   await enqueueEmailSend(queue, stale.id);
   await enqueueEmailSend(queue, fresh.id);
-  await until(async () => (await statusOf(stale.id)) === 'failed', async () => statusOf(stale.id));
-  expect((await db.message.findUniqueOrThrow({ where: { id: stale.id } })).lastError).toMatch(/^ambiguous: claimed by dead-worker:1/);
+  await until(
+    async () => (await statusOf(stale.id)) === 'failed',
+    async () => statusOf(stale.id),
+  );
+  expect((await db.message.findUniqueOrThrow({ where: { id: stale.id } })).lastError).toMatch(
+    /^ambiguous: claimed by dead-worker:1/,
+  );
   // A recent claim is waited out first (its owner may still be alive), then judged the same way.
-  await until(async () => (await statusOf(fresh.id)) === 'failed', async () => statusOf(fresh.id));
-  expect(await db.caughtMessage.count({ where: { messageId: { in: [stale.id, fresh.id] } } })).toBe(0);
+  await until(
+    async () => (await statusOf(fresh.id)) === 'failed',
+    async () => statusOf(fresh.id),
+  );
+  expect(await db.caughtMessage.count({ where: { messageId: { in: [stale.id, fresh.id] } } })).toBe(
+    0,
+  );
   // And a normal one still goes out.
   const ok = await message({});
   await enqueueEmailSend(queue, ok.id);
-  await until(async () => (await statusOf(ok.id)) === 'sent', async () => statusOf(ok.id));
+  await until(
+    async () => (await statusOf(ok.id)) === 'sent',
+    async () => statusOf(ok.id),
+  );
   expect(await db.caughtMessage.count({ where: { messageId: ok.id } })).toBe(1);
 });
 
 it('pauses a pool at the bounce threshold, holds its mail, and sends it after a person resumes', async () => {
   const pool = `guard-${randomUUID().slice(0, 8)}`;
   const identity = await db.sendingIdentity.create({
-    data: { workspaceId, name: 'g', fromName: 'G', fromEmail: `g@${pool}.example`, ipPool: pool, smtpUrlEncrypted: encryptSecret(secret, sink.url) },
+    data: {
+      workspaceId,
+      name: 'g',
+      fromName: 'G',
+      fromEmail: `g@${pool}.example`,
+      ipPool: pool,
+      smtpUrlEncrypted: encryptSecret(secret, sink.url),
+    },
   });
-  const plan = await db.warmupPlan.create({ data: { workspaceId, scope: 'ip_pool', key: pool, sendStartHour: 0, sendEndHour: 24 } });
+  const plan = await db.warmupPlan.create({
+    data: { workspaceId, scope: 'ip_pool', key: pool, sendStartHour: 0, sendEndHour: 24 },
+  });
   // History: 19 delivered, 1 bounced = 5%, the default pause level.
   for (let i = 0; i < 20; i++) {
     await db.message.create({
-      data: { workspaceId, identityId: identity.id, toEmail: `h${i}@example.org`, subject: 's', messageIdHeader: newMessageIdHeader(), status: i === 0 ? 'bounced' : 'sent', claimedAt: new Date() },
+      data: {
+        workspaceId,
+        identityId: identity.id,
+        toEmail: `h${i}@example.org`,
+        subject: 's',
+        messageIdHeader: newMessageIdHeader(),
+        status: i === 0 ? 'bounced' : 'sent',
+        claimedAt: new Date(),
+      },
     });
   }
-  const [result] = await evaluateReputation(db, workspaceId, { windowMs: 86_400_000, minSample: 4, keys: [{ scope: 'ip_pool', key: pool }] });
+  const [result] = await evaluateReputation(db, workspaceId, {
+    windowMs: 86_400_000,
+    minSample: 4,
+    keys: [{ scope: 'ip_pool', key: pool }],
+  });
   expect(result).toMatchObject({ status: 'paused' });
   expect(result!.reason).toMatch(/bounce rate 5\.00% reached the pause threshold 5\.00%/);
   expect((await db.warmupPlan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe('paused');
 
   const m = await message({ identityId: identity.id });
   await enqueueEmailSend(queue, m.id);
-  await until(async () => (await statusOf(m.id)) === 'held', async () => statusOf(m.id));
+  await until(
+    async () => (await statusOf(m.id)) === 'held',
+    async () => statusOf(m.id),
+  );
   expect((await db.message.findUniqueOrThrow({ where: { id: m.id } })).lastError).toMatch(/paused/);
   expect(sink.messages().some((b) => b.includes(m.id))).toBe(false);
 
-  await db.warmupPlan.update({ where: { id: plan.id }, data: { status: 'active', pausedReason: null, pausedAt: null } });
-  await until(async () => (await statusOf(m.id)) === 'sent', async () => statusOf(m.id));
+  await db.warmupPlan.update({
+    where: { id: plan.id },
+    data: { status: 'active', pausedReason: null, pausedAt: null },
+  });
+  await until(
+    async () => (await statusOf(m.id)) === 'sent',
+    async () => statusOf(m.id),
+  );
   expect(sink.messages().filter((b) => b.includes(m.id))).toHaveLength(1);
 });
 
@@ -129,9 +182,16 @@ it('coalesced claims hand a message to one asker only, skip suppressed rows, and
   const a = await message({});
   const b = await message({});
   const suppressed = await message({});
-  await db.suppression.create({ data: { workspaceId, email: suppressed.toEmail.toLowerCase(), reason: 'hard_bounce' } });
+  await db.suppression.create({
+    data: { workspaceId, email: suppressed.toEmail.toLowerCase(), reason: 'hard_bounce' },
+  });
   // Asked in the same tick: one batch, one statement.
-  const [a1, a2, b1, s1] = await Promise.all([claimer.claim(a.id), claimer.claim(a.id), claimer.claim(b.id), claimer.claim(suppressed.id)]);
+  const [a1, a2, b1, s1] = await Promise.all([
+    claimer.claim(a.id),
+    claimer.claim(a.id),
+    claimer.claim(b.id),
+    claimer.claim(suppressed.id),
+  ]);
   expect([a1, a2].filter(Boolean)).toHaveLength(1);
   expect(b1?.id).toBe(b.id);
   expect(s1).toBeNull();
@@ -143,7 +203,10 @@ it('coalesced claims hand a message to one asker only, skip suppressed rows, and
 
   const results = new ResultWriter(sql);
   await Promise.all([results.sent(a.id, '250 ok a'), results.sent(b.id, '250 ok b')]);
-  const rows = await db.message.findMany({ where: { id: { in: [a.id, b.id] } }, orderBy: { smtpResponse: 'asc' } });
+  const rows = await db.message.findMany({
+    where: { id: { in: [a.id, b.id] } },
+    orderBy: { smtpResponse: 'asc' },
+  });
   expect(rows.map((r) => [r.status, r.smtpResponse, r.sentAt !== null])).toEqual([
     ['sent', '250 ok a', true],
     ['sent', '250 ok b', true],

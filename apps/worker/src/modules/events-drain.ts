@@ -20,7 +20,13 @@ import type { Db } from '@kindling/db';
 import { EVENTS_STREAM, decodeStreamEvent, streamIdTime, type StreamEvent } from '@kindling/queue';
 import type { WorkerModule } from '../context.js';
 import { startStreamConsumer, type StreamEntry } from '../stream-consumer.js';
-import { DEFAULT_SIGNAL_RULES, RecentClicks, messageSignals, type ClickFact, type SignalRules } from '../events-signals.js';
+import {
+  DEFAULT_SIGNAL_RULES,
+  RecentClicks,
+  messageSignals,
+  type ClickFact,
+  type SignalRules,
+} from '../events-signals.js';
 
 /** Settings of the drain; every one has a default. */
 export interface EventsDrainSettings {
@@ -127,7 +133,8 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
       help: 'Entries handed to a drain consumer and not yet acknowledged',
       registers: [deps.registry],
       async collect() {
-        const summary = (await redis.xpending(s.stream, s.group).catch(() => null)) as [number, ...unknown[]] | null;
+        const summary = (await redis.xpending(s.stream, s.group).catch(() => null)) as
+          [number, ...unknown[]] | null;
         this.set(summary ? Number(summary[0]) : 0);
       },
     });
@@ -151,7 +158,13 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
 
     const clicks: ClickFact[] = events
       .filter((x) => x.e.type === 'click' && x.e.messageId)
-      .map((x) => ({ key: x.key, messageId: x.e.messageId!, url: x.e.url ?? null, at: x.at, machineReason: x.e.machineReason ?? null }));
+      .map((x) => ({
+        key: x.key,
+        messageId: x.e.messageId!,
+        url: x.e.url ?? null,
+        at: x.at,
+        machineReason: x.e.machineReason ?? null,
+      }));
     let reasons = new Map<string, string>();
     let flagStored: string[] = [];
     let pendingRecent: ClickFact[] = [];
@@ -172,7 +185,15 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
             ),
         needStored.length === 0
           ? []
-          : db.$queryRawUnsafe<{ key: string; messageId: string; url: string | null; at: Date; machineReason: string | null }[]>(
+          : db.$queryRawUnsafe<
+              {
+                key: string;
+                messageId: string;
+                url: string | null;
+                at: Date;
+                machineReason: string | null;
+              }[]
+            >(
               `SELECT "eventKey" AS key, "messageId"::text AS "messageId", url, "occurredAt" AS at, "machineReason"
                FROM "TrackingEvent"
                WHERE type = 'click' AND "messageId" IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)
@@ -195,7 +216,10 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
       const flagged = new Set(flagStored);
       pendingRecent = [
         ...known.map((c) => (flagged.has(c.key) ? { ...c, machineReason: 'burst' } : c)),
-        ...clicks.map((c) => ({ ...c, machineReason: c.machineReason ?? reasons.get(c.key) ?? null })),
+        ...clicks.map((c) => ({
+          ...c,
+          machineReason: c.machineReason ?? reasons.get(c.key) ?? null,
+        })),
       ];
     }
 
@@ -228,7 +252,8 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
     batches++;
     insertedTotal += inserted;
     reclassified?.inc(flagged);
-    if (drained) for (const r of rows) drained.inc({ type: r.type, machine: r.reason ? 'true' : 'false' });
+    if (drained)
+      for (const r of rows) drained.inc({ type: r.type, machine: r.reason ? 'true' : 'false' });
   }
 
   const loop = await startStreamConsumer({

@@ -34,7 +34,13 @@ async function findMessage(db: Db, id: string | null): Promise<Found | null> {
   if (!id) return null;
   return db.message.findUnique({
     where: { id },
-    select: { id: true, workspaceId: true, leadId: true, toEmail: true, identity: { select: { ipPool: true, fromEmail: true } } },
+    select: {
+      id: true,
+      workspaceId: true,
+      leadId: true,
+      toEmail: true,
+      identity: { select: { ipPool: true, fromEmail: true } },
+    },
   });
 }
 
@@ -47,19 +53,36 @@ async function fromOriginal(db: Db, secret: string, refs: OriginalRefs): Promise
     if (f) return f;
   }
   if (refs.messageIdHeader) {
-    const m = await db.message.findUnique({ where: { messageIdHeader: refs.messageIdHeader }, select: { id: true } });
+    const m = await db.message.findUnique({
+      where: { messageIdHeader: refs.messageIdHeader },
+      select: { id: true },
+    });
     return findMessage(db, m?.id ?? null);
   }
   return null;
 }
 
 /** Applies one inbound message to the data; returns what it did (for logs and tests). */
-export async function handleInbound(db: Db, secret: string, s: SendingSettings, rcpt: string, raw: Buffer): Promise<string> {
+export async function handleInbound(
+  db: Db,
+  secret: string,
+  s: SendingSettings,
+  rcpt: string,
+  raw: Buffer,
+): Promise<string> {
   const local = LOCAL.exec(rcpt);
-  const verpMessage = local?.[2] ? await findMessage(db, messageIdFromVerpToken(secret, local[2])) : null;
+  const verpMessage = local?.[2]
+    ? await findMessage(db, messageIdFromVerpToken(secret, local[2]))
+    : null;
   if (local?.[1]?.toLowerCase() === 'unsubscribe') {
     if (!verpMessage) return 'unsubscribe: unknown token';
-    await recordUnsubscribe(db, { workspaceId: verpMessage.workspaceId, email: verpMessage.toEmail, messageId: verpMessage.id, leadId: verpMessage.leadId, detail: 'mailto unsubscribe' });
+    await recordUnsubscribe(db, {
+      workspaceId: verpMessage.workspaceId,
+      email: verpMessage.toEmail,
+      messageId: verpMessage.id,
+      leadId: verpMessage.leadId,
+      detail: 'mailto unsubscribe',
+    });
     return 'unsubscribe';
   }
   const report = parseInboundReport(raw);
@@ -69,11 +92,16 @@ export async function handleInbound(db: Db, secret: string, s: SendingSettings, 
   const base = { workspaceId: target.workspaceId, messageId: target.id, leadId: target.leadId };
   let did: string;
   if (report.type === 'arf') {
-    await recordComplaint(db, { ...base, email: report.originalRcptTo ?? target.toEmail, detail: `ARF ${report.feedbackType}` });
+    await recordComplaint(db, {
+      ...base,
+      email: report.originalRcptTo ?? target.toEmail,
+      detail: `ARF ${report.feedbackType}`,
+    });
     did = 'complaint';
   } else {
     const failed = report.recipients.filter((r) => r.action === 'failed');
-    if (failed.length === 0) return `ignored: DSN without failures (${report.recipients.map((r) => r.action).join(',')})`;
+    if (failed.length === 0)
+      return `ignored: DSN without failures (${report.recipients.map((r) => r.action).join(',')})`;
     const r = failed[0]!;
     const detail = `${r.status} ${r.diagnostic ?? ''}`.trim();
     // The recipient is the message's own address: VERP names the message, not the report.
@@ -81,7 +109,11 @@ export async function handleInbound(db: Db, secret: string, s: SendingSettings, 
       await recordHardBounce(db, { ...base, email: target.toEmail, detail });
       did = 'hard_bounce';
     } else {
-      const { suppressed } = await recordSoftBounce(db, { ...base, email: target.toEmail, detail }, s.softBounceLimit);
+      const { suppressed } = await recordSoftBounce(
+        db,
+        { ...base, email: target.toEmail, detail },
+        s.softBounceLimit,
+      );
       did = suppressed ? 'soft_bounce_suppressed' : 'soft_bounce';
     }
   }

@@ -8,4 +8,12 @@ import { dripModule } from './drip.js';
 import { submissionsDrainModule } from './submissions-drain.js';
 
 /** Every module the worker process runs, in start order (closed in reverse). */
-export const MODULES: WorkerModule[] = [maintenanceModule, devMailCatcherModule, emailSendModule, inboundSmtpModule, eventsDrainModule, dripModule, submissionsDrainModule];
+export const MODULES: WorkerModule[] = [
+  maintenanceModule,
+  devMailCatcherModule,
+  emailSendModule,
+  inboundSmtpModule,
+  eventsDrainModule,
+  dripModule,
+  submissionsDrainModule,
+];

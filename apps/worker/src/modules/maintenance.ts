@@ -12,9 +12,17 @@ export async function purgeExpiredSessions(db: Db, now = new Date()): Promise<nu
 /** Housekeeping: an hourly purge of expired sessions. */
 export const maintenanceModule: WorkerModule = async (ctx) => {
   const { db, redis: connection, prefix, logger } = ctx;
-  const queue = new Queue(QUEUES.maintenance, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const queue = new Queue(QUEUES.maintenance, {
+    connection,
+    prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  });
   // Job schedulers are upserted by id, so every worker process can declare them safely.
-  await queue.upsertJobScheduler('sessions-purge', { every: 3600_000 }, { name: JOBS.sessionsPurge });
+  await queue.upsertJobScheduler(
+    'sessions-purge',
+    { every: 3600_000 },
+    { name: JOBS.sessionsPurge },
+  );
   const worker = new Worker(
     QUEUES.maintenance,
     async (job) => {

@@ -32,7 +32,10 @@ export interface SendingSettings {
 }
 
 /** Fills defaults for anything not configured. */
-export function sendingSettings(partial: Partial<SendingSettings> | undefined, publicUrl: string): SendingSettings {
+export function sendingSettings(
+  partial: Partial<SendingSettings> | undefined,
+  publicUrl: string,
+): SendingSettings {
   let host = 'localhost';
   try {
     host = new URL(publicUrl).hostname || host;

@@ -79,7 +79,11 @@ function isGone(err: unknown): boolean {
 export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise<SubmissionsDrain> {
   const s: SubmissionsDrainSettings = { ...DEFAULT_SUBMISSIONS_SETTINGS, ...deps.settings };
   const { db, logger } = deps;
-  const emailQueue = new Queue(QUEUES.email, { connection: deps.redis, prefix: deps.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const emailQueue = new Queue(QUEUES.email, {
+    connection: deps.redis,
+    prefix: deps.prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  });
   const stored = deps.registry
     ? new Counter({
         name: 'kindling_worker_submissions_stored_total',
@@ -128,7 +132,10 @@ export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise
   }
 
   /** Entries stored by an earlier delivery: what their lead may need (enrollment again). */
-  async function alreadyStored(entries: SubmissionEntry[], known: Set<string>): Promise<StoredSubmission[]> {
+  async function alreadyStored(
+    entries: SubmissionEntry[],
+    known: Set<string>,
+  ): Promise<StoredSubmission[]> {
     const old = entries.filter((e) => known.has(e.id) && !e.spamReason && e.lead);
     if (old.length === 0) return [];
     const rows = await db.formSubmission.findMany({
@@ -154,7 +161,10 @@ export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise
     }
     const done: StoredSubmission[] = [];
     if (redelivered) {
-      const known = await storedSubmissionIds(db, entries.map((e) => e.id));
+      const known = await storedSubmissionIds(
+        db,
+        entries.map((e) => e.id),
+      );
       done.push(...(await alreadyStored(entries, known)));
       entries = entries.filter((e) => !known.has(e.id));
     }
@@ -163,25 +173,36 @@ export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise
     } catch (err) {
       if (!isGone(err)) throw err;
       // One entry's form or workspace is gone: store the others one by one, drop the orphans.
-      const known = await storedSubmissionIds(db, entries.map((e) => e.id));
+      const known = await storedSubmissionIds(
+        db,
+        entries.map((e) => e.id),
+      );
       for (const e of entries.filter((x) => !known.has(x.id))) {
         try {
           done.push(...(await storeSubmissions(db, [e], deps.confirmation)));
         } catch (inner) {
           if (!isGone(inner)) throw inner;
-          logger.warn({ id: e.id, formId: e.formId }, 'submission dropped: its form or workspace was deleted');
+          logger.warn(
+            { id: e.id, formId: e.formId },
+            'submission dropped: its form or workspace was deleted',
+          );
         }
       }
     }
     await afterCommit(done);
-    if (stored) for (const d of done) stored.inc({ kind: d.entry.spamReason ? 'spam' : d.entry.doubleOptIn ? 'double_opt_in' : 'plain' });
+    if (stored)
+      for (const d of done)
+        stored.inc({
+          kind: d.entry.spamReason ? 'spam' : d.entry.doubleOptIn ? 'double_opt_in' : 'plain',
+        });
   }
 
   const consumer = await startStreamConsumer({
     reader: deps.reader,
     stream: s.stream,
     group: s.group,
-    consumer: deps.consumer ?? `${hostname()}-${globalThis.process.pid}-${randomUUID().slice(0, 8)}`,
+    consumer:
+      deps.consumer ?? `${hostname()}-${globalThis.process.pid}-${randomUUID().slice(0, 8)}`,
     batchSize: s.batchSize,
     blockMs: s.blockMs,
     claimIdleMs: s.claimIdleMs,

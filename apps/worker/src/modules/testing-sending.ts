@@ -12,7 +12,11 @@ import { devMailCatcherModule } from './dev-mail-catcher.js';
 import { emailSendModule } from './email-send.js';
 
 /** Polls `probe` until it returns something truthy; throws naming `what` after `ms`. */
-export async function until<T>(what: string, probe: () => Promise<T | false | null | undefined>, ms = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | false | null | undefined>,
+  ms = 30_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -29,13 +33,19 @@ export interface RunningSending {
 }
 
 /** Starts the dev mail catcher and the real email.send processor on `redis` under `prefix`. */
-export async function startSending(o: { db: Db; redis: Redis; prefix: string; concurrency?: number }): Promise<RunningSending> {
+export async function startSending(o: {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  concurrency?: number;
+}): Promise<RunningSending> {
   const captured: { worker?: Worker } = {};
   // The module itself, unchanged; only its BullMQ worker (listed first) is kept for the test.
   const sending: WorkerModule = async (ctx) => {
     const closables = await emailSendModule(ctx);
     const first = closables[0];
-    if (!(first instanceof Worker)) throw new Error('emailSendModule no longer lists its Worker first');
+    if (!(first instanceof Worker))
+      throw new Error('emailSendModule no longer lists its Worker first');
     captured.worker = first;
     return closables;
   };

@@ -49,7 +49,8 @@ export function HtmlEditor({
   };
   const saveSelection = () => {
     const sel = window.getSelection();
-    if (sel && sel.rangeCount > 0 && ref.current?.contains(sel.anchorNode)) savedRange.current = sel.getRangeAt(0).cloneRange();
+    if (sel && sel.rangeCount > 0 && ref.current?.contains(sel.anchorNode))
+      savedRange.current = sel.getRangeAt(0).cloneRange();
   };
   const restoreSelection = () => {
     const el = ref.current;
@@ -69,7 +70,8 @@ export function HtmlEditor({
   };
   const insertHtml = (html: string) => {
     restoreSelection();
-    if (!document.execCommand('insertHTML', false, html) && ref.current) ref.current.innerHTML += html;
+    if (!document.execCommand('insertHTML', false, html) && ref.current)
+      ref.current.innerHTML += html;
     emit();
   };
 
@@ -77,7 +79,9 @@ export function HtmlEditor({
     if (!insert) return;
     const url = cleanUrl(insert.url);
     if (!url) return;
-    const label = escapeHtml(insert.label.trim() || (insert.kind === 'button' ? 'Learn more' : insert.url));
+    const label = escapeHtml(
+      insert.label.trim() || (insert.kind === 'button' ? 'Learn more' : insert.url),
+    );
     const href = escapeHtml(url);
     if (insert.kind === 'link') {
       const sel = window.getSelection();
@@ -88,9 +92,13 @@ export function HtmlEditor({
       } else insertHtml(`<a href="${href}">${label}</a>`);
       void sel;
     } else if (insert.kind === 'image') {
-      insertHtml(`<img src="${href}" alt="${escapeHtml(insert.label.trim())}" style="max-width:100%;height:auto">`);
+      insertHtml(
+        `<img src="${href}" alt="${escapeHtml(insert.label.trim())}" style="max-width:100%;height:auto">`,
+      );
     } else {
-      insertHtml(`<p style="margin:24px 0"><a href="${href}" style="${BUTTON_STYLE}">${label}</a></p><p><br></p>`);
+      insertHtml(
+        `<p style="margin:24px 0"><a href="${href}" style="${BUTTON_STYLE}">${label}</a></p><p><br></p>`,
+      );
     }
     setInsert(null);
   };
@@ -123,18 +131,33 @@ export function HtmlEditor({
         {tool('•', 'Bulleted list', () => exec('insertUnorderedList'))}
         {tool('1.', 'Numbered list', () => exec('insertOrderedList'))}
         <span className="rte-sep" />
-        {tool('Link', 'Insert link', () => {
-          saveSelection();
-          setInsert({ kind: 'link', url: '', label: window.getSelection()?.toString() ?? '' });
-        }, 'rte-link')}
-        {tool('Image', 'Insert image by URL', () => {
-          saveSelection();
-          setInsert({ kind: 'image', url: '', label: '' });
-        }, 'rte-image')}
-        {tool('Button', 'Insert button', () => {
-          saveSelection();
-          setInsert({ kind: 'button', url: '', label: 'Get started' });
-        }, 'rte-button')}
+        {tool(
+          'Link',
+          'Insert link',
+          () => {
+            saveSelection();
+            setInsert({ kind: 'link', url: '', label: window.getSelection()?.toString() ?? '' });
+          },
+          'rte-link',
+        )}
+        {tool(
+          'Image',
+          'Insert image by URL',
+          () => {
+            saveSelection();
+            setInsert({ kind: 'image', url: '', label: '' });
+          },
+          'rte-image',
+        )}
+        {tool(
+          'Button',
+          'Insert button',
+          () => {
+            saveSelection();
+            setInsert({ kind: 'button', url: '', label: 'Get started' });
+          },
+          'rte-button',
+        )}
         <span className="rte-sep" />
         <select
           className="rte-tags"
@@ -148,19 +171,31 @@ export function HtmlEditor({
         >
           <option value="">Merge tag…</option>
           {mergeTags.map((t) => (
-            <option key={t} value={t === 'first_name' ? '{{first_name | default: "there"}}' : `{{${t}}}`}>
+            <option
+              key={t}
+              value={t === 'first_name' ? '{{first_name | default: "there"}}' : `{{${t}}}`}
+            >
               {t}
             </option>
           ))}
         </select>
         <span className="rte-spacer" />
-        {tool('</>', source ? 'Back to the visual editor' : 'Edit HTML source', () => setSource((s) => !s), 'rte-source')}
+        {tool(
+          '</>',
+          source ? 'Back to the visual editor' : 'Edit HTML source',
+          () => setSource((s) => !s),
+          'rte-source',
+        )}
       </div>
       {insert && (
         <div className="rte-insert" data-testid="rte-insert">
           <input
             className="input input-sm"
-            placeholder={insert.kind === 'image' ? 'https://example.com/picture.png' : 'https://example.com/page'}
+            placeholder={
+              insert.kind === 'image'
+                ? 'https://example.com/picture.png'
+                : 'https://example.com/page'
+            }
             aria-label={`${insert.kind} URL`}
             value={insert.url}
             autoFocus
@@ -179,7 +214,12 @@ export function HtmlEditor({
             value={insert.label}
             onChange={(e) => setInsert({ ...insert, label: e.target.value })}
           />
-          <button type="button" className="btn btn-primary btn-sm" onClick={applyInsert} disabled={!cleanUrl(insert.url)}>
+          <button
+            type="button"
+            className="btn btn-primary btn-sm"
+            onClick={applyInsert}
+            disabled={!cleanUrl(insert.url)}
+          >
             Insert {insert.kind}
           </button>
           <button type="button" className="btn btn-ghost btn-sm" onClick={() => setInsert(null)}>

@@ -26,7 +26,12 @@ interface CampaignRow {
   updatedAt: string;
 }
 
-const STATUS_TONE = { draft: 'neutral', active: 'success', paused: 'warning', archived: 'neutral' } as const;
+const STATUS_TONE = {
+  draft: 'neutral',
+  active: 'success',
+  paused: 'warning',
+  archived: 'neutral',
+} as const;
 
 /** The campaigns list. */
 export function CampaignsPage() {
@@ -41,7 +46,12 @@ export function CampaignsPage() {
         title="Campaigns"
         description="Drip sequences that send the right email at the right time after someone signs up."
         actions={
-          <ButtonLink to="/campaigns/new" variant="primary" icon={<PlusIcon size={16} />} data-testid="campaigns-create">
+          <ButtonLink
+            to="/campaigns/new"
+            variant="primary"
+            icon={<PlusIcon size={16} />}
+            data-testid="campaigns-create"
+          >
             New campaign
           </ButtonLink>
         }
@@ -56,11 +66,15 @@ export function CampaignsPage() {
             testId="campaigns-empty"
             icon={<CampaignsIcon size={22} />}
             title="Build your first drip campaign"
-            actions={<ButtonLink to="/campaigns/new" variant="primary">Create campaign</ButtonLink>}
+            actions={
+              <ButtonLink to="/campaigns/new" variant="primary">
+                Create campaign
+              </ButtonLink>
+            }
           >
             <p>
-              A campaign is a sequence of emails with waits and conditions between them, triggered when a lead
-              submits a form, gets a tag, or is added by hand, the API or an import.
+              A campaign is a sequence of emails with waits and conditions between them, triggered
+              when a lead submits a form, gets a tag, or is added by hand, the API or an import.
             </p>
           </EmptyState>
         </section>
@@ -81,8 +95,12 @@ export function CampaignsPage() {
               <tbody>
                 {list.data.campaigns.map((c) => (
                   <tr key={c.id}>
-                    <td><Link to={`/campaigns/${c.id}`}>{c.name}</Link></td>
-                    <td><Badge tone={STATUS_TONE[c.status]}>{c.status}</Badge></td>
+                    <td>
+                      <Link to={`/campaigns/${c.id}`}>{c.name}</Link>
+                    </td>
+                    <td>
+                      <Badge tone={STATUS_TONE[c.status]}>{c.status}</Badge>
+                    </td>
                     <td className="num">{c.emails}</td>
                     <td className="num">{c.enrolled}</td>
                     <td className="num">{c.active}</td>
@@ -164,30 +182,44 @@ export function CampaignDetailPage() {
       await refresh();
       await qc.invalidateQueries({ queryKey: wsKey(me.workspace.id, 'campaigns') });
       toast.success(
-        what === 'activate' ? 'Campaign is live.' : what === 'pause' ? 'Campaign paused.' : what === 'resume' ? 'Campaign resumed.' : 'Campaign archived.',
+        what === 'activate'
+          ? 'Campaign is live.'
+          : what === 'pause'
+            ? 'Campaign paused.'
+            : what === 'resume'
+              ? 'Campaign resumed.'
+              : 'Campaign archived.',
       );
     },
-    onError: (err) => setActionError(err instanceof ApiError ? err : new ApiError(500, 'internal', 'Failed')),
+    onError: (err) =>
+      setActionError(err instanceof ApiError ? err : new ApiError(500, 'internal', 'Failed')),
   });
   const enrollmentAction = useMutation({
-    mutationFn: ({ eid, what }: { eid: string; what: 'pause' | 'resume' }) => api.post(`/api/enrollments/${eid}/${what}`),
+    mutationFn: ({ eid, what }: { eid: string; what: 'pause' | 'resume' }) =>
+      api.post(`/api/enrollments/${eid}/${what}`),
     onSuccess: () => refresh(),
     onError: (err) => toast.error(err instanceof Error ? err.message : 'Failed'),
   });
   const enroll = useMutation({
     mutationFn: () =>
-      api.post<{ enrolled: number; skipped: number; notFound: number }>(`/api/campaigns/${id}/enrollments`, {
-        emails: emails.split(/[\s,;]+/).filter(Boolean),
-      }),
+      api.post<{ enrolled: number; skipped: number; notFound: number }>(
+        `/api/campaigns/${id}/enrollments`,
+        {
+          emails: emails.split(/[\s,;]+/).filter(Boolean),
+        },
+      ),
     onSuccess: async (r) => {
       setEmails('');
       await refresh();
-      toast.success(`${r.enrolled} enrolled${r.skipped ? `, ${r.skipped} skipped (already in or not active)` : ''}${r.notFound ? `, ${r.notFound} not found` : ''}`);
+      toast.success(
+        `${r.enrolled} enrolled${r.skipped ? `, ${r.skipped} skipped (already in or not active)` : ''}${r.notFound ? `, ${r.notFound} not found` : ''}`,
+      );
     },
     onError: (err) => toast.error(err instanceof Error ? err.message : 'Could not enroll'),
   });
 
-  if (campaign.error) return <ErrorState error={campaign.error} onRetry={() => void campaign.refetch()} />;
+  if (campaign.error)
+    return <ErrorState error={campaign.error} onRetry={() => void campaign.refetch()} />;
   if (!campaign.data) return <LoadingRows rows={6} />;
   const c = campaign.data;
   const s = stats.data;
@@ -199,20 +231,60 @@ export function CampaignDetailPage() {
         title={c.name}
         description={
           <>
-            <Badge tone={STATUS_TONE[c.status]}>{c.status}</Badge> · {c.steps.length} steps · {c.triggers.map((t) => t.type.replace('_', ' ')).join(', ') || 'no trigger'}
+            <Badge tone={STATUS_TONE[c.status]}>{c.status}</Badge> · {c.steps.length} steps ·{' '}
+            {c.triggers.map((t) => t.type.replace('_', ' ')).join(', ') || 'no trigger'}
           </>
         }
         actions={
           <>
-            {c.status !== 'archived' && <ButtonLink to={`/campaigns/${c.id}/edit`} data-testid="campaign-edit">Edit</ButtonLink>}
-            {c.status === 'draft' && <Button variant="primary" loading={action.isPending} onClick={() => action.mutate('activate')} data-testid="campaign-activate">Activate</Button>}
-            {c.status === 'active' && <Button loading={action.isPending} onClick={() => action.mutate('pause')} data-testid="campaign-pause">Pause</Button>}
-            {c.status === 'paused' && <Button variant="primary" loading={action.isPending} onClick={() => action.mutate('resume')} data-testid="campaign-resume">Resume</Button>}
-            {c.status !== 'archived' && c.status !== 'draft' && <Button variant="ghost" onClick={() => action.mutate('archive')}>Archive</Button>}
+            {c.status !== 'archived' && (
+              <ButtonLink to={`/campaigns/${c.id}/edit`} data-testid="campaign-edit">
+                Edit
+              </ButtonLink>
+            )}
+            {c.status === 'draft' && (
+              <Button
+                variant="primary"
+                loading={action.isPending}
+                onClick={() => action.mutate('activate')}
+                data-testid="campaign-activate"
+              >
+                Activate
+              </Button>
+            )}
+            {c.status === 'active' && (
+              <Button
+                loading={action.isPending}
+                onClick={() => action.mutate('pause')}
+                data-testid="campaign-pause"
+              >
+                Pause
+              </Button>
+            )}
+            {c.status === 'paused' && (
+              <Button
+                variant="primary"
+                loading={action.isPending}
+                onClick={() => action.mutate('resume')}
+                data-testid="campaign-resume"
+              >
+                Resume
+              </Button>
+            )}
+            {c.status !== 'archived' && c.status !== 'draft' && (
+              <Button variant="ghost" onClick={() => action.mutate('archive')}>
+                Archive
+              </Button>
+            )}
             {c.status === 'draft' && (
               <Button
                 variant="ghost"
-                onClick={() => void api.delete(`/api/campaigns/${c.id}`).then(() => navigate('/campaigns')).catch((e: unknown) => toast.error(e instanceof Error ? e.message : 'Failed'))}
+                onClick={() =>
+                  void api
+                    .delete(`/api/campaigns/${c.id}`)
+                    .then(() => navigate('/campaigns'))
+                    .catch((e: unknown) => toast.error(e instanceof Error ? e.message : 'Failed'))
+                }
               >
                 Delete
               </Button>
@@ -223,13 +295,24 @@ export function CampaignDetailPage() {
       {actionError && (
         <Alert title={actionError.message}>
           {actionError.details.length > 0 && (
-            <ul className="problem-list" data-testid="campaign-problems">{actionError.details.map((d, i) => <li key={i}>{d.issue}</li>)}</ul>
+            <ul className="problem-list" data-testid="campaign-problems">
+              {actionError.details.map((d, i) => (
+                <li key={i}>{d.issue}</li>
+              ))}
+            </ul>
           )}
         </Alert>
       )}
       {c.status === 'draft' && c.problems && c.problems.length > 0 && !actionError && (
-        <Alert tone="warning" title={`${c.problems.length} thing${c.problems.length === 1 ? '' : 's'} to fix before activating`}>
-          <ul className="problem-list">{c.problems.map((p, i) => <li key={i}>{p.message}</li>)}</ul>
+        <Alert
+          tone="warning"
+          title={`${c.problems.length} thing${c.problems.length === 1 ? '' : 's'} to fix before activating`}
+        >
+          <ul className="problem-list">
+            {c.problems.map((p, i) => (
+              <li key={i}>{p.message}</li>
+            ))}
+          </ul>
         </Alert>
       )}
 
@@ -237,10 +320,23 @@ export function CampaignDetailPage() {
         <Tile label="Enrolled" value={s?.enrolled} />
         <Tile label="In progress" value={s ? s.active + s.paused : undefined} />
         <Tile label="Completed" value={s?.completed} />
-        <Tile label="Exited" value={s?.exited} hint={s && Object.entries(s.exitedByReason).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v}`).join(' · ')} />
+        <Tile
+          label="Exited"
+          value={s?.exited}
+          hint={
+            s &&
+            Object.entries(s.exitedByReason)
+              .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v}`)
+              .join(' · ')
+          }
+        />
       </div>
 
-      <Card title="Steps" description="Opens and clicks count humans only (privacy proxies and link scanners are excluded)." flush>
+      <Card
+        title="Steps"
+        description="Opens and clicks count humans only (privacy proxies and link scanners are excluded)."
+        flush
+      >
         <div className="table-wrap">
           <table className="table stats-table" data-testid="step-stats">
             <thead>
@@ -264,12 +360,38 @@ export function CampaignDetailPage() {
                   <tr key={st.id}>
                     <td>{i + 1}</td>
                     <td>
-                      <span className={`step-badge step-badge-${st.type} step-badge-inline`}>{st.type}</span> {describeStep(st)}
+                      <span className={`step-badge step-badge-${st.type} step-badge-inline`}>
+                        {st.type}
+                      </span>{' '}
+                      {describeStep(st)}
                     </td>
                     <td className="num">{(x?.waiting ?? 0) + (x?.paused ?? 0)}</td>
-                    <td className="num">{email ? (x?.sent ?? 0) : ''}{email && x?.queued ? <span className="muted"> +{x.queued} queued</span> : null}</td>
-                    <td className="num">{email ? <>{x?.opens ?? 0} <span className="muted">{pct(x?.opens ?? 0, x?.sent ?? 0)}</span></> : ''}</td>
-                    <td className="num">{email ? <>{x?.clicks ?? 0} <span className="muted">{pct(x?.clicks ?? 0, x?.sent ?? 0)}</span></> : ''}</td>
+                    <td className="num">
+                      {email ? (x?.sent ?? 0) : ''}
+                      {email && x?.queued ? (
+                        <span className="muted"> +{x.queued} queued</span>
+                      ) : null}
+                    </td>
+                    <td className="num">
+                      {email ? (
+                        <>
+                          {x?.opens ?? 0}{' '}
+                          <span className="muted">{pct(x?.opens ?? 0, x?.sent ?? 0)}</span>
+                        </>
+                      ) : (
+                        ''
+                      )}
+                    </td>
+                    <td className="num">
+                      {email ? (
+                        <>
+                          {x?.clicks ?? 0}{' '}
+                          <span className="muted">{pct(x?.clicks ?? 0, x?.sent ?? 0)}</span>
+                        </>
+                      ) : (
+                        ''
+                      )}
+                    </td>
                     <td className="num">{email ? (x?.unsubscribed ?? 0) : ''}</td>
                     <td className="num">{email ? (x?.bounced ?? 0) : ''}</td>
                     <td className="num">{x?.exited ?? 0}</td>
@@ -293,8 +415,16 @@ export function CampaignDetailPage() {
                 if (emails.trim()) enroll.mutate();
               }}
             >
-              <input className="input input-sm" placeholder="lead@example.com, …" aria-label="Emails to enroll" value={emails} onChange={(e) => setEmails(e.target.value)} />
-              <Button size="sm" type="submit" loading={enroll.isPending}>Enroll</Button>
+              <input
+                className="input input-sm"
+                placeholder="lead@example.com, …"
+                aria-label="Emails to enroll"
+                value={emails}
+                onChange={(e) => setEmails(e.target.value)}
+              />
+              <Button size="sm" type="submit" loading={enroll.isPending}>
+                Enroll
+              </Button>
             </form>
           ) : null
         }
@@ -320,17 +450,53 @@ export function CampaignDetailPage() {
               <tbody>
                 {enrollments.data.enrollments.map((e) => (
                   <tr key={e.id}>
-                    <td>{e.name ? <>{e.name} <span className="muted">{e.email}</span></> : e.email}</td>
                     <td>
-                      <Badge tone={e.status === 'active' ? 'success' : e.status === 'paused' ? 'warning' : 'neutral'}>{e.status}</Badge>
-                      {e.exitReason && <span className="muted"> {e.exitReason.replace(/_/g, ' ')}</span>}
+                      {e.name ? (
+                        <>
+                          {e.name} <span className="muted">{e.email}</span>
+                        </>
+                      ) : (
+                        e.email
+                      )}
                     </td>
-                    <td>{e.currentStepId ? stepNumber.get(e.currentStepId) ?? '–' : '–'}</td>
+                    <td>
+                      <Badge
+                        tone={
+                          e.status === 'active'
+                            ? 'success'
+                            : e.status === 'paused'
+                              ? 'warning'
+                              : 'neutral'
+                        }
+                      >
+                        {e.status}
+                      </Badge>
+                      {e.exitReason && (
+                        <span className="muted"> {e.exitReason.replace(/_/g, ' ')}</span>
+                      )}
+                    </td>
+                    <td>{e.currentStepId ? (stepNumber.get(e.currentStepId) ?? '–') : '–'}</td>
                     <td>{e.nextRunAt ? new Date(e.nextRunAt).toLocaleString() : '–'}</td>
                     <td>{e.source.replace('_', ' ')}</td>
                     <td className="num">
-                      {e.status === 'active' && <Button size="sm" variant="ghost" onClick={() => enrollmentAction.mutate({ eid: e.id, what: 'pause' })}>Pause</Button>}
-                      {e.status === 'paused' && <Button size="sm" variant="ghost" onClick={() => enrollmentAction.mutate({ eid: e.id, what: 'resume' })}>Resume</Button>}
+                      {e.status === 'active' && (
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          onClick={() => enrollmentAction.mutate({ eid: e.id, what: 'pause' })}
+                        >
+                          Pause
+                        </Button>
+                      )}
+                      {e.status === 'paused' && (
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          onClick={() => enrollmentAction.mutate({ eid: e.id, what: 'resume' })}
+                        >
+                          Resume
+                        </Button>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -349,7 +515,15 @@ export function CampaignDetailPage() {
   );
 }
 
-function Tile({ label, value, hint }: { label: string; value: number | undefined; hint?: string | undefined }) {
+function Tile({
+  label,
+  value,
+  hint,
+}: {
+  label: string;
+  value: number | undefined;
+  hint?: string | undefined;
+}) {
   return (
     <div className="stat-tile">
       <span className="stat-label">{label}</span>

@@ -76,7 +76,10 @@ export function newStep(type: StepType, index = 0): StepForm {
     type,
     subject: index === 0 ? 'Welcome, {{first_name | default: "there"}}!' : '',
     preheader: '',
-    html: index === 0 ? '<p>Hi {{first_name | default: "there"}},</p><p>Thanks for signing up.</p>' : '<p></p>',
+    html:
+      index === 0
+        ? '<p>Hi {{first_name | default: "there"}},</p><p>Thanks for signing up.</p>'
+        : '<p></p>',
     text: '',
     textEdited: false,
     waitMode: 'duration',
@@ -131,14 +134,28 @@ export function toForm(c: CampaignView): CampaignForm {
       const base = newStep(s.type, 1);
       const cfg = s.config;
       if (s.type === 'email') {
-        return { ...base, id: s.id, subject: str(cfg.subject), preheader: str(cfg.preheader), html: str(cfg.html), text: str(cfg.text), textEdited: true };
+        return {
+          ...base,
+          id: s.id,
+          subject: str(cfg.subject),
+          preheader: str(cfg.preheader),
+          html: str(cfg.html),
+          text: str(cfg.text),
+          textEdited: true,
+        };
       }
       if (s.type === 'wait') {
         if (typeof cfg.minutes === 'number') {
           const { amount, unit } = bestUnit(cfg.minutes);
           return { ...base, id: s.id, waitMode: 'duration', waitAmount: amount, waitUnit: unit };
         }
-        return { ...base, id: s.id, waitMode: 'until', weekday: Number(cfg.weekday ?? 1), hour: Number(cfg.hour ?? 9) };
+        return {
+          ...base,
+          id: s.id,
+          waitMode: 'until',
+          weekday: Number(cfg.weekday ?? 1),
+          hour: Number(cfg.hour ?? 9),
+        };
       }
       return {
         ...base,
@@ -167,7 +184,11 @@ export function toForm(c: CampaignView): CampaignForm {
 
 function stepToInput(s: StepForm): StepInput {
   if (s.type === 'email') {
-    return { id: s.id, type: 'email', config: { subject: s.subject, preheader: s.preheader, html: s.html, text: s.text } };
+    return {
+      id: s.id,
+      type: 'email',
+      config: { subject: s.subject, preheader: s.preheader, html: s.html, text: s.text },
+    };
   }
   if (s.type === 'wait') {
     return {
@@ -208,7 +229,11 @@ export function toInput(f: CampaignForm): CampaignInput {
     })),
     steps: f.steps.map(stepToInput),
     sendWindow: f.windowEnabled
-      ? { days: f.windowDays.map(Number).sort(), startHour: Number(f.windowStart), endHour: Number(f.windowEnd) }
+      ? {
+          days: f.windowDays.map(Number).sort(),
+          startHour: Number(f.windowStart),
+          endHour: Number(f.windowEnd),
+        }
       : null,
     exitRules: {
       unsubscribed: true,
@@ -228,7 +253,8 @@ export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 /** One line describing a step, for lists and stats. */
 export function describeStep(s: { type: StepType; config: Record<string, unknown> }): string {
   const c = s.config;
-  if (s.type === 'email') return typeof c.subject === 'string' && c.subject ? c.subject : '(no subject)';
+  if (s.type === 'email')
+    return typeof c.subject === 'string' && c.subject ? c.subject : '(no subject)';
   if (s.type === 'wait') {
     if (typeof c.minutes === 'number') {
       const { amount, unit } = bestUnit(c.minutes);
@@ -238,7 +264,8 @@ export function describeStep(s: { type: StepType; config: Record<string, unknown
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const kind = str(c.kind);
-  if (kind === 'opened' || kind === 'clicked') return `If the lead ${kind} ${c.stepId ? 'an earlier email' : 'any email'}`;
+  if (kind === 'opened' || kind === 'clicked')
+    return `If the lead ${kind} ${c.stepId ? 'an earlier email' : 'any email'}`;
   if (kind === 'has_tag') return `If tagged "${str(c.tag)}"`;
   return `If ${str(c.field)} ${str(c.op)} ${c.op === 'exists' ? '' : `"${str(c.value)}"`}`.trim();
 }

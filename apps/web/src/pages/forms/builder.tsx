@@ -1,6 +1,14 @@
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams, Link } from 'react-router';
-import { useFieldArray, useForm, useWatch, type Control, type UseFormRegister, type FieldErrors, type UseFormSetValue } from 'react-hook-form';
+import {
+  useFieldArray,
+  useForm,
+  useWatch,
+  type Control,
+  type UseFormRegister,
+  type FieldErrors,
+  type UseFormSetValue,
+} from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -116,7 +124,17 @@ function Builder({ form, manage }: { form: Form; manage: boolean }) {
       void qc.invalidateQueries({ queryKey: wsKey(me.workspace.id, 'forms') });
       reset(toInput(saved));
     },
-    onError: (err) => setFormError(applyServerError(err, setError, ['name', 'fields', 'redirectUrl', 'allowedOrigins', 'submitLabel', 'successMessage'])),
+    onError: (err) =>
+      setFormError(
+        applyServerError(err, setError, [
+          'name',
+          'fields',
+          'redirectUrl',
+          'allowedOrigins',
+          'submitLabel',
+          'successMessage',
+        ]),
+      ),
   });
   const remove = useMutation({
     mutationFn: () => api.delete(`/api/forms/${form.id}`),
@@ -143,20 +161,34 @@ function Builder({ form, manage }: { form: Form; manage: boolean }) {
 
   const tabHasError: Record<Tab, boolean> = {
     fields: Boolean(errors.fields),
-    settings: Boolean(errors.name || errors.submitLabel || errors.successMessage || errors.redirectUrl || errors.allowedOrigins),
+    settings: Boolean(
+      errors.name ||
+      errors.submitLabel ||
+      errors.successMessage ||
+      errors.redirectUrl ||
+      errors.allowedOrigins,
+    ),
     design: Boolean(errors.theme),
     embed: false,
   };
 
   return (
-    <form noValidate onSubmit={(e) => void onSubmit(e)} className="builder" data-testid="form-builder">
+    <form
+      noValidate
+      onSubmit={(e) => void onSubmit(e)}
+      className="builder"
+      data-testid="form-builder"
+    >
       <PageHeader
         title={values.name || form.name}
         description={
           <>
             <Link to="/forms">Forms</Link> / <code className="code-pill">{form.publicId}</code>{' '}
-            <Badge tone={values.status === 'enabled' ? 'success' : 'neutral'}>{values.status === 'enabled' ? 'Live' : 'Disabled'}</Badge>{' '}
-            {form.submissionCount.toLocaleString()} submission{form.submissionCount === 1 ? '' : 's'}
+            <Badge tone={values.status === 'enabled' ? 'success' : 'neutral'}>
+              {values.status === 'enabled' ? 'Live' : 'Disabled'}
+            </Badge>{' '}
+            {form.submissionCount.toLocaleString()} submission
+            {form.submissionCount === 1 ? '' : 's'}
           </>
         }
         actions={
@@ -165,7 +197,13 @@ function Builder({ form, manage }: { form: Form; manage: boolean }) {
               <Button variant="ghost" onClick={() => setDeleting(true)}>
                 Delete
               </Button>
-              <Button type="submit" variant="primary" loading={save.isPending} disabled={!isDirty && !save.isPending} data-testid="form-save">
+              <Button
+                type="submit"
+                variant="primary"
+                loading={save.isPending}
+                disabled={!isDirty && !save.isPending}
+                data-testid="form-save"
+              >
                 {isDirty ? 'Save changes' : 'Saved'}
               </Button>
             </>
@@ -193,13 +231,28 @@ function Builder({ form, manage }: { form: Form; manage: boolean }) {
           </div>
           <fieldset disabled={!manage} className="builder-fieldset">
             <div hidden={tab !== 'fields'}>
-              <FieldsEditor control={control} register={register} errors={errors} setValue={setValue} />
+              <FieldsEditor
+                control={control}
+                register={register}
+                errors={errors}
+                setValue={setValue}
+              />
             </div>
             <div hidden={tab !== 'settings'}>
-              <SettingsEditor control={control} register={register} errors={errors} setValue={setValue} />
+              <SettingsEditor
+                control={control}
+                register={register}
+                errors={errors}
+                setValue={setValue}
+              />
             </div>
             <div hidden={tab !== 'design'}>
-              <DesignEditor control={control} register={register} errors={errors} setValue={setValue} />
+              <DesignEditor
+                control={control}
+                register={register}
+                errors={errors}
+                setValue={setValue}
+              />
             </div>
           </fieldset>
           <div hidden={tab !== 'embed'}>
@@ -219,7 +272,8 @@ function Builder({ form, manage }: { form: Form; manage: boolean }) {
         onConfirm={() => remove.mutate()}
         onCancel={() => setDeleting(false)}
       >
-        The embed code stops working and this form&apos;s submissions are deleted. Leads it created stay.
+        The embed code stops working and this form&apos;s submissions are deleted. Leads it created
+        stay.
       </ConfirmDialog>
     </form>
   );
@@ -248,19 +302,40 @@ function FieldsEditor({ control, register, errors, setValue }: EditorProps) {
           const fe = errors.fields?.[i];
           const isOpen = open === f.id || Boolean(fe);
           return (
-            <li key={f.id} className={`field-card${isOpen ? ' open' : ''}${fe ? ' invalid' : ''}`} data-testid="field-card">
+            <li
+              key={f.id}
+              className={`field-card${isOpen ? ' open' : ''}${fe ? ' invalid' : ''}`}
+              data-testid="field-card"
+            >
               <div className="field-card-head">
-                <button type="button" className="field-card-toggle" aria-expanded={isOpen} onClick={() => setOpen(isOpen ? null : f.id)}>
+                <button
+                  type="button"
+                  className="field-card-toggle"
+                  aria-expanded={isOpen}
+                  onClick={() => setOpen(isOpen ? null : f.id)}
+                >
                   <span className="field-type-pill">{FIELD_TYPE_LABELS[v.type]}</span>
                   <span className="field-card-label">{v.label || 'Untitled field'}</span>
                   {(v.required || v.type === 'email') && <span className="muted">required</span>}
                   <code className="field-card-key">{v.key}</code>
                 </button>
                 <div className="field-card-actions">
-                  <button type="button" className="icon-btn" aria-label={`Move ${v.label} up`} disabled={i === 0} onClick={() => move(i, i - 1)}>
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={`Move ${v.label} up`}
+                    disabled={i === 0}
+                    onClick={() => move(i, i - 1)}
+                  >
                     ↑
                   </button>
-                  <button type="button" className="icon-btn" aria-label={`Move ${v.label} down`} disabled={i === fields.length - 1} onClick={() => move(i, i + 1)}>
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={`Move ${v.label} down`}
+                    disabled={i === fields.length - 1}
+                    onClick={() => move(i, i + 1)}
+                  >
                     ↓
                   </button>
                   <button
@@ -278,7 +353,11 @@ function FieldsEditor({ control, register, errors, setValue }: EditorProps) {
               {isOpen && (
                 <div className="field-card-body">
                   <div className="grid-2">
-                    <TextField label="Label" error={fe?.label?.message} {...register(`fields.${i}.label`)} />
+                    <TextField
+                      label="Label"
+                      error={fe?.label?.message}
+                      {...register(`fields.${i}.label`)}
+                    />
                     <TextField
                       label="Name (key)"
                       className="input-mono"
@@ -288,9 +367,17 @@ function FieldsEditor({ control, register, errors, setValue }: EditorProps) {
                       {...register(`fields.${i}.key`)}
                     />
                   </div>
-                  {v.type !== 'hidden' && v.type !== 'checkbox' && v.type !== 'consent' && v.type !== 'radio' && (
-                    <TextField label="Placeholder" optional error={fe?.placeholder?.message} {...register(`fields.${i}.placeholder`)} />
-                  )}
+                  {v.type !== 'hidden' &&
+                    v.type !== 'checkbox' &&
+                    v.type !== 'consent' &&
+                    v.type !== 'radio' && (
+                      <TextField
+                        label="Placeholder"
+                        optional
+                        error={fe?.placeholder?.message}
+                        {...register(`fields.${i}.placeholder`)}
+                      />
+                    )}
                   {v.type === 'consent' && (
                     <TextAreaField
                       label="Consent text"
@@ -304,12 +391,22 @@ function FieldsEditor({ control, register, errors, setValue }: EditorProps) {
                     <OptionsEditor
                       value={v.options ?? []}
                       error={fe?.options?.message ?? fe?.options?.root?.message}
-                      onChange={(opts) => setValue(`fields.${i}.options`, opts, { shouldDirty: true, shouldValidate: false })}
+                      onChange={(opts) =>
+                        setValue(`fields.${i}.options`, opts, {
+                          shouldDirty: true,
+                          shouldValidate: false,
+                        })
+                      }
                     />
                   )}
                   {v.type === 'hidden' && (
                     <div className="grid-2">
-                      <TextField label="Default value" optional error={fe?.defaultValue?.message} {...register(`fields.${i}.defaultValue`)} />
+                      <TextField
+                        label="Default value"
+                        optional
+                        error={fe?.defaultValue?.message}
+                        {...register(`fields.${i}.defaultValue`)}
+                      />
                       <TextField
                         label="From URL parameter"
                         optional
@@ -322,9 +419,30 @@ function FieldsEditor({ control, register, errors, setValue }: EditorProps) {
                   )}
                   {(v.type === 'text' || v.type === 'textarea' || v.type === 'phone') && (
                     <div className="grid-3">
-                      <TextField label="Min length" type="number" min={0} optional error={fe?.minLength?.message} {...register(`fields.${i}.minLength`, { setValueAs: numberOrNull })} />
-                      <TextField label="Max length" type="number" min={1} optional error={fe?.maxLength?.message} {...register(`fields.${i}.maxLength`, { setValueAs: numberOrNull })} />
-                      <TextField label="Pattern (regex)" optional className="input-mono" placeholder="[A-Z]{2}\d+" error={fe?.pattern?.message} {...register(`fields.${i}.pattern`)} />
+                      <TextField
+                        label="Min length"
+                        type="number"
+                        min={0}
+                        optional
+                        error={fe?.minLength?.message}
+                        {...register(`fields.${i}.minLength`, { setValueAs: numberOrNull })}
+                      />
+                      <TextField
+                        label="Max length"
+                        type="number"
+                        min={1}
+                        optional
+                        error={fe?.maxLength?.message}
+                        {...register(`fields.${i}.maxLength`, { setValueAs: numberOrNull })}
+                      />
+                      <TextField
+                        label="Pattern (regex)"
+                        optional
+                        className="input-mono"
+                        placeholder="[A-Z]{2}\d+"
+                        error={fe?.pattern?.message}
+                        {...register(`fields.${i}.pattern`)}
+                      />
                     </div>
                   )}
                   {v.type !== 'email' && v.type !== 'hidden' && (
@@ -339,7 +457,12 @@ function FieldsEditor({ control, register, errors, setValue }: EditorProps) {
         })}
       </ol>
       <div className="add-field">
-        <SelectField label="Add a field" value={adding} onChange={(e) => setAdding(e.target.value as FieldType)} data-testid="add-field-type">
+        <SelectField
+          label="Add a field"
+          value={adding}
+          onChange={(e) => setAdding(e.target.value as FieldType)}
+          data-testid="add-field-type"
+        >
           {FIELD_TYPES.filter((t) => t !== 'email').map((t) => (
             <option key={t} value={t}>
               {FIELD_TYPE_LABELS[t]}
@@ -349,7 +472,10 @@ function FieldsEditor({ control, register, errors, setValue }: EditorProps) {
         <Button
           icon={<PlusIcon size={16} />}
           onClick={() => {
-            const field = newField(adding, values.map((x) => x.key));
+            const field = newField(
+              adding,
+              values.map((x) => x.key),
+            );
             append(field);
           }}
           data-testid="add-field"
@@ -383,11 +509,15 @@ function OptionsEditor({
   onChange: (v: { value: string; label: string }[]) => void;
   error?: string | undefined;
 }) {
-  const toText = (opts: typeof value) => opts.map((o) => (o.value === o.label ? o.value : `${o.value} | ${o.label}`)).join('\n');
+  const toText = (opts: typeof value) =>
+    opts.map((o) => (o.value === o.label ? o.value : `${o.value} | ${o.label}`)).join('\n');
   const [text, setText] = useState(toText(value));
   const serialized = JSON.stringify(value);
   // Follow outside changes (reset after save) without clobbering what is being typed.
-  useEffect(() => setText((t) => (JSON.stringify(parse(t)) === serialized ? t : toText(value))), [serialized]);
+  useEffect(
+    () => setText((t) => (JSON.stringify(parse(t)) === serialized ? t : toText(value))),
+    [serialized],
+  );
   const apply = (t: string) => onChange(parse(t));
   return (
     <TextAreaField
@@ -409,17 +539,30 @@ function SettingsEditor({ control, register, errors, setValue }: EditorProps) {
   const origins = useWatch({ control, name: 'allowedOrigins' }) ?? [];
   const [originsText, setOriginsText] = useState(origins.join('\n'));
   const originErrors = errors.allowedOrigins as
-    | ({ message?: string } & Partial<Record<number, { message?: string }>>)
-    | undefined;
+    ({ message?: string } & Partial<Record<number, { message?: string }>>) | undefined;
   const originError: string | undefined =
-    originErrors?.message ?? Object.values(originErrors ?? {}).find((e): e is { message: string } => typeof e === 'object' && e !== null && 'message' in e)?.message;
+    originErrors?.message ??
+    Object.values(originErrors ?? {}).find(
+      (e): e is { message: string } => typeof e === 'object' && e !== null && 'message' in e,
+    )?.message;
   return (
     <div className="stack-md">
       <Card title="Basics">
         <div className="form-stack">
-          <TextField label="Form name" hint="Only you see this." error={errors.name?.message} {...register('name')} data-testid="form-name" />
+          <TextField
+            label="Form name"
+            hint="Only you see this."
+            error={errors.name?.message}
+            {...register('name')}
+            data-testid="form-name"
+          />
           <div className="grid-2">
-            <TextField label="Button label" error={errors.submitLabel?.message} {...register('submitLabel')} data-testid="form-submit-label" />
+            <TextField
+              label="Button label"
+              error={errors.submitLabel?.message}
+              {...register('submitLabel')}
+              data-testid="form-submit-label"
+            />
             <SelectField label="Status" {...register('status')}>
               <option value="enabled">Live: accepting submissions</option>
               <option value="disabled">Disabled: embed shows nothing</option>
@@ -429,7 +572,12 @@ function SettingsEditor({ control, register, errors, setValue }: EditorProps) {
       </Card>
       <Card title="After submitting">
         <div className="form-stack">
-          <TextAreaField label="Success message" rows={2} error={errors.successMessage?.message} {...register('successMessage')} />
+          <TextAreaField
+            label="Success message"
+            rows={2}
+            error={errors.successMessage?.message}
+            {...register('successMessage')}
+          />
           <TextField
             label="Redirect URL"
             optional
@@ -441,7 +589,8 @@ function SettingsEditor({ control, register, errors, setValue }: EditorProps) {
           <label className="check-row">
             <input type="checkbox" {...register('doubleOptIn')} data-testid="form-double-opt-in" />
             <span>
-              <strong>Double opt-in.</strong> Email a confirmation link first; campaigns start only after the lead confirms.
+              <strong>Double opt-in.</strong> Email a confirmation link first; campaigns start only
+              after the lead confirms.
             </span>
           </label>
         </div>
@@ -511,7 +660,14 @@ function DesignEditor({ control, register, errors, setValue }: EditorProps) {
           <span className="field-label">Mode</span>
           <div className="segmented" role="radiogroup" aria-label="Mode">
             {(['light', 'dark'] as const).map((m) => (
-              <button key={m} type="button" role="radio" aria-checked={theme.mode === m} className={theme.mode === m ? 'on' : ''} onClick={() => setMode(m)}>
+              <button
+                key={m}
+                type="button"
+                role="radio"
+                aria-checked={theme.mode === m}
+                className={theme.mode === m ? 'on' : ''}
+                onClick={() => setMode(m)}
+              >
                 {m === 'light' ? 'Light' : 'Dark'}
               </button>
             ))}
@@ -534,7 +690,14 @@ function DesignEditor({ control, register, errors, setValue }: EditorProps) {
             <label className="field-label" htmlFor="theme-radius">
               Corner radius: {theme.radius}px
             </label>
-            <input id="theme-radius" type="range" min={0} max={24} className="range" {...register('theme.radius', { valueAsNumber: true })} />
+            <input
+              id="theme-radius"
+              type="range"
+              min={0}
+              max={24}
+              className="range"
+              {...register('theme.radius', { valueAsNumber: true })}
+            />
           </div>
         </div>
       </div>
@@ -552,19 +715,34 @@ function noJsSnippet(form: Form, origin: string): string {
     if (f.type === 'hidden') {
       lines.push(`  <input type="hidden" name="${f.key}" value="${esc(f.defaultValue ?? '')}">`);
     } else if (f.type === 'checkbox' || f.type === 'consent') {
-      lines.push(`  <label><input type="checkbox" name="${f.key}" value="true"${req}> ${esc(f.consentText ?? f.label)}</label>`);
+      lines.push(
+        `  <label><input type="checkbox" name="${f.key}" value="true"${req}> ${esc(f.consentText ?? f.label)}</label>`,
+      );
     } else if (f.type === 'select' || f.type === 'radio') {
-      lines.push(`  <label for="${id}">${esc(f.label)}</label>`, `  <select id="${id}" name="${f.key}"${req}>`, '    <option value="">Choose…</option>');
-      for (const o of f.options) lines.push(`    <option value="${esc(o.value)}">${esc(o.label)}</option>`);
+      lines.push(
+        `  <label for="${id}">${esc(f.label)}</label>`,
+        `  <select id="${id}" name="${f.key}"${req}>`,
+        '    <option value="">Choose…</option>',
+      );
+      for (const o of f.options)
+        lines.push(`    <option value="${esc(o.value)}">${esc(o.label)}</option>`);
       lines.push('  </select>');
     } else if (f.type === 'textarea') {
-      lines.push(`  <label for="${id}">${esc(f.label)}</label>`, `  <textarea id="${id}" name="${f.key}"${req}></textarea>`);
+      lines.push(
+        `  <label for="${id}">${esc(f.label)}</label>`,
+        `  <textarea id="${id}" name="${f.key}"${req}></textarea>`,
+      );
     } else {
       const type = f.type === 'phone' ? 'tel' : f.type === 'number' ? 'number' : f.type;
-      lines.push(`  <label for="${id}">${esc(f.label)}</label>`, `  <input id="${id}" type="${type}" name="${f.key}"${req}>`);
+      lines.push(
+        `  <label for="${id}">${esc(f.label)}</label>`,
+        `  <input id="${id}" type="${type}" name="${f.key}"${req}>`,
+      );
     }
   }
-  lines.push('  <!-- Optional attribution: <input type="hidden" name="utm_campaign" value="spring-flyer"> -->');
+  lines.push(
+    '  <!-- Optional attribution: <input type="hidden" name="utm_campaign" value="spring-flyer"> -->',
+  );
   lines.push(`  <button type="submit">${esc(form.submitLabel)}</button>`, '</form>');
   return lines.join('\n');
 }
@@ -581,12 +759,22 @@ function EmbedPanel({ form, dirty }: { form: Form; dirty: boolean }) {
   });
   return (
     <div className="stack-md">
-      {dirty && <Alert tone="info">Save your changes first: the snippets use the saved form.</Alert>}
-      <Card title="Embed with one script tag" description="Paste it where the form should appear. Several forms per page work.">
+      {dirty && (
+        <Alert tone="info">Save your changes first: the snippets use the saved form.</Alert>
+      )}
+      <Card
+        title="Embed with one script tag"
+        description="Paste it where the form should appear. Several forms per page work."
+      >
         <CopyField value={embed} label="Embed snippet" testId="embed-snippet" />
       </Card>
-      <Card title="Plain HTML (works without JavaScript)" description="Style it yourself; people get your redirect URL or a hosted thank-you page.">
-        <pre className="code-block" data-testid="nojs-snippet">{html}</pre>
+      <Card
+        title="Plain HTML (works without JavaScript)"
+        description="Style it yourself; people get your redirect URL or a hosted thank-you page."
+      >
+        <pre className="code-block" data-testid="nojs-snippet">
+          {html}
+        </pre>
         <div className="reveal-actions">
           <Button
             size="sm"
@@ -604,7 +792,9 @@ function EmbedPanel({ form, dirty }: { form: Form; dirty: boolean }) {
       <Card title="Latest submissions" flush>
         {submissions.isPending && <LoadingRows rows={2} />}
         {submissions.isError && <ErrorState error={submissions.error} />}
-        {submissions.data?.length === 0 && <p className="muted empty-note">No submissions yet. Try the embed code on a page.</p>}
+        {submissions.data?.length === 0 && (
+          <p className="muted empty-note">No submissions yet. Try the embed code on a page.</p>
+        )}
         {submissions.data && submissions.data.length > 0 && (
           <div className="table-wrap">
             <table className="table">
@@ -622,7 +812,10 @@ function EmbedPanel({ form, dirty }: { form: Form; dirty: boolean }) {
                       {s.email ?? (typeof s.data.email === 'string' ? s.data.email : '—')}{' '}
                       {s.isSpam && <Badge tone="warning">spam: {s.spamReason}</Badge>}
                     </td>
-                    <td className="muted">{[s.utm.utm_source, s.utm.utm_campaign].filter(Boolean).join(' / ') || 'direct'}</td>
+                    <td className="muted">
+                      {[s.utm.utm_source, s.utm.utm_campaign].filter(Boolean).join(' / ') ||
+                        'direct'}
+                    </td>
                     <td className="muted">{relativeTime(s.createdAt)}</td>
                   </tr>
                 ))}

@@ -32,23 +32,56 @@ export function newField(type: FieldType, taken: string[]): FieldInput {
     textarea: { label: 'Message', key: 'message' },
     number: { label: 'Team size', key: 'team_size' },
     phone: { label: 'Phone', key: 'phone' },
-    select: { label: 'Your role', key: 'role', options: [{ value: 'marketing', label: 'Marketing' }, { value: 'sales', label: 'Sales' }] },
-    radio: { label: 'Plan', key: 'plan', options: [{ value: 'free', label: 'Free' }, { value: 'pro', label: 'Pro' }] },
+    select: {
+      label: 'Your role',
+      key: 'role',
+      options: [
+        { value: 'marketing', label: 'Marketing' },
+        { value: 'sales', label: 'Sales' },
+      ],
+    },
+    radio: {
+      label: 'Plan',
+      key: 'plan',
+      options: [
+        { value: 'free', label: 'Free' },
+        { value: 'pro', label: 'Pro' },
+      ],
+    },
     checkbox: { label: 'Send me product updates', key: 'updates' },
-    consent: { label: 'Consent', key: 'consent', required: true, consentText: 'I agree to receive emails and can unsubscribe at any time.' },
+    consent: {
+      label: 'Consent',
+      key: 'consent',
+      required: true,
+      consentText: 'I agree to receive emails and can unsubscribe at any time.',
+    },
     hidden: { label: 'Source', key: 'source', queryParam: 'ref', defaultValue: 'website' },
   };
   const preset = base[type];
   let key = preset.key ?? type;
   for (let i = 2; taken.includes(key); i++) key = `${preset.key ?? type}_${i}`;
-  return { type, required: false, placeholder: '', options: [], ...preset, key, label: preset.label ?? 'Field' };
+  return {
+    type,
+    required: false,
+    placeholder: '',
+    options: [],
+    ...preset,
+    key,
+    label: preset.label ?? 'Field',
+  };
 }
 
 export const FONTS = [
   { label: 'System sans-serif', value: DEFAULT_THEME.font },
-  { label: 'Humanist (Seravek, Segoe UI)', value: 'Seravek, "Gill Sans Nova", Ubuntu, Calibri, "DejaVu Sans", sans-serif' },
+  {
+    label: 'Humanist (Seravek, Segoe UI)',
+    value: 'Seravek, "Gill Sans Nova", Ubuntu, Calibri, "DejaVu Sans", sans-serif',
+  },
   { label: 'Serif (Georgia)', value: 'Georgia, Cambria, "Times New Roman", serif' },
-  { label: 'Rounded (Nunito, Quicksand)', value: 'Nunito, Quicksand, "Arial Rounded MT Bold", system-ui, sans-serif' },
+  {
+    label: 'Rounded (Nunito, Quicksand)',
+    value: 'Nunito, Quicksand, "Arial Rounded MT Bold", system-ui, sans-serif',
+  },
   { label: 'Monospace', value: 'ui-monospace, "SF Mono", Menlo, Consolas, monospace' },
 ];
 

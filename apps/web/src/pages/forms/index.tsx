@@ -58,10 +58,15 @@ export function FormsPage() {
       {forms.data && forms.data.length === 0 && (
         <>
           <section className="card">
-            <EmptyState testId="forms-empty" icon={<FormsIcon size={22} />} title="Create your first form" actions={newButton}>
+            <EmptyState
+              testId="forms-empty"
+              icon={<FormsIcon size={22} />}
+              title="Create your first form"
+              actions={newButton}
+            >
               <p>
-                Create your first form, then paste one script tag on your landing page. Every submission
-                becomes a lead and can start a drip campaign automatically.
+                Create your first form, then paste one script tag on your landing page. Every
+                submission becomes a lead and can start a drip campaign automatically.
               </p>
             </EmptyState>
             <div className="snippet" aria-label="Example embed code">
@@ -73,9 +78,18 @@ export function FormsPage() {
           </section>
           <Steps
             steps={[
-              { title: 'Design the form', text: 'Pick fields, consent text and the thank-you message.' },
-              { title: 'Paste the script tag', text: 'One line on any page; it also works as a plain HTML form.' },
-              { title: 'Watch leads arrive', text: 'Spam checks and rate limits run before anything is stored.' },
+              {
+                title: 'Design the form',
+                text: 'Pick fields, consent text and the thank-you message.',
+              },
+              {
+                title: 'Paste the script tag',
+                text: 'One line on any page; it also works as a plain HTML form.',
+              },
+              {
+                title: 'Watch leads arrive',
+                text: 'Spam checks and rate limits run before anything is stored.',
+              },
             ]}
           />
         </>
@@ -101,7 +115,8 @@ export function FormsPage() {
                         {f.name}
                       </Link>
                       <div className="muted form-row-meta">
-                        <code className="code-pill">{f.publicId}</code> · {f.fieldCount} field{f.fieldCount === 1 ? '' : 's'}
+                        <code className="code-pill">{f.publicId}</code> · {f.fieldCount} field
+                        {f.fieldCount === 1 ? '' : 's'}
                         {f.doubleOptIn ? ' · double opt-in' : ''}
                       </div>
                     </td>
@@ -111,7 +126,9 @@ export function FormsPage() {
                       </Badge>
                     </td>
                     <td className="num">{f.submissionCount.toLocaleString()}</td>
-                    <td className="muted">{f.lastSubmissionAt ? relativeTime(f.lastSubmissionAt) : 'None yet'}</td>
+                    <td className="muted">
+                      {f.lastSubmissionAt ? relativeTime(f.lastSubmissionAt) : 'None yet'}
+                    </td>
                     <td className="muted">{shortDate(f.createdAt)}</td>
                   </tr>
                 ))}

@@ -20,8 +20,10 @@ export function toPublicForm(values: FormInput, publicId: string): PublicForm {
       placeholder: f.placeholder || null,
       required: f.type === 'email' ? true : Boolean(f.required),
       options: (f.options ?? []).filter((o) => o.value),
-      minLength: typeof f.minLength === 'number' && Number.isFinite(f.minLength) ? f.minLength : null,
-      maxLength: typeof f.maxLength === 'number' && Number.isFinite(f.maxLength) ? f.maxLength : null,
+      minLength:
+        typeof f.minLength === 'number' && Number.isFinite(f.minLength) ? f.minLength : null,
+      maxLength:
+        typeof f.maxLength === 'number' && Number.isFinite(f.maxLength) ? f.maxLength : null,
       pattern: f.pattern || null,
       defaultValue: f.defaultValue || null,
       queryParam: f.queryParam || null,
@@ -70,7 +72,9 @@ export function FormPreview({ form }: { form: PublicForm }) {
         <div ref={host} className="preview-host" />
       </div>
       <div className="preview-footer">
-        <span className="muted">Live preview. Submitting here checks the fields but sends nothing.</span>
+        <span className="muted">
+          Live preview. Submitting here checks the fields but sends nothing.
+        </span>
         {submitted && (
           <Button size="sm" variant="ghost" onClick={() => setRound((r) => r + 1)}>
             Reset preview

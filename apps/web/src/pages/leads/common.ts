@@ -9,7 +9,16 @@ export interface Facets {
   campaigns: { id: string; name: string; status: string }[];
 }
 
-export const FILTER_KEYS = ['q', 'status', 'tag', 'formId', 'campaignId', 'from', 'to', 'utmSource'] as const;
+export const FILTER_KEYS = [
+  'q',
+  'status',
+  'tag',
+  'formId',
+  'campaignId',
+  'from',
+  'to',
+  'utmSource',
+] as const;
 
 /** The page's filters from the URL, so a reload, a shared link and the export all agree. */
 export function filtersFrom(params: URLSearchParams): LeadFilters {
@@ -23,7 +32,8 @@ export function filtersFrom(params: URLSearchParams): LeadFilters {
 
 export function toQuery(values: Record<string, string | number | undefined | null>): string {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  for (const [k, v] of Object.entries(values))
+    if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
   return p.toString();
 }
 

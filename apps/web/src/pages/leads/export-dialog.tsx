@@ -5,7 +5,10 @@ import { Alert } from '../../components/feedback';
 import { DownloadIcon } from '../../components/icons';
 import { COLUMN_LABELS, formatCount, toQuery } from './common';
 
-type Phase = { kind: 'choose' } | { kind: 'running'; rows: number; bytes: number } | { kind: 'error'; message: string };
+type Phase =
+  | { kind: 'choose' }
+  | { kind: 'running'; rows: number; bytes: number }
+  | { kind: 'error'; message: string };
 
 /**
  * Chooses columns, then streams GET /api/leads/export.csv with fetch so it can show progress
@@ -51,9 +54,14 @@ export function ExportDialog({
     const query = toQuery({ ...filters, bom: bom ? '1' : '0' });
     const cols = columns.map((c) => `columns=${encodeURIComponent(c)}`).join('&');
     try {
-      const res = await fetch(`/api/leads/export.csv?${query}&${cols}`, { credentials: 'same-origin', signal: controller.signal });
+      const res = await fetch(`/api/leads/export.csv?${query}&${cols}`, {
+        credentials: 'same-origin',
+        signal: controller.signal,
+      });
       if (!res.ok || !res.body) {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+        const body = (await res.json().catch(() => null)) as {
+          error?: { message?: string };
+        } | null;
         throw new Error(body?.error?.message ?? `Export failed (HTTP ${res.status})`);
       }
       const reader = res.body.getReader();
@@ -76,7 +84,8 @@ export function ExportDialog({
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
-      a.download = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'leads.csv';
+      a.download =
+        /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'leads.csv';
       document.body.append(a);
       a.click();
       a.remove();
@@ -93,14 +102,27 @@ export function ExportDialog({
     onClose();
   }
 
-  const pct = phase.kind === 'running' && total ? Math.min(100, Math.round((phase.rows / Math.max(1, total)) * 100)) : null;
+  const pct =
+    phase.kind === 'running' && total
+      ? Math.min(100, Math.round((phase.rows / Math.max(1, total)) * 100))
+      : null;
   const options = [...LEAD_EXPORT_COLUMNS, ...customFields.map((k) => `cf.${k}`)];
 
   return (
-    <dialog ref={ref} className="dialog dialog-wide" aria-labelledby={titleId} onCancel={(e) => { e.preventDefault(); cancel(); }}>
+    <dialog
+      ref={ref}
+      className="dialog dialog-wide"
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        cancel();
+      }}
+    >
       <div className="dialog-content" data-testid="export-dialog">
         <h2 className="dialog-title" id={titleId}>
-          Export {total !== null ? `${formatCount(total)} ${total === 1 ? 'lead' : 'leads'}` : 'leads'} as CSV
+          Export{' '}
+          {total !== null ? `${formatCount(total)} ${total === 1 ? 'lead' : 'leads'}` : 'leads'} as
+          CSV
         </h2>
         <div className="dialog-body">
           {phase.kind === 'running' ? (
@@ -109,7 +131,8 @@ export function ExportDialog({
                 <div className="progress-bar" style={{ width: `${pct ?? 50}%` }} />
               </div>
               <p>
-                {formatCount(phase.rows)} {total ? `of ${formatCount(total)} ` : ''}rows · {(phase.bytes / 1e6).toFixed(1)} MB
+                {formatCount(phase.rows)} {total ? `of ${formatCount(total)} ` : ''}rows ·{' '}
+                {(phase.bytes / 1e6).toFixed(1)} MB
               </p>
             </div>
           ) : (
@@ -120,8 +143,20 @@ export function ExportDialog({
                 <legend className="visually-hidden">Columns</legend>
                 {options.map((c) => (
                   <label key={c} className="check">
-                    <input type="checkbox" checked={columns.includes(c)} onChange={() => toggle(c)} />
-                    <span>{c.startsWith('cf.') ? <><span className="muted">Custom:</span> {c.slice(3)}</> : (COLUMN_LABELS[c] ?? c)}</span>
+                    <input
+                      type="checkbox"
+                      checked={columns.includes(c)}
+                      onChange={() => toggle(c)}
+                    />
+                    <span>
+                      {c.startsWith('cf.') ? (
+                        <>
+                          <span className="muted">Custom:</span> {c.slice(3)}
+                        </>
+                      ) : (
+                        (COLUMN_LABELS[c] ?? c)
+                      )}
+                    </span>
                   </label>
                 ))}
               </fieldset>
@@ -135,7 +170,13 @@ export function ExportDialog({
         <div className="dialog-actions">
           <Button onClick={cancel}>Cancel</Button>
           {phase.kind !== 'running' && (
-            <Button variant="primary" icon={<DownloadIcon size={16} />} disabled={columns.length === 0} onClick={() => void run()} data-testid="export-start">
+            <Button
+              variant="primary"
+              icon={<DownloadIcon size={16} />}
+              disabled={columns.length === 0}
+              onClick={() => void run()}
+              data-testid="export-start"
+            >
               Export
             </Button>
           )}

@@ -29,12 +29,14 @@ function uploadFile(file: File, onProgress: (fraction: number) => void): Promise
       if (xhr.status === 201) resolve(body as ImportStatus);
       else reject(toApiError(xhr.status, body));
     };
-    xhr.onerror = () => reject(new Error('The upload failed; check your connection and try again.'));
+    xhr.onerror = () =>
+      reject(new Error('The upload failed; check your connection and try again.'));
     xhr.send(file);
   });
 }
 
-const FIELD_LABEL = (f: string) => (f === 'tags' ? 'Tags (separated by ; or ,)' : (COLUMN_LABELS[f] ?? f));
+const FIELD_LABEL = (f: string) =>
+  f === 'tags' ? 'Tags (separated by ; or ,)' : (COLUMN_LABELS[f] ?? f);
 
 export function ImportWizardPage() {
   const me = useSession();
@@ -54,7 +56,10 @@ export function ImportWizardPage() {
     queryKey: wsKey(me.workspace.id, 'leads', 'import', job?.id ?? ''),
     queryFn: () => api.get<ImportStatus>(`/api/leads/imports/${job!.id}`),
     enabled: !!job && job.status !== 'uploaded',
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'done' || q.state.data.status === 'failed') ? false : 700),
+    refetchInterval: (q) =>
+      q.state.data && (q.state.data.status === 'done' || q.state.data.status === 'failed')
+        ? false
+        : 700,
   });
   const state = progress.data ?? job;
 
@@ -105,10 +110,17 @@ export function ImportWizardPage() {
       <nav className="crumbs" aria-label="Breadcrumb">
         <Link to="/leads">Leads</Link> <span aria-hidden="true">/</span> <span>Import</span>
       </nav>
-      <PageHeader title="Import leads from CSV" description="Existing leads are merged by email: new values fill in, nothing is erased, unsubscribed stays unsubscribed." />
+      <PageHeader
+        title="Import leads from CSV"
+        description="Existing leads are merged by email: new values fill in, nothing is erased, unsubscribed stays unsubscribed."
+      />
       <ol className="wizard-steps" aria-label="Steps">
         {['Upload', 'Map columns', 'Import'].map((label, i) => (
-          <li key={label} className={step === i + 1 ? 'current' : step > i + 1 ? 'done' : undefined} aria-current={step === i + 1 ? 'step' : undefined}>
+          <li
+            key={label}
+            className={step === i + 1 ? 'current' : step > i + 1 ? 'done' : undefined}
+            aria-current={step === i + 1 ? 'step' : undefined}
+          >
             <span className="wizard-num">{i + 1}</span>
             {label}
           </li>
@@ -117,7 +129,10 @@ export function ImportWizardPage() {
       {error && <Alert title="That did not work">{error}</Alert>}
 
       {step === 1 && (
-        <Card title="Choose a CSV file" description="UTF-8 CSV with a header row (Excel: File › Save As › CSV UTF-8). Up to 1 GB; a million rows is fine.">
+        <Card
+          title="Choose a CSV file"
+          description="UTF-8 CSV with a header row (Excel: File › Save As › CSV UTF-8). Up to 1 GB; a million rows is fine."
+        >
           <label className="dropzone" data-testid="import-drop">
             <input
               type="file"
@@ -136,7 +151,10 @@ export function ImportWizardPage() {
             ) : (
               <span className="export-progress">
                 <span className="progress">
-                  <span className="progress-bar" style={{ width: `${Math.round(upload * 100)}%` }} />
+                  <span
+                    className="progress-bar"
+                    style={{ width: `${Math.round(upload * 100)}%` }}
+                  />
                 </span>
                 Uploading… {Math.round(upload * 100)}%
               </span>
@@ -152,14 +170,22 @@ export function ImportWizardPage() {
           footer={
             <div className="form-actions">
               <Button onClick={() => setJob(null)}>Choose another file</Button>
-              <Button variant="primary" disabled={!emailMapped || duplicateTarget} loading={start.isPending} onClick={() => start.mutate()} data-testid="import-start">
+              <Button
+                variant="primary"
+                disabled={!emailMapped || duplicateTarget}
+                loading={start.isPending}
+                onClick={() => start.mutate()}
+                data-testid="import-start"
+              >
                 Import
               </Button>
             </div>
           }
         >
           {!emailMapped && <Alert tone="warning">Map exactly one column to Email.</Alert>}
-          {duplicateTarget && <Alert tone="warning">Two columns are mapped to the same field.</Alert>}
+          {duplicateTarget && (
+            <Alert tone="warning">Two columns are mapped to the same field.</Alert>
+          )}
           <div className="table-wrap">
             <table className="table mapping-table" data-testid="import-mapping">
               <thead>
@@ -171,7 +197,9 @@ export function ImportWizardPage() {
                         className="input select input-sm"
                         aria-label={`Map column ${c}`}
                         value={mapping[i] ?? 'skip'}
-                        onChange={(e) => setMapping(mapping.map((m, j) => (j === i ? e.target.value : m)))}
+                        onChange={(e) =>
+                          setMapping(mapping.map((m, j) => (j === i ? e.target.value : m)))
+                        }
                       >
                         <option value="skip">Skip this column</option>
                         {LEAD_IMPORT_FIELDS.map((f) => (
@@ -179,7 +207,11 @@ export function ImportWizardPage() {
                             {FIELD_LABEL(f)}
                           </option>
                         ))}
-                        <option value={`cf.${c.replace(/[^A-Za-z0-9_ -]/g, '').slice(0, 64) || `column${i + 1}`}`}>Custom field “{c}”</option>
+                        <option
+                          value={`cf.${c.replace(/[^A-Za-z0-9_ -]/g, '').slice(0, 64) || `column${i + 1}`}`}
+                        >
+                          Custom field “{c}”
+                        </option>
                         {facets.data?.customFields
                           .filter((k) => k !== c)
                           .map((k) => (
@@ -208,17 +240,28 @@ export function ImportWizardPage() {
           <div className="two-col import-options">
             <label className="field">
               <span className="field-label">Tag every imported lead</span>
-              <input className="input" placeholder="e.g. trade-show-2026" value={tag} onChange={(e) => setTag(e.target.value)} />
+              <input
+                className="input"
+                placeholder="e.g. trade-show-2026"
+                value={tag}
+                onChange={(e) => setTag(e.target.value)}
+              />
             </label>
             <label className="field">
               <span className="field-label">Enroll in a campaign</span>
-              <select className="input select" value={campaignId} onChange={(e) => setCampaignId(e.target.value)}>
+              <select
+                className="input select"
+                value={campaignId}
+                onChange={(e) => setCampaignId(e.target.value)}
+              >
                 <option value="">Don’t enroll</option>
-                {facets.data?.campaigns.filter((c) => c.status === 'active').map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
+                {facets.data?.campaigns
+                  .filter((c) => c.status === 'active')
+                  .map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
               </select>
             </label>
           </div>
@@ -226,14 +269,28 @@ export function ImportWizardPage() {
       )}
 
       {step === 3 && state && (
-        <Card title={state.status === 'done' ? 'Import finished' : state.status === 'failed' ? 'Import failed' : 'Importing…'} testId="import-progress">
+        <Card
+          title={
+            state.status === 'done'
+              ? 'Import finished'
+              : state.status === 'failed'
+                ? 'Import failed'
+                : 'Importing…'
+          }
+          testId="import-progress"
+        >
           {state.status === 'failed' && <Alert>{state.error}</Alert>}
           {state.status === 'running' && (
             <div className="export-progress" role="status" aria-live="polite">
               <div className="progress">
                 <div className="progress-bar progress-indeterminate" />
               </div>
-              <p>{formatCount(state.rowsRead)} rows read{state.rowsRead > 0 && state.created + state.updated === 0 ? '; merging into your leads next' : ''}</p>
+              <p>
+                {formatCount(state.rowsRead)} rows read
+                {state.rowsRead > 0 && state.created + state.updated === 0
+                  ? '; merging into your leads next'
+                  : ''}
+              </p>
             </div>
           )}
           <dl className="import-stats">
@@ -266,7 +323,12 @@ export function ImportWizardPage() {
           </dl>
           <div className="form-actions">
             {state.rejected > 0 && state.status !== 'running' && (
-              <a className="btn btn-secondary" href={`/api/leads/imports/${state.id}/report.csv`} download data-testid="import-report">
+              <a
+                className="btn btn-secondary"
+                href={`/api/leads/imports/${state.id}/report.csv`}
+                download
+                data-testid="import-report"
+              >
                 <DownloadIcon size={16} />
                 Download rejected rows
               </a>

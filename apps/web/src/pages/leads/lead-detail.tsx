@@ -25,7 +25,12 @@ interface LeadDetail {
   status: LeadStatus;
   tags: string[];
   customFields: Record<string, unknown>;
-  consent: { at: string | null; text: string | null; confirmedAt: string | null; confirmationSentAt: string | null };
+  consent: {
+    at: string | null;
+    text: string | null;
+    confirmedAt: string | null;
+    confirmationSentAt: string | null;
+  };
   unsubscribedAt: string | null;
   suppression: { reason: string; detail: string | null; at: string | null } | null;
   firstTouch: {
@@ -99,7 +104,11 @@ export function LeadDetailPage() {
   const toast = useToast();
   const navigate = useNavigate();
   const key = wsKey(me.workspace.id, 'leads', 'detail', id);
-  const lead = useQuery({ queryKey: key, queryFn: () => api.get<LeadDetail>(`/api/leads/${id}`), retry: false });
+  const lead = useQuery({
+    queryKey: key,
+    queryFn: () => api.get<LeadDetail>(`/api/leads/${id}`),
+    retry: false,
+  });
   const timeline = useQuery({
     queryKey: [...key, 'timeline'],
     queryFn: () => api.get<{ items: TimelineItem[] }>(`/api/leads/${id}/timeline`),
@@ -115,7 +124,12 @@ export function LeadDetailPage() {
   useEffect(() => {
     if (!lead.data || editing) return;
     const l = lead.data;
-    setDraft({ firstName: l.firstName ?? '', lastName: l.lastName ?? '', phone: l.phone ?? '', timeZone: l.timeZone ?? '' });
+    setDraft({
+      firstName: l.firstName ?? '',
+      lastName: l.lastName ?? '',
+      phone: l.phone ?? '',
+      timeZone: l.timeZone ?? '',
+    });
     setCustom(Object.entries(l.customFields).map(([k, v]) => [k, display(v)]));
   }, [lead.data, editing]);
 
@@ -147,7 +161,8 @@ export function LeadDetailPage() {
     onError: (err) => toast.error(err.message),
   });
 
-  if (lead.isError && lead.error instanceof ApiError && lead.error.status === 404) return <NotFoundPage />;
+  if (lead.isError && lead.error instanceof ApiError && lead.error.status === 404)
+    return <NotFoundPage />;
   if (lead.isPending) return <LoadingRows rows={6} />;
   if (lead.isError) return <ErrorState error={lead.error} onRetry={() => void lead.refetch()} />;
   const l = lead.data;
@@ -171,11 +186,18 @@ export function LeadDetailPage() {
         }
         actions={
           <>
-            <a className="btn btn-secondary" href={`/api/leads/${l.id}/data.json`} download data-testid="lead-download">
+            <a
+              className="btn btn-secondary"
+              href={`/api/leads/${l.id}/data.json`}
+              download
+              data-testid="lead-download"
+            >
               <DownloadIcon size={16} />
               Download data
             </a>
-            {l.status === 'active' && <Button onClick={() => setConfirm('unsubscribe')}>Unsubscribe</Button>}
+            {l.status === 'active' && (
+              <Button onClick={() => setConfirm('unsubscribe')}>Unsubscribe</Button>
+            )}
             <Button variant="danger" onClick={() => setConfirm('delete')} data-testid="lead-delete">
               Delete
             </Button>
@@ -213,8 +235,21 @@ export function LeadDetailPage() {
                 <div className="two-col">
                   {(['firstName', 'lastName', 'phone', 'timeZone'] as const).map((f) => (
                     <label key={f} className="field">
-                      <span className="field-label">{{ firstName: 'First name', lastName: 'Last name', phone: 'Phone', timeZone: 'Time zone' }[f]}</span>
-                      <input className="input" value={draft[f]} onChange={(e) => setDraft({ ...draft, [f]: e.target.value })} />
+                      <span className="field-label">
+                        {
+                          {
+                            firstName: 'First name',
+                            lastName: 'Last name',
+                            phone: 'Phone',
+                            timeZone: 'Time zone',
+                          }[f]
+                        }
+                      </span>
+                      <input
+                        className="input"
+                        value={draft[f]}
+                        onChange={(e) => setDraft({ ...draft, [f]: e.target.value })}
+                      />
                     </label>
                   ))}
                 </div>
@@ -222,14 +257,37 @@ export function LeadDetailPage() {
                   <legend className="field-label">Custom fields</legend>
                   {custom.map(([k, v], i) => (
                     <div key={i} className="custom-row">
-                      <input className="input input-sm" aria-label="Field name" value={k} onChange={(e) => setCustom(custom.map((c, j) => (j === i ? [e.target.value, c[1]] : c)))} />
-                      <input className="input input-sm" aria-label={`Value of ${k || 'field'}`} value={v} onChange={(e) => setCustom(custom.map((c, j) => (j === i ? [c[0], e.target.value] : c)))} />
-                      <Button size="sm" variant="ghost" aria-label={`Remove ${k}`} onClick={() => setCustom(custom.filter((_, j) => j !== i))}>
+                      <input
+                        className="input input-sm"
+                        aria-label="Field name"
+                        value={k}
+                        onChange={(e) =>
+                          setCustom(custom.map((c, j) => (j === i ? [e.target.value, c[1]] : c)))
+                        }
+                      />
+                      <input
+                        className="input input-sm"
+                        aria-label={`Value of ${k || 'field'}`}
+                        value={v}
+                        onChange={(e) =>
+                          setCustom(custom.map((c, j) => (j === i ? [c[0], e.target.value] : c)))
+                        }
+                      />
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-label={`Remove ${k}`}
+                        onClick={() => setCustom(custom.filter((_, j) => j !== i))}
+                      >
                         <XIcon size={14} />
                       </Button>
                     </div>
                   ))}
-                  <Button size="sm" variant="ghost" onClick={() => setCustom([...custom, ['', '']])}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => setCustom([...custom, ['', '']])}
+                  >
                     Add a field
                   </Button>
                 </fieldset>
@@ -262,7 +320,11 @@ export function LeadDetailPage() {
               {l.tags.map((t) => (
                 <span key={t} className="tag-chip tag-chip-static">
                   {t}
-                  <button type="button" aria-label={`Remove tag ${t}`} onClick={() => saveTags(l.tags.filter((x) => x !== t))}>
+                  <button
+                    type="button"
+                    aria-label={`Remove tag ${t}`}
+                    onClick={() => saveTags(l.tags.filter((x) => x !== t))}
+                  >
                     <XIcon size={12} />
                   </button>
                 </span>
@@ -276,7 +338,13 @@ export function LeadDetailPage() {
                   setTagInput('');
                 }}
               >
-                <input className="input input-sm" placeholder="Add a tag" aria-label="Add a tag" value={tagInput} onChange={(e) => setTagInput(e.target.value)} />
+                <input
+                  className="input input-sm"
+                  placeholder="Add a tag"
+                  aria-label="Add a tag"
+                  value={tagInput}
+                  onChange={(e) => setTagInput(e.target.value)}
+                />
               </form>
             </div>
           </Card>
@@ -286,7 +354,11 @@ export function LeadDetailPage() {
               <Field label="Given">{l.consent.at ? shortDate(l.consent.at) : null}</Field>
               <Field label="Wording">{l.consent.text}</Field>
               <Field label="Double opt-in">
-                {l.consent.confirmedAt ? `Confirmed ${shortDate(l.consent.confirmedAt)}` : l.consent.confirmationSentAt ? 'Confirmation sent, not confirmed' : null}
+                {l.consent.confirmedAt
+                  ? `Confirmed ${shortDate(l.consent.confirmedAt)}`
+                  : l.consent.confirmationSentAt
+                    ? 'Confirmation sent, not confirmed'
+                    : null}
               </Field>
               {l.suppression && (
                 <Field label="Suppressed">
@@ -301,7 +373,9 @@ export function LeadDetailPage() {
             <dl className="kv-list">
               <Field label="First form">{l.firstTouch.form?.name}</Field>
               <Field label="UTM">
-                {[l.firstTouch.utmSource, l.firstTouch.utmMedium, l.firstTouch.utmCampaign].filter(Boolean).join(' / ') || null}
+                {[l.firstTouch.utmSource, l.firstTouch.utmMedium, l.firstTouch.utmCampaign]
+                  .filter(Boolean)
+                  .join(' / ') || null}
               </Field>
               <Field label="Referrer">{l.firstTouch.referrer}</Field>
               <Field label="Landing page">{l.firstTouch.pageUrl}</Field>
@@ -313,7 +387,8 @@ export function LeadDetailPage() {
                     <strong>{s.form.name}</strong> <span className="muted">{shortDate(s.at)}</span>
                     {s.isSpam && <Badge tone="warning">spam</Badge>}
                     <div className="muted small">
-                      {[s.utmSource, s.utmMedium, s.utmCampaign].filter(Boolean).join(' / ') || 'no UTM'}
+                      {[s.utmSource, s.utmMedium, s.utmCampaign].filter(Boolean).join(' / ') ||
+                        'no UTM'}
                       {s.pageUrl ? ` · ${s.pageUrl}` : ''}
                     </div>
                   </li>
@@ -323,7 +398,11 @@ export function LeadDetailPage() {
           </Card>
         </div>
 
-        <Card title="Timeline" description="Everything that happened to this lead, newest first." testId="lead-timeline">
+        <Card
+          title="Timeline"
+          description="Everything that happened to this lead, newest first."
+          testId="lead-timeline"
+        >
           {timeline.isPending && <LoadingRows rows={4} />}
           {timeline.isError && <Alert>{timeline.error.message}</Alert>}
           {timeline.data && (
@@ -337,7 +416,9 @@ export function LeadDetailPage() {
                       {t.machine !== undefined &&
                         (t.machine ? (
                           <Badge tone="neutral">
-                            <span title={t.machineReason ?? undefined}>machine{t.machineReason ? `: ${t.machineReason}` : ''}</span>
+                            <span title={t.machineReason ?? undefined}>
+                              machine{t.machineReason ? `: ${t.machineReason}` : ''}
+                            </span>
                           </Badge>
                         ) : (
                           <Badge tone="success">human</Badge>
@@ -345,7 +426,11 @@ export function LeadDetailPage() {
                     </div>
                     {t.detail && <div className="tl-detail">{t.detail}</div>}
                     <time className="tl-time" dateTime={t.at} title={t.at}>
-                      {new Date(t.at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })} · {relativeTime(t.at)}
+                      {new Date(t.at).toLocaleString(undefined, {
+                        dateStyle: 'medium',
+                        timeStyle: 'short',
+                      })}{' '}
+                      · {relativeTime(t.at)}
                     </time>
                   </div>
                 </li>
@@ -357,7 +442,11 @@ export function LeadDetailPage() {
 
       <ConfirmDialog
         open={confirm !== null}
-        title={confirm === 'delete' ? 'Delete this lead and its personal data?' : 'Unsubscribe this lead?'}
+        title={
+          confirm === 'delete'
+            ? 'Delete this lead and its personal data?'
+            : 'Unsubscribe this lead?'
+        }
         confirmLabel={confirm === 'delete' ? 'Delete' : 'Unsubscribe'}
         pending={act.isPending}
         onCancel={() => setConfirm(null)}
@@ -365,8 +454,9 @@ export function LeadDetailPage() {
       >
         {confirm === 'delete' ? (
           <p>
-            {l.email} is removed, with the personal details in their submissions, emails and opens/clicks. Counts stay
-            right; this cannot be undone. Download their data first if they asked for a copy.
+            {l.email} is removed, with the personal details in their submissions, emails and
+            opens/clicks. Counts stay right; this cannot be undone. Download their data first if
+            they asked for a copy.
           </p>
         ) : (
           <p>They leave every campaign and go on the suppression list.</p>

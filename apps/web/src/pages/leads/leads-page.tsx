@@ -12,7 +12,15 @@ import { useToast } from '../../components/toast';
 import { useSession, wsKey } from '../../lib/queries';
 import { relativeTime, shortDate } from '../../lib/format';
 import { ExportDialog } from './export-dialog';
-import { FILTER_KEYS, STATUS_TONE, filtersFrom, formatCount, fullName, toQuery, type Facets } from './common';
+import {
+  FILTER_KEYS,
+  STATUS_TONE,
+  filtersFrom,
+  formatCount,
+  fullName,
+  toQuery,
+  type Facets,
+} from './common';
 import './leads.css';
 
 type BulkAction = 'tag' | 'untag' | 'enroll' | 'unsubscribe' | 'delete';
@@ -52,7 +60,10 @@ export function LeadsPage() {
   const listKey = wsKey(me.workspace.id, 'leads', 'list', filterKey, cursor ?? '');
   const list = useQuery({
     queryKey: listKey,
-    queryFn: () => api.get<LeadList>(`/api/leads?${toQuery({ ...filters, sort, dir, limit: PAGE_SIZE, cursor })}`),
+    queryFn: () =>
+      api.get<LeadList>(
+        `/api/leads?${toQuery({ ...filters, sort, dir, limit: PAGE_SIZE, cursor })}`,
+      ),
     placeholderData: keepPreviousData,
   });
   // The total comes with the first page only (cheaper deep pages); keep it while paging.
@@ -82,7 +93,14 @@ export function LeadsPage() {
   }
   function setSort(key: string) {
     const next = new URLSearchParams(params);
-    const nextDir = sort === key && dir === 'desc' ? 'asc' : sort === key ? 'desc' : key === 'createdAt' ? 'desc' : 'asc';
+    const nextDir =
+      sort === key && dir === 'desc'
+        ? 'asc'
+        : sort === key
+          ? 'desc'
+          : key === 'createdAt'
+            ? 'desc'
+            : 'asc';
     next.set('sort', key);
     next.set('dir', nextDir);
     setParams(next, { replace: true });
@@ -108,8 +126,16 @@ export function LeadsPage() {
         ...(action === 'enroll' ? { campaignId: actionCampaign } : {}),
       }),
     onSuccess: (r) => {
-      const verb = { tag: 'Tagged', untag: 'Removed the tag from', enroll: 'Enrolled', unsubscribe: 'Unsubscribed', delete: 'Deleted' }[action!];
-      toast.success(`${verb} ${formatCount(r.affected)} ${r.affected === 1 ? 'lead' : 'leads'}${r.skipped ? ` (${formatCount(r.skipped)} skipped: inactive or already enrolled)` : ''}`);
+      const verb = {
+        tag: 'Tagged',
+        untag: 'Removed the tag from',
+        enroll: 'Enrolled',
+        unsubscribe: 'Unsubscribed',
+        delete: 'Deleted',
+      }[action!];
+      toast.success(
+        `${verb} ${formatCount(r.affected)} ${r.affected === 1 ? 'lead' : 'leads'}${r.skipped ? ` (${formatCount(r.skipped)} skipped: inactive or already enrolled)` : ''}`,
+      );
       setAction(null);
       setSelected(new Set());
       setAllMatching(false);
@@ -120,7 +146,11 @@ export function LeadsPage() {
   });
 
   const actionReady =
-    action === 'tag' || action === 'untag' ? actionTag.trim() !== '' : action === 'enroll' ? actionCampaign !== '' : true;
+    action === 'tag' || action === 'untag'
+      ? actionTag.trim() !== ''
+      : action === 'enroll'
+        ? actionCampaign !== ''
+        : true;
   const noun = (n: number) => `${formatCount(n)} ${n === 1 ? 'lead' : 'leads'}`;
   const confirmTitle =
     confirmCount === null
@@ -140,13 +170,23 @@ export function LeadsPage() {
     <>
       <PageHeader
         title="Leads"
-        description={total !== null ? `${formatCount(total)} ${hasFilters ? 'matching' : 'in this workspace'}` : 'Everyone who filled in one of your forms, in one place.'}
+        description={
+          total !== null
+            ? `${formatCount(total)} ${hasFilters ? 'matching' : 'in this workspace'}`
+            : 'Everyone who filled in one of your forms, in one place.'
+        }
         actions={
           <>
             <ButtonLink to="/leads/import" icon={<PlusIcon size={16} />} data-testid="leads-import">
               Import CSV
             </ButtonLink>
-            <Button variant="primary" icon={<DownloadIcon size={16} />} onClick={() => setExporting(true)} disabled={!total} data-testid="leads-export">
+            <Button
+              variant="primary"
+              icon={<DownloadIcon size={16} />}
+              onClick={() => setExporting(true)}
+              disabled={!total}
+              data-testid="leads-export"
+            >
               Export CSV
             </Button>
           </>
@@ -168,7 +208,10 @@ export function LeadsPage() {
               </>
             }
           >
-            <p>Leads appear here the moment someone submits one of your forms, or import the list you already have.</p>
+            <p>
+              Leads appear here the moment someone submits one of your forms, or import the list you
+              already have.
+            </p>
           </EmptyState>
         </section>
       ) : (
@@ -191,7 +234,12 @@ export function LeadsPage() {
               onBlur={() => setFilter('q', search.trim())}
               data-testid="leads-search"
             />
-            <select className="input select input-sm" aria-label="Status" value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+            <select
+              className="input select input-sm"
+              aria-label="Status"
+              value={filters.status ?? ''}
+              onChange={(e) => setFilter('status', e.target.value)}
+            >
               <option value="">Any status</option>
               {LEAD_STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -199,7 +247,12 @@ export function LeadsPage() {
                 </option>
               ))}
             </select>
-            <select className="input select input-sm" aria-label="Tag" value={filters.tag ?? ''} onChange={(e) => setFilter('tag', e.target.value)}>
+            <select
+              className="input select input-sm"
+              aria-label="Tag"
+              value={filters.tag ?? ''}
+              onChange={(e) => setFilter('tag', e.target.value)}
+            >
               <option value="">Any tag</option>
               {facets.data?.tags.map((t) => (
                 <option key={t} value={t}>
@@ -207,7 +260,12 @@ export function LeadsPage() {
                 </option>
               ))}
             </select>
-            <select className="input select input-sm" aria-label="Form" value={filters.formId ?? ''} onChange={(e) => setFilter('formId', e.target.value)}>
+            <select
+              className="input select input-sm"
+              aria-label="Form"
+              value={filters.formId ?? ''}
+              onChange={(e) => setFilter('formId', e.target.value)}
+            >
               <option value="">Any form</option>
               {facets.data?.forms.map((f) => (
                 <option key={f.id} value={f.id}>
@@ -215,7 +273,12 @@ export function LeadsPage() {
                 </option>
               ))}
             </select>
-            <select className="input select input-sm" aria-label="Campaign" value={filters.campaignId ?? ''} onChange={(e) => setFilter('campaignId', e.target.value)}>
+            <select
+              className="input select input-sm"
+              aria-label="Campaign"
+              value={filters.campaignId ?? ''}
+              onChange={(e) => setFilter('campaignId', e.target.value)}
+            >
               <option value="">Any campaign</option>
               {facets.data?.campaigns.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -223,7 +286,12 @@ export function LeadsPage() {
                 </option>
               ))}
             </select>
-            <select className="input select input-sm" aria-label="UTM source" value={filters.utmSource ?? ''} onChange={(e) => setFilter('utmSource', e.target.value)}>
+            <select
+              className="input select input-sm"
+              aria-label="UTM source"
+              value={filters.utmSource ?? ''}
+              onChange={(e) => setFilter('utmSource', e.target.value)}
+            >
               <option value="">Any source</option>
               {facets.data?.utmSources.map((s) => (
                 <option key={s} value={s}>
@@ -233,11 +301,21 @@ export function LeadsPage() {
             </select>
             <label className="date-filter">
               <span>From</span>
-              <input className="input input-sm" type="date" value={filters.from ?? ''} onChange={(e) => setFilter('from', e.target.value)} />
+              <input
+                className="input input-sm"
+                type="date"
+                value={filters.from ?? ''}
+                onChange={(e) => setFilter('from', e.target.value)}
+              />
             </label>
             <label className="date-filter">
               <span>To</span>
-              <input className="input input-sm" type="date" value={filters.to ?? ''} onChange={(e) => setFilter('to', e.target.value)} />
+              <input
+                className="input input-sm"
+                type="date"
+                value={filters.to ?? ''}
+                onChange={(e) => setFilter('to', e.target.value)}
+              />
             </label>
             {hasFilters && (
               <Button
@@ -260,21 +338,48 @@ export function LeadsPage() {
             <div className="bulk-bar" data-testid="bulk-bar">
               <strong>{formatCount(selectionCount)} selected</strong>
               {allOnPage && !allMatching && total !== null && total > items.length && (
-                <button type="button" className="link-button" onClick={() => setAllMatching(true)} data-testid="select-all-matching">
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => setAllMatching(true)}
+                  data-testid="select-all-matching"
+                >
                   Select all {formatCount(total)} {hasFilters ? 'matching' : ''} leads
                 </button>
               )}
               {allMatching && (
-                <button type="button" className="link-button" onClick={() => { setAllMatching(false); setSelected(new Set()); }}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => {
+                    setAllMatching(false);
+                    setSelected(new Set());
+                  }}
+                >
                   Clear selection
                 </button>
               )}
               <span className="bulk-spacer" />
-              <Button size="sm" onClick={() => void askConfirm('tag')} data-testid="bulk-tag">Tag</Button>
-              <Button size="sm" onClick={() => void askConfirm('untag')}>Remove tag</Button>
-              <Button size="sm" onClick={() => void askConfirm('enroll')}>Enroll</Button>
-              <Button size="sm" onClick={() => void askConfirm('unsubscribe')}>Unsubscribe</Button>
-              <Button size="sm" variant="danger" onClick={() => void askConfirm('delete')} data-testid="bulk-delete">Delete</Button>
+              <Button size="sm" onClick={() => void askConfirm('tag')} data-testid="bulk-tag">
+                Tag
+              </Button>
+              <Button size="sm" onClick={() => void askConfirm('untag')}>
+                Remove tag
+              </Button>
+              <Button size="sm" onClick={() => void askConfirm('enroll')}>
+                Enroll
+              </Button>
+              <Button size="sm" onClick={() => void askConfirm('unsubscribe')}>
+                Unsubscribe
+              </Button>
+              <Button
+                size="sm"
+                variant="danger"
+                onClick={() => void askConfirm('delete')}
+                data-testid="bulk-delete"
+              >
+                Delete
+              </Button>
             </div>
           )}
 
@@ -287,7 +392,11 @@ export function LeadsPage() {
           )}
           {items.length > 0 && (
             <div className="table-wrap">
-              <table className="table leads-table" data-testid="leads-table" aria-busy={list.isFetching || undefined}>
+              <table
+                className="table leads-table"
+                data-testid="leads-table"
+                aria-busy={list.isFetching || undefined}
+              >
                 <thead>
                   <tr>
                     <th className="cell-check">
@@ -307,18 +416,44 @@ export function LeadsPage() {
                       />
                     </th>
                     {SORTABLE.map((c) => (
-                      <th key={c.key} aria-sort={sort === c.key ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-                        <button type="button" className="sort-button" onClick={() => setSort(c.key)}>
+                      <th
+                        key={c.key}
+                        aria-sort={
+                          sort === c.key ? (dir === 'asc' ? 'ascending' : 'descending') : undefined
+                        }
+                      >
+                        <button
+                          type="button"
+                          className="sort-button"
+                          onClick={() => setSort(c.key)}
+                        >
                           {c.label}
-                          <span aria-hidden="true" className="sort-arrow">{sort === c.key ? (dir === 'asc' ? '↑' : '↓') : ''}</span>
+                          <span aria-hidden="true" className="sort-arrow">
+                            {sort === c.key ? (dir === 'asc' ? '↑' : '↓') : ''}
+                          </span>
                         </button>
                       </th>
                     ))}
                     <th>Tags</th>
                     <th>Source</th>
-                    <th aria-sort={sort === 'createdAt' ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-                      <button type="button" className="sort-button" onClick={() => setSort('createdAt')}>
-                        Added<span aria-hidden="true" className="sort-arrow">{sort === 'createdAt' ? (dir === 'asc' ? '↑' : '↓') : ''}</span>
+                    <th
+                      aria-sort={
+                        sort === 'createdAt'
+                          ? dir === 'asc'
+                            ? 'ascending'
+                            : 'descending'
+                          : undefined
+                      }
+                    >
+                      <button
+                        type="button"
+                        className="sort-button"
+                        onClick={() => setSort('createdAt')}
+                      >
+                        Added
+                        <span aria-hidden="true" className="sort-arrow">
+                          {sort === 'createdAt' ? (dir === 'asc' ? '↑' : '↓') : ''}
+                        </span>
                       </button>
                     </th>
                   </tr>
@@ -327,7 +462,10 @@ export function LeadsPage() {
                   {items.map((l) => {
                     const name = fullName(l);
                     return (
-                      <tr key={l.id} className={selected.has(l.id) || allMatching ? 'row-selected' : undefined}>
+                      <tr
+                        key={l.id}
+                        className={selected.has(l.id) || allMatching ? 'row-selected' : undefined}
+                      >
                         <td className="cell-check">
                           <input
                             type="checkbox"
@@ -343,7 +481,11 @@ export function LeadsPage() {
                           />
                         </td>
                         <td>
-                          <Link to={`/leads/${l.id}`} className="lead-link" data-testid="lead-row-link">
+                          <Link
+                            to={`/leads/${l.id}`}
+                            className="lead-link"
+                            data-testid="lead-row-link"
+                          >
                             <span className="lead-name">{name || l.email}</span>
                             {name && <span className="lead-email">{l.email}</span>}
                           </Link>
@@ -353,7 +495,13 @@ export function LeadsPage() {
                         </td>
                         <td className="cell-tags">
                           {l.tags.slice(0, 3).map((t) => (
-                            <button key={t} type="button" className="tag-chip" onClick={() => setFilter('tag', t)} title={`Show leads tagged ${t}`}>
+                            <button
+                              key={t}
+                              type="button"
+                              className="tag-chip"
+                              onClick={() => setFilter('tag', t)}
+                              title={`Show leads tagged ${t}`}
+                            >
                               {t}
                             </button>
                           ))}
@@ -377,7 +525,11 @@ export function LeadsPage() {
                 {total !== null ? ` of ${formatCount(total)}` : ''}
               </span>
               <div className="pager-buttons">
-                <Button size="sm" disabled={page === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+                <Button
+                  size="sm"
+                  disabled={page === 0}
+                  onClick={() => setCursors((c) => c.slice(0, -1))}
+                >
                   Previous
                 </Button>
                 <Button
@@ -397,7 +549,9 @@ export function LeadsPage() {
       <ConfirmDialog
         open={action !== null}
         title={confirmTitle}
-        confirmLabel={action === 'delete' ? 'Delete' : action === 'unsubscribe' ? 'Unsubscribe' : 'Apply'}
+        confirmLabel={
+          action === 'delete' ? 'Delete' : action === 'unsubscribe' ? 'Unsubscribe' : 'Apply'
+        }
         tone={action === 'delete' || action === 'unsubscribe' ? 'danger' : 'primary'}
         pending={bulk.isPending}
         onCancel={() => setAction(null)}
@@ -409,31 +563,55 @@ export function LeadsPage() {
           {(action === 'tag' || action === 'untag') && (
             <label className="field">
               <span className="field-label">Tag</span>
-              <input className="input" list="lead-tags" value={actionTag} onChange={(e) => setActionTag(e.target.value)} autoFocus placeholder="e.g. webinar-2026" />
+              <input
+                className="input"
+                list="lead-tags"
+                value={actionTag}
+                onChange={(e) => setActionTag(e.target.value)}
+                autoFocus
+                placeholder="e.g. webinar-2026"
+              />
               <datalist id="lead-tags">
-                {facets.data?.tags.map((t) => <option key={t} value={t} />)}
+                {facets.data?.tags.map((t) => (
+                  <option key={t} value={t} />
+                ))}
               </datalist>
             </label>
           )}
           {action === 'enroll' && (
             <label className="field">
               <span className="field-label">Campaign</span>
-              <select className="input select" value={actionCampaign} onChange={(e) => setActionCampaign(e.target.value)}>
+              <select
+                className="input select"
+                value={actionCampaign}
+                onChange={(e) => setActionCampaign(e.target.value)}
+              >
                 <option value="">Choose a campaign</option>
-                {facets.data?.campaigns.filter((c) => c.status === 'active').map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
+                {facets.data?.campaigns
+                  .filter((c) => c.status === 'active')
+                  .map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
               </select>
-              <span className="field-hint">Only active leads not already in the campaign are enrolled.</span>
+              <span className="field-hint">
+                Only active leads not already in the campaign are enrolled.
+              </span>
             </label>
           )}
-          {action === 'unsubscribe' && <p>They stop receiving every campaign and are added to the suppression list.</p>}
-          {action === 'delete' && (
-            <p>Their submissions, emails and events stay in your counts but lose every personal detail. This cannot be undone.</p>
+          {action === 'unsubscribe' && (
+            <p>They stop receiving every campaign and are added to the suppression list.</p>
           )}
-          {action && !actionReady && confirmCount !== null && <p className="muted">Fill in the field above to continue.</p>}
+          {action === 'delete' && (
+            <p>
+              Their submissions, emails and events stay in your counts but lose every personal
+              detail. This cannot be undone.
+            </p>
+          )}
+          {action && !actionReady && confirmCount !== null && (
+            <p className="muted">Fill in the field above to continue.</p>
+          )}
         </div>
       </ConfirmDialog>
 

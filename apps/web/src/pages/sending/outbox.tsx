@@ -14,7 +14,10 @@ type View = 'html' | 'text' | 'headers' | 'raw';
 function MessageDetail({ id }: { id: string }) {
   const me = useSession();
   const [view, setView] = useState<View>('html');
-  const msg = useQuery({ queryKey: wsKey(me.workspace.id, 'outbox', id), queryFn: () => api.get<CaughtMessage>(`/api/sending/outbox/${id}`) });
+  const msg = useQuery({
+    queryKey: wsKey(me.workspace.id, 'outbox', id),
+    queryFn: () => api.get<CaughtMessage>(`/api/sending/outbox/${id}`),
+  });
   if (msg.isPending) return <LoadingRows rows={3} />;
   if (msg.isError) return <ErrorState error={msg.error} onRetry={() => void msg.refetch()} />;
   const m = msg.data;
@@ -23,24 +26,53 @@ function MessageDetail({ id }: { id: string }) {
       <div>
         <strong>{m.subject || '(no subject)'}</strong>
         <p className="muted" style={{ margin: 0 }}>
-          Envelope from {m.envelopeFrom || '<>'} to {m.envelopeTo.join(', ')} · {m.size.toLocaleString()} bytes
+          Envelope from {m.envelopeFrom || '<>'} to {m.envelopeTo.join(', ')} ·{' '}
+          {m.size.toLocaleString()} bytes
         </p>
       </div>
       <div style={{ display: 'flex', gap: 8 }}>
         {(['html', 'text', 'headers', 'raw'] as const).map((v) => (
-          <Button key={v} size="sm" variant={view === v ? 'primary' : 'secondary'} onClick={() => setView(v)} data-testid={`outbox-view-${v}`}>
-            {v === 'html' ? 'HTML' : v === 'text' ? 'Text' : v === 'headers' ? 'Headers' : 'Raw source'}
+          <Button
+            key={v}
+            size="sm"
+            variant={view === v ? 'primary' : 'secondary'}
+            onClick={() => setView(v)}
+            data-testid={`outbox-view-${v}`}
+          >
+            {v === 'html'
+              ? 'HTML'
+              : v === 'text'
+                ? 'Text'
+                : v === 'headers'
+                  ? 'Headers'
+                  : 'Raw source'}
           </Button>
         ))}
       </div>
       {view === 'html' &&
         (m.html ? (
           // sandbox without allow-scripts or allow-same-origin: mail HTML can neither run code nor reach the app.
-          <iframe title="Rendered message" sandbox="" srcDoc={m.html} style={{ width: '100%', minHeight: 480, border: '1px solid var(--border)', borderRadius: 8, background: '#fff' }} data-testid="outbox-html" />
+          <iframe
+            title="Rendered message"
+            sandbox=""
+            srcDoc={m.html}
+            style={{
+              width: '100%',
+              minHeight: 480,
+              border: '1px solid var(--border)',
+              borderRadius: 8,
+              background: '#fff',
+            }}
+            data-testid="outbox-html"
+          />
         ) : (
           <p className="muted">This message has no HTML part.</p>
         ))}
-      {view === 'text' && <pre style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} data-testid="outbox-text">{m.text ?? '(no text part)'}</pre>}
+      {view === 'text' && (
+        <pre style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} data-testid="outbox-text">
+          {m.text ?? '(no text part)'}
+        </pre>
+      )}
       {view === 'headers' && (
         <div className="table-wrap">
           <table className="table" data-testid="outbox-headers">
@@ -48,30 +80,67 @@ function MessageDetail({ id }: { id: string }) {
               {m.headers.map((h, i) => (
                 <tr key={i}>
                   <th style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>{h.name}</th>
-                  <td style={{ overflowWrap: 'anywhere', fontFamily: 'var(--font-mono, monospace)', fontSize: 12 }}>{h.value}</td>
+                  <td
+                    style={{
+                      overflowWrap: 'anywhere',
+                      fontFamily: 'var(--font-mono, monospace)',
+                      fontSize: 12,
+                    }}
+                  >
+                    {h.value}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      {view === 'raw' && <pre style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', fontSize: 12, maxHeight: 600, overflow: 'auto' }} data-testid="outbox-raw">{m.raw}</pre>}
+      {view === 'raw' && (
+        <pre
+          style={{
+            whiteSpace: 'pre-wrap',
+            overflowWrap: 'anywhere',
+            fontSize: 12,
+            maxHeight: 600,
+            overflow: 'auto',
+          }}
+          data-testid="outbox-raw"
+        >
+          {m.raw}
+        </pre>
+      )}
     </div>
   );
 }
 
 export function OutboxPanel() {
   const me = useSession();
-  const list = useQuery({ queryKey: wsKey(me.workspace.id, 'outbox'), queryFn: () => api.get<CaughtMessageSummary[]>('/api/sending/outbox'), refetchInterval: 5_000 });
+  const list = useQuery({
+    queryKey: wsKey(me.workspace.id, 'outbox'),
+    queryFn: () => api.get<CaughtMessageSummary[]>('/api/sending/outbox'),
+    refetchInterval: 5_000,
+  });
   const [selected, setSelected] = useState<string | null>(null);
   return (
     <div className="stack-lg">
-      <Card title="Outbox" description="Mail sent without an SMTP relay lands in the built-in dev mail catcher instead of anyone's inbox." flush testId="outbox-card">
+      <Card
+        title="Outbox"
+        description="Mail sent without an SMTP relay lands in the built-in dev mail catcher instead of anyone's inbox."
+        flush
+        testId="outbox-card"
+      >
         {list.isPending && <LoadingRows rows={3} />}
         {list.isError && <ErrorState error={list.error} onRetry={() => void list.refetch()} />}
         {list.data?.length === 0 && (
-          <EmptyState compact icon={<MailIcon size={20} />} title="Nothing caught yet" testId="outbox-empty">
-            <p>Send a test from the Identities tab, or let a campaign run without a relay configured.</p>
+          <EmptyState
+            compact
+            icon={<MailIcon size={20} />}
+            title="Nothing caught yet"
+            testId="outbox-empty"
+          >
+            <p>
+              Send a test from the Identities tab, or let a campaign run without a relay configured.
+            </p>
           </EmptyState>
         )}
         {list.data && list.data.length > 0 && (
@@ -86,9 +155,20 @@ export function OutboxPanel() {
               </thead>
               <tbody>
                 {list.data.map((m) => (
-                  <tr key={m.id} data-testid="outbox-row" aria-selected={selected === m.id} style={selected === m.id ? { background: 'var(--accent-50, #fff7ed)' } : undefined}>
+                  <tr
+                    key={m.id}
+                    data-testid="outbox-row"
+                    aria-selected={selected === m.id}
+                    style={
+                      selected === m.id ? { background: 'var(--accent-50, #fff7ed)' } : undefined
+                    }
+                  >
                     <td className="cell-strong">
-                      <button type="button" className="btn btn-ghost btn-sm" onClick={() => setSelected(m.id)}>
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-sm"
+                        onClick={() => setSelected(m.id)}
+                      >
                         {m.subject || '(no subject)'}
                       </button>
                     </td>
@@ -102,7 +182,14 @@ export function OutboxPanel() {
         )}
       </Card>
       {selected && (
-        <Card title="Message" actions={<Button size="sm" variant="ghost" onClick={() => setSelected(null)}>Close</Button>}>
+        <Card
+          title="Message"
+          actions={
+            <Button size="sm" variant="ghost" onClick={() => setSelected(null)}>
+              Close
+            </Button>
+          }
+        >
           <MessageDetail id={selected} />
         </Card>
       )}
