@@ -33,7 +33,9 @@ export function openFixtures(): Fixtures {
 }
 
 export async function createWorkspace(db: Db, name = 'sending test') {
-  return db.workspace.create({ data: { name, postalAddress: '1 Test Street, Testville, US', timeZone: 'UTC' } });
+  return db.workspace.create({
+    data: { name, postalAddress: '1 Test Street, Testville, US', timeZone: 'UTC' },
+  });
 }
 
 export interface IdentityOptions {
@@ -68,13 +70,29 @@ export async function createIdentity(db: Db, workspaceId: string, o: IdentityOpt
 }
 
 export async function createLead(db: Db, workspaceId: string, email?: string) {
-  return db.lead.create({ data: { workspaceId, email: (email ?? `lead-${randomUUID()}@example.org`).toLowerCase(), firstName: 'Ann' } });
+  return db.lead.create({
+    data: {
+      workspaceId,
+      email: (email ?? `lead-${randomUUID()}@example.org`).toLowerCase(),
+      firstName: 'Ann',
+    },
+  });
 }
 
-/** A queued message row plus its email.send job, as a producer creates them. */
+/**
+ * A queued message row plus its email.send job, as a producer creates them: producers store the
+ * subject and body rendered (the drip engine renders merge tags at step time).
+ */
 export async function queueMessage(
   f: Fixtures,
-  input: { workspaceId: string; identityId?: string | null; leadId?: string | null; toEmail: string; subject?: string; html?: string },
+  input: {
+    workspaceId: string;
+    identityId?: string | null;
+    leadId?: string | null;
+    toEmail: string;
+    subject?: string;
+    html?: string;
+  },
 ) {
   const msg = await f.db.message.create({
     data: {
@@ -83,7 +101,7 @@ export async function queueMessage(
       identityId: input.identityId ?? null,
       leadId: input.leadId ?? null,
       toEmail: input.toEmail,
-      subject: input.subject ?? 'Hello {{first_name}}',
+      subject: input.subject ?? 'Hello Ann',
       html: input.html ?? '<p>Hi there, <a href="https://example.com/welcome">welcome</a>.</p>',
       text: null,
       messageIdHeader: newMessageIdHeader('kindling.test'),
@@ -94,7 +112,11 @@ export async function queueMessage(
 }
 
 /** Polls `check` until it returns a truthy value or throws after `timeoutMs` with `describe()`. */
-export async function until<T>(check: () => Promise<T | null | undefined | false>, timeoutMs: number, describe: () => Promise<string> | string): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  describe: () => Promise<string> | string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -28,14 +28,26 @@ interface Answer {
 }
 
 /** A raw HTTP request: the path goes on the wire exactly as given (fetch would normalise it). */
-function hit(path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+function hit(
+  path: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const { port } = server.address() as AddressInfo;
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });
@@ -48,19 +60,34 @@ async function lastEvents(n: number) {
 
 beforeAll(async () => {
   email = `unsub-${randomUUID()}@example.test`;
-  const ws = await db.workspace.create({ data: { name: 'Acme <Outdoor> & Co', postalAddress: '1 Main St, Springfield' } });
+  const ws = await db.workspace.create({
+    data: { name: 'Acme <Outdoor> & Co', postalAddress: '1 Main St, Springfield' },
+  });
   workspaceId = ws.id;
   const lead = await db.lead.create({ data: { workspaceId, email } });
   leadId = lead.id;
   const msg = await db.message.create({
-    data: { workspaceId, leadId, toEmail: email, subject: 'Hi', messageIdHeader: `<${randomUUID()}@test>`, status: 'sent', sentAt: new Date() },
+    data: {
+      workspaceId,
+      leadId,
+      toEmail: email,
+      subject: 'Hi',
+      messageIdHeader: `<${randomUUID()}@test>`,
+      status: 'sent',
+      sentAt: new Date(),
+    },
   });
   messageId = msg.id;
   const { handler } = createTrackingHandler({
     db,
     redis,
     logger: pino({ level: 'silent' }),
-    config: { appSecret: secret, publicUrl: 'http://localhost', trustProxy: 0, eventsStream: stream },
+    config: {
+      appSecret: secret,
+      publicUrl: 'http://localhost',
+      trustProxy: 0,
+      eventsStream: stream,
+    },
   });
   server = createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -76,13 +103,17 @@ afterAll(async () => {
 });
 
 const openToken = () => signToken(secret, { k: 'open', w: workspaceId, m: messageId, l: leadId });
-const clickToken = (u: string, extra: { h?: 1 } = {}) => signToken(secret, { k: 'click', w: workspaceId, m: messageId, l: leadId, u, ...extra });
-const unsubToken = () => signToken(secret, { k: 'unsubscribe', w: workspaceId, m: messageId, l: leadId });
+const clickToken = (u: string, extra: { h?: 1 } = {}) =>
+  signToken(secret, { k: 'click', w: workspaceId, m: messageId, l: leadId, u, ...extra });
+const unsubToken = () =>
+  signToken(secret, { k: 'unsubscribe', w: workspaceId, m: messageId, l: leadId });
 
 describe('open pixel', () => {
   it('answers the 43-byte GIF, uncached, and appends the event before answering', async () => {
     const before = await redis.xlen(stream);
-    const res = await hit(`/o/${openToken()}.gif`, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux) Firefox/130' } });
+    const res = await hit(`/o/${openToken()}.gif`, {
+      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux) Firefox/130' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('image/gif');
     expect(res.headers['cache-control']).toContain('no-store');
@@ -97,7 +128,9 @@ describe('open pixel', () => {
   it('marks Apple MPP and HEAD requests as machines, Google image proxy as human', async () => {
     await hit(`/o/${openToken()}.gif`, { headers: { 'user-agent': 'Mozilla/5.0' } });
     await hit(`/o/${openToken()}.gif`, { method: 'HEAD' });
-    await hit(`/o/${openToken()}.gif`, { headers: { 'user-agent': 'Mozilla/5.0 (via ggpht.com GoogleImageProxy)' } });
+    await hit(`/o/${openToken()}.gif`, {
+      headers: { 'user-agent': 'Mozilla/5.0 (via ggpht.com GoogleImageProxy)' },
+    });
     const [mpp, head, google] = await lastEvents(3);
     expect(mpp!.machineReason).toBe('apple_mpp');
     expect(head!.machineReason).toBe('head');
@@ -111,7 +144,11 @@ describe('click redirect', () => {
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('https://example.com/pricing?plan=pro');
     const [e] = await lastEvents(1);
-    expect(e).toMatchObject({ type: 'click', url: 'https://example.com/pricing?plan=pro', messageId });
+    expect(e).toMatchObject({
+      type: 'click',
+      url: 'https://example.com/pricing?plan=pro',
+      messageId,
+    });
   });
 
   it('the honeypot link redirects but is recorded as a machine', async () => {
@@ -123,8 +160,15 @@ describe('click redirect', () => {
   it('forged, truncated, other-secret and wrong-kind tokens answer 404 and never redirect', async () => {
     const good = clickToken('https://example.com/a');
     const [body, tag] = good.split('.') as [string, string];
-    const forgedBody = Buffer.from(JSON.stringify({ k: 'click', w: workspaceId, m: messageId, u: 'https://evil.example/' })).toString('base64url');
-    const reSignedElsewhere = signToken('another-secret-0123456789abcdef0123', { k: 'click', w: workspaceId, m: messageId, u: 'https://evil.example/' });
+    const forgedBody = Buffer.from(
+      JSON.stringify({ k: 'click', w: workspaceId, m: messageId, u: 'https://evil.example/' }),
+    ).toString('base64url');
+    const reSignedElsewhere = signToken('another-secret-0123456789abcdef0123', {
+      k: 'click',
+      w: workspaceId,
+      m: messageId,
+      u: 'https://evil.example/',
+    });
     const cases = [
       `${forgedBody}.${tag}`, // payload swapped for another URL, old signature
       reSignedElsewhere, // a valid token for another URL, signed with a key that is not ours
@@ -172,7 +216,14 @@ describe('click redirect', () => {
     expect(q.status).toBe(302);
     expect(q.headers.location).toBe('https://example.com/a');
     // Even a token we signed ourselves never sends anyone to a non-absolute or non-http(s) URL.
-    for (const u of ['//evil.example', '\\\\evil.example', '/\\evil.example', 'javascript:alert(1)', 'data:text/html,hi', 'ftp://evil.example/']) {
+    for (const u of [
+      '//evil.example',
+      '\\\\evil.example',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      'data:text/html,hi',
+      'ftp://evil.example/',
+    ]) {
       const res = await hit(`/c/${clickToken(u)}`);
       expect(res.status, u).toBe(404);
       expect(res.headers.location, u).toBeUndefined();
@@ -185,7 +236,7 @@ describe('unsubscribe', () => {
     const page = await hit(`/u/${unsubToken()}`);
     expect(page.status).toBe(200);
     const html = page.body.toString();
-    expect(html).toContain('Acme &#60;Outdoor&#62; &#38; Co'); // branded, and escaped
+    expect(html).toContain('Acme &lt;Outdoor&gt; &amp; Co'); // branded, and escaped
     expect(html).toContain('method="post"');
     expect(html).toContain('data-state="confirm"');
     expect((await db.lead.findUniqueOrThrow({ where: { id: leadId } })).status).toBe('active');
@@ -202,9 +253,16 @@ describe('unsubscribe', () => {
     const lead = await db.lead.findUniqueOrThrow({ where: { id: leadId } });
     expect(lead.status).toBe('unsubscribed');
     expect(lead.unsubscribedAt).not.toBeNull();
-    expect(await db.suppression.findFirst({ where: { workspaceId, email } })).toMatchObject({ reason: 'unsubscribe' });
+    expect(await db.suppression.findFirst({ where: { workspaceId, email } })).toMatchObject({
+      reason: 'unsubscribe',
+    });
     expect(await redis.xlen(stream)).toBe(before + 1);
-    expect((await lastEvents(1))[0]).toMatchObject({ type: 'unsubscribe', leadId, messageId, detail: '{"method":"one-click"}' });
+    expect((await lastEvents(1))[0]).toMatchObject({
+      type: 'unsubscribe',
+      leadId,
+      messageId,
+      detail: '{"method":"one-click"}',
+    });
 
     // The page now offers re-subscribing.
     const after = (await hit(`/u/${unsubToken()}`)).body.toString();
@@ -214,7 +272,11 @@ describe('unsubscribe', () => {
 
   it('the page forms re-subscribe and unsubscribe again; bad bodies are refused', async () => {
     const post = (body: string) =>
-      hit(`/u/${unsubToken()}`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      hit(`/u/${unsubToken()}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     const re = await post('action=resubscribe');
     expect(re.status).toBe(200);
     expect(re.body.toString()).toContain('data-state="resubscribed"');
@@ -226,30 +288,52 @@ describe('unsubscribe', () => {
 
     const un = await post('action=unsubscribe');
     expect(un.status).toBe(200);
-    expect((await db.lead.findUniqueOrThrow({ where: { id: leadId } })).status).toBe('unsubscribed');
+    expect((await db.lead.findUniqueOrThrow({ where: { id: leadId } })).status).toBe(
+      'unsubscribed',
+    );
   });
 
   it('a multipart one-click body works, and a bounced lead keeps its stronger status', async () => {
-    const bounced = await db.lead.create({ data: { workspaceId, email: `b-${randomUUID()}@example.test`, status: 'bounced' } });
-    await db.suppression.create({ data: { workspaceId, email: bounced.email, reason: 'hard_bounce' } });
+    const bounced = await db.lead.create({
+      data: { workspaceId, email: `b-${randomUUID()}@example.test`, status: 'bounced' },
+    });
+    await db.suppression.create({
+      data: { workspaceId, email: bounced.email, reason: 'hard_bounce' },
+    });
     const token = signToken(secret, { k: 'unsubscribe', w: workspaceId, l: bounced.id });
     const boundary = 'XyZ';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`;
-    const res = await hit(`/u/${token}`, { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const res = await hit(`/u/${token}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
     expect(res.status).toBe(200);
     expect((await db.lead.findUniqueOrThrow({ where: { id: bounced.id } })).status).toBe('bounced');
-    expect(await db.suppression.findFirst({ where: { workspaceId, email: bounced.email } })).toMatchObject({ reason: 'hard_bounce' });
+    expect(
+      await db.suppression.findFirst({ where: { workspaceId, email: bounced.email } }),
+    ).toMatchObject({ reason: 'hard_bounce' });
     // Re-subscribing never lifts a bounce.
-    await hit(`/u/${token}`, { method: 'POST', body: 'action=resubscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(await db.suppression.findFirst({ where: { workspaceId, email: bounced.email } })).toMatchObject({ reason: 'hard_bounce' });
+    await hit(`/u/${token}`, {
+      method: 'POST',
+      body: 'action=resubscribe',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(
+      await db.suppression.findFirst({ where: { workspaceId, email: bounced.email } }),
+    ).toMatchObject({ reason: 'hard_bounce' });
   });
 
   it('a forged or click token on /u answers 404 and unsubscribes nobody', async () => {
     const [, tag] = unsubToken().split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ k: 'unsubscribe', w: workspaceId, l: leadId })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ k: 'unsubscribe', w: workspaceId, l: leadId }),
+    ).toString('base64url');
     for (const token of [`${forged}.${tag}x`, clickToken('https://example.com/'), 'nope']) {
       expect((await hit(`/u/${token}`)).status).toBe(404);
-      expect((await hit(`/u/${token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(404);
+      expect(
+        (await hit(`/u/${token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status,
+      ).toBe(404);
     }
   });
 });
@@ -257,7 +341,11 @@ describe('unsubscribe', () => {
 describe('observability', () => {
   it('exposes hit counters and the stream length as Prometheus metrics', async () => {
     const text = (await (await fetch(`${base}/metrics`)).text()).split('\n');
-    expect(text.find((l) => l.startsWith('kindling_tracking_hits_total{kind="open",outcome="recorded"}'))).toBeDefined();
+    expect(
+      text.find((l) =>
+        l.startsWith('kindling_tracking_hits_total{kind="open",outcome="recorded"}'),
+      ),
+    ).toBeDefined();
     const len = text.find((l) => l.startsWith('kindling_tracking_stream_length '));
     expect(Number(len?.split(' ')[1])).toBe(await redis.xlen(stream));
   });

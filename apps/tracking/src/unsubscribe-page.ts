@@ -1,5 +1,6 @@
 // The unsubscribe confirmation page: branded with the workspace's name, no scripts, no external
 // resources (the CSP forbids them), a form that POSTs back to the same token.
+import { escapeHtml } from '@kindling/shared';
 
 export type PageState = 'confirm' | 'unsubscribed' | 'resubscribed' | 'bad-request';
 
@@ -10,11 +11,6 @@ export interface PageInput {
   email: string;
   /** Path the forms post to (`/u/<token>`). */
   action: string;
-}
-
-/** Escapes text for HTML element content and double-quoted attributes. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function form(action: string, value: 'unsubscribe' | 'resubscribe', label: string): string {

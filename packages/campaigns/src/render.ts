@@ -1,6 +1,12 @@
 // Merge-tag rendering for campaign emails. The sending pipeline (email.send) and the api's
 // preview/test-send both call renderStepEmail, so what a marketer previews is what is sent.
-import { escapeHtml, mergeTagKey, parseMergeTags, type EmailStepConfig } from '@kindling/shared';
+import {
+  escapeHtml,
+  headerSafe,
+  mergeTagKey,
+  parseMergeTags,
+  type EmailStepConfig,
+} from '@kindling/shared';
 
 /** The lead fields merge tags can read. */
 export interface MergeLead {
@@ -24,7 +30,11 @@ export interface RenderedEmail {
 }
 
 /** The raw (unescaped) value of one merge tag for a lead; undefined when it has none. */
-export function mergeValue(name: string, lead: MergeLead, workspace: MergeWorkspace): string | undefined {
+export function mergeValue(
+  name: string,
+  lead: MergeLead,
+  workspace: MergeWorkspace,
+): string | undefined {
   const key = mergeTagKey(name);
   const nonEmpty = (v: string | number | boolean | null | undefined) =>
     v === null || v === undefined || v === '' ? undefined : String(v);
@@ -45,8 +55,15 @@ export function mergeValue(name: string, lead: MergeLead, workspace: MergeWorksp
   const custom = lead.customFields;
   if (custom && typeof custom === 'object' && !Array.isArray(custom)) {
     const v = (custom as Record<string, unknown>)[key];
-    if (Array.isArray(v)) return nonEmpty(v.filter((x) => typeof x !== 'object').map(String).join(', '));
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return nonEmpty(v);
+    if (Array.isArray(v))
+      return nonEmpty(
+        v
+          .filter((x) => typeof x !== 'object')
+          .map(String)
+          .join(', '),
+      );
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      return nonEmpty(v);
     return undefined;
   }
   return undefined;
@@ -71,17 +88,15 @@ export function renderTemplate(
   return out + template.slice(last);
 }
 
-/** Header-safe text: CR, LF and other control characters become spaces (no header injection). */
-export function headerSafe(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
-}
-
 /**
  * Renders a campaign email step for one lead: merge-tag values are HTML-escaped in the HTML
  * part, and the subject and preheader never contain CR/LF, whatever the lead typed.
  */
-export function renderStepEmail(config: EmailStepConfig, lead: MergeLead, workspace: MergeWorkspace): RenderedEmail {
+export function renderStepEmail(
+  config: EmailStepConfig,
+  lead: MergeLead,
+  workspace: MergeWorkspace,
+): RenderedEmail {
   return {
     subject: headerSafe(renderTemplate(config.subject, lead, workspace, (v) => v)),
     preheader: headerSafe(renderTemplate(config.preheader ?? '', lead, workspace, (v) => v)),
@@ -94,5 +109,7 @@ export function renderStepEmail(config: EmailStepConfig, lead: MergeLead, worksp
 export function withPreheader(html: string, preheader: string): string {
   if (!preheader) return html;
   const hidden = `<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">${escapeHtml(preheader)}</div>`;
-  return /<body[^>]*>/i.test(html) ? html.replace(/<body[^>]*>/i, (b) => b + hidden) : hidden + html;
+  return /<body[^>]*>/i.test(html)
+    ? html.replace(/<body[^>]*>/i, (b) => b + hidden)
+    : hidden + html;
 }

@@ -9,7 +9,6 @@ import {
   generateDkimKeyPair,
   messageIdFromVerpToken,
   parseInboundReport,
-  renderMergeTags,
   verpTokenFor,
   warmupDay,
 } from './index.js';
@@ -59,21 +58,15 @@ describe('secrets at rest', () => {
   });
 });
 
-describe('merge tags', () => {
-  it('escapes values in HTML and uses fallbacks', () => {
-    expect(renderMergeTags('Hi {{first_name | there}} <b>{{ lead.company }}</b>', { first_name: '', company: '<x>' }, { html: true })).toBe(
-      'Hi there <b>&lt;x&gt;</b>',
-    );
-  });
-});
-
 describe('warm-up curve', () => {
   it('starts small, grows x1.4 and caps at the target; explicit schedule wins', () => {
     const plan = { schedule: [], startVolume: 50, growthFactor: 1.4, targetVolume: 1000 };
     expect([1, 2, 3, 4].map((d) => dailyCap(plan, d))).toEqual([50, 70, 98, 137]);
     expect(dailyCap(plan, 40)).toBe(1000);
     expect(dailyCap({ ...plan, schedule: [5, 9] }, 2)).toBe(9);
-    expect(warmupDay(new Date('2026-01-01T10:00:00Z'), Date.parse('2026-01-03T01:00:00Z'), 'UTC')).toBe(3);
+    expect(
+      warmupDay(new Date('2026-01-01T10:00:00Z'), Date.parse('2026-01-03T01:00:00Z'), 'UTC'),
+    ).toBe(3);
   });
 });
 
@@ -81,7 +74,9 @@ describe('VERP tokens', () => {
   it('carry the message id and reject forgeries', () => {
     const t = verpTokenFor(secret, msgId);
     expect(messageIdFromVerpToken(secret, t)).toBe(msgId);
-    expect(messageIdFromVerpToken(secret, t.slice(0, -1) + (t.endsWith('A') ? 'B' : 'A'))).toBeNull();
+    expect(
+      messageIdFromVerpToken(secret, t.slice(0, -1) + (t.endsWith('A') ? 'B' : 'A')),
+    ).toBeNull();
   });
 });
 
@@ -90,7 +85,9 @@ describe('message building', () => {
     const opts = buildMessage(input());
     const raw = (await compose(opts)).toString();
     expect(raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(raw).toMatch(/List-Unsubscribe: <https:\/\/t\.example\.com\/u\/[^>]+>, <mailto:unsubscribe\+/);
+    expect(raw).toMatch(
+      /List-Unsubscribe: <https:\/\/t\.example\.com\/u\/[^>]+>, <mailto:unsubscribe\+/,
+    );
     expect(raw).toContain('Message-ID: <abc@mail.example.com>');
     expect(raw).toContain('multipart/alternative');
     expect(raw).toContain('Feedback-ID:');
@@ -99,7 +96,9 @@ describe('message building', () => {
     expect(verifyToken(secret, click!, 'click')?.u).toBe('https://example.com/a?x=1&y=2');
     expect(html).toMatch(/\/o\/[^"]+\.gif/);
     expect(html).toContain('1 Main St, Springfield, US');
-    expect((opts.envelope as { from: string }).from).toBe(`bounces+${verpTokenFor(secret, msgId)}@bounce.example.com`);
+    expect((opts.envelope as { from: string }).from).toBe(
+      `bounces+${verpTokenFor(secret, msgId)}@bounce.example.com`,
+    );
   });
 
   it('leaves links and pixel alone when tracking is off', () => {
@@ -111,7 +110,15 @@ describe('message building', () => {
   it('is DKIM-signed so that python3-dkim verifies it, List-Unsubscribe headers included', async () => {
     const keys = generateDkimKeyPair();
     const raw = await compose(
-      buildMessage(input({ dkim: { domainName: 'mail.example.com', keySelector: 'k1', privateKey: keys.privateKeyPem } })),
+      buildMessage(
+        input({
+          dkim: {
+            domainName: 'mail.example.com',
+            keySelector: 'k1',
+            privateKey: keys.privateKeyPem,
+          },
+        }),
+      ),
     );
     const script = `
 import sys, dkim
@@ -121,7 +128,10 @@ ok = dkim.verify(msg, dnsfunc=lambda name, timeout=5: b"v=DKIM1; k=rsa; p=" + pu
 sig = dkim.DKIM(msg)
 print("OK" if ok else "FAIL")
 `;
-    const res = spawnSync('/usr/bin/python3', ['-c', script, keys.publicKey], { input: raw, encoding: 'utf8' });
+    const res = spawnSync('/usr/bin/python3', ['-c', script, keys.publicKey], {
+      input: raw,
+      encoding: 'utf8',
+    });
     expect(res.stderr).toBe('');
     expect(res.stdout.split('\n')[0]).toBe('OK');
     const header = /^DKIM-Signature:(.*(?:\r\n[ \t].*)*)/im.exec(raw.toString())?.[1] ?? '';
@@ -129,14 +139,19 @@ print("OK" if ok else "FAIL")
     expect(signed).toContain('list-unsubscribe');
     expect(signed).toContain('list-unsubscribe-post');
     // Tampering with the signed unsubscribe header must break the signature.
-    const tampered = Buffer.from(raw.toString().replace('List-Unsubscribe=One-Click', 'List-Unsubscribe=Two-Click'));
-    const res2 = spawnSync('/usr/bin/python3', ['-c', script, keys.publicKey], { input: tampered, encoding: 'utf8' });
+    const tampered = Buffer.from(
+      raw.toString().replace('List-Unsubscribe=One-Click', 'List-Unsubscribe=Two-Click'),
+    );
+    const res2 = spawnSync('/usr/bin/python3', ['-c', script, keys.publicKey], {
+      input: tampered,
+      encoding: 'utf8',
+    });
     expect(res2.stdout.split('\n')[0]).toBe('FAIL');
   });
 });
 
 describe('inbound reports', () => {
-  it("reads a DSN", () => {
+  it('reads a DSN', () => {
     const dsn = [
       'From: MAILER-DAEMON@x.example',
       'To: bounces+tok@b.example',
@@ -170,7 +185,9 @@ describe('inbound reports', () => {
     const r = parseInboundReport(dsn);
     expect(r).toMatchObject({
       type: 'dsn',
-      recipients: [{ finalRecipient: 'louisl@larry.slip.umd.edu', action: 'failed', status: '5.0.0' }],
+      recipients: [
+        { finalRecipient: 'louisl@larry.slip.umd.edu', action: 'failed', status: '5.0.0' },
+      ],
       original: { kindlingMessageId: msgId },
     });
   });

@@ -5,7 +5,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
 import { DKIM_SIGNED_HEADERS } from './dkim.js';
 import { sanitizeHeaderValue } from './headers.js';
-import { escapeHtml, htmlToText } from './render.js';
+import { escapeHtml, htmlToText } from '@kindling/shared';
 import { signToken } from './tokens.js';
 import { verpAddress } from './verp.js';
 
@@ -19,7 +19,10 @@ const VERP_TAG = 10;
 /** VERP token for a message: its id plus an HMAC tag, so bounces cannot be forged for other messages. */
 export function verpTokenFor(secret: string, messageId: string): string {
   const hex = messageId.replace(/-/g, '').toLowerCase();
-  const tag = createHmac('sha256', secret).update(`verp:${hex}`).digest('base64url').slice(0, VERP_TAG);
+  const tag = createHmac('sha256', secret)
+    .update(`verp:${hex}`)
+    .digest('base64url')
+    .slice(0, VERP_TAG);
   return `${hex}${tag}`;
 }
 
@@ -27,7 +30,10 @@ export function verpTokenFor(secret: string, messageId: string): string {
 export function messageIdFromVerpToken(secret: string, token: string): string | null {
   const hex = token.slice(0, 32).toLowerCase();
   if (!/^[0-9a-f]{32}$/.test(hex) || token.length !== 32 + VERP_TAG) return null;
-  const tag = createHmac('sha256', secret).update(`verp:${hex}`).digest('base64url').slice(0, VERP_TAG);
+  const tag = createHmac('sha256', secret)
+    .update(`verp:${hex}`)
+    .digest('base64url')
+    .slice(0, VERP_TAG);
   if (tag !== token.slice(32)) return null;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,11 +1,5 @@
-/**
- * Makes a value safe for one header line: CR/LF (header injection) and other control
- * characters become spaces, runs of white space fold to one.
- */
-export function sanitizeHeaderValue(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
-}
+/** Header-safe text (CR/LF and other control characters become spaces): one rule for all mail. */
+export { headerSafe as sanitizeHeaderValue } from '@kindling/shared';
 
 /** True when a header value holds a line break or another control character. */
 export function hasControlChars(value: string): boolean {

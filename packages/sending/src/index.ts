@@ -1,7 +1,6 @@
 export * from './headers.js';
 export * from './verp.js';
 export * from './secrets.js';
-export * from './render.js';
 export * from './dkim.js';
 export * from './providers.js';
 export * from './warmup.js';

@@ -13,7 +13,10 @@ export const sendWindowSchema = z
     startHour: z.number().int().min(0).max(23),
     endHour: z.number().int().min(1).max(24),
   })
-  .refine((w) => w.endHour > w.startHour, { message: 'The window must end after it starts', path: ['endHour'] });
+  .refine((w) => w.endHour > w.startHour, {
+    message: 'The window must end after it starts',
+    path: ['endHour'],
+  });
 export type SendWindow = z.infer<typeof sendWindowSchema>;
 
 export const exitRulesSchema = z.object({
@@ -37,7 +40,13 @@ export type EmailStepConfig = z.infer<typeof emailStepConfigSchema>;
 
 /** A fixed duration, or "until the next <weekday> at <hour>" in the lead's zone. */
 export const waitStepConfigSchema = z.union([
-  z.object({ minutes: z.number().int().min(1).max(60 * 24 * 7 * 52) }),
+  z.object({
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 7 * 52),
+  }),
   z.object({ weekday: weekdaySchema, hour: z.number().int().min(0).max(23) }),
 ]);
 export type WaitStepConfig = z.infer<typeof waitStepConfigSchema>;
@@ -61,15 +70,32 @@ export type ConditionStepConfig = z.infer<typeof conditionStepConfigSchema>;
 export const stepInputSchema = z.discriminatedUnion('type', [
   z.object({ id: z.uuid().optional(), type: z.literal('email'), config: emailStepConfigSchema }),
   z.object({ id: z.uuid().optional(), type: z.literal('wait'), config: waitStepConfigSchema }),
-  z.object({ id: z.uuid().optional(), type: z.literal('condition'), config: conditionStepConfigSchema }),
+  z.object({
+    id: z.uuid().optional(),
+    type: z.literal('condition'),
+    config: conditionStepConfigSchema,
+  }),
 ]);
 export type StepInput = z.input<typeof stepInputSchema>;
 export type Step = z.output<typeof stepInputSchema>;
 
-export const triggerTypeSchema = z.enum(['form_submission', 'tag_added', 'manual', 'api', 'csv_import']);
+export const triggerTypeSchema = z.enum([
+  'form_submission',
+  'tag_added',
+  'manual',
+  'api',
+  'csv_import',
+]);
 export const triggerInputSchema = z
-  .object({ type: triggerTypeSchema, formId: z.uuid().optional(), tag: z.string().trim().max(100).optional() })
-  .refine((t) => t.type !== 'form_submission' || !!t.formId, { message: 'Pick a form', path: ['formId'] })
+  .object({
+    type: triggerTypeSchema,
+    formId: z.uuid().optional(),
+    tag: z.string().trim().max(100).optional(),
+  })
+  .refine((t) => t.type !== 'form_submission' || !!t.formId, {
+    message: 'Pick a form',
+    path: ['formId'],
+  })
   .refine((t) => t.type !== 'tag_added' || !!t.tag, { message: 'Name the tag', path: ['tag'] });
 export type TriggerInput = z.input<typeof triggerInputSchema>;
 
@@ -100,12 +126,23 @@ export const enrollLeadsSchema = z.object({
 });
 
 export const previewEmailSchema = z.object({ stepId: z.uuid(), leadId: z.uuid().optional() });
-export const testSendSchema = z.object({ stepId: z.uuid(), leadId: z.uuid().optional(), to: z.email().optional() });
+export const testSendSchema = z.object({
+  stepId: z.uuid(),
+  leadId: z.uuid().optional(),
+  to: z.email().optional(),
+});
 
 // ───────────── merge tags ─────────────
 
 /** Tags every lead has; custom form fields add their own keys. */
-export const BUILTIN_MERGE_TAGS = ['email', 'first_name', 'last_name', 'full_name', 'phone', 'workspace_name'] as const;
+export const BUILTIN_MERGE_TAGS = [
+  'email',
+  'first_name',
+  'last_name',
+  'full_name',
+  'phone',
+  'workspace_name',
+] as const;
 
 export interface MergeTag {
   /** The whole `{{ … }}` text. */
@@ -140,7 +177,12 @@ export function parseMergeTags(template: string): MergeTag[] {
   }
   const stray = template.replace(TAG_RE, '');
   if (stray.includes('{{') || stray.includes('}}')) {
-    tags.push({ raw: '{{', name: '', index: template.indexOf('{{'), error: 'A merge tag is not closed with }}' });
+    tags.push({
+      raw: '{{',
+      name: '',
+      index: template.indexOf('{{'),
+      error: 'A merge tag is not closed with }}',
+    });
   }
   return tags;
 }
@@ -163,17 +205,36 @@ export function validateMergeTags(template: string, known: readonly string[]): s
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** Header-safe text: CR, LF and other control characters become spaces (no header injection). */
+export function headerSafe(value: string): string {
+  return (
+    value
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+      .replace(/\s{2,}/g, ' ')
+      .trim()
+  );
 }
 
 /** Plain text from HTML: block ends become line breaks, links keep their URL, tags go. */
 export function htmlToText(html: string): string {
   return html
     .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<a\s[^>]*href\s*=\s*"([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, (_m, href: string, label: string) => {
-      const text = label.replace(/<[^>]+>/g, '').trim();
-      return text && text !== href ? `${text} (${href})` : href;
-    })
+    .replace(
+      /<a\s[^>]*href\s*=\s*"([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi,
+      (_m, href: string, label: string) => {
+        const text = label.replace(/<[^>]+>/g, '').trim();
+        return text && text !== href ? `${text} (${href})` : href;
+      },
+    )
     .replace(/<img\s[^>]*alt\s*=\s*"([^"]*)"[^>]*>/gi, '$1')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<li[^>]*>/gi, '- ')

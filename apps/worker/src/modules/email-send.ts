@@ -50,15 +50,15 @@ import {
   domainOf,
   evaluateReputation,
   inSendingHours,
-  leadMergeVars,
   planLimits,
   precompileMessage,
   providerOf,
   recordHardBounce,
-  renderMergeTags,
   setBackoff,
   type Limit,
 } from '@kindling/sending';
+import { renderStepEmail } from '@kindling/campaigns';
+import { emailStepConfigSchema } from '@kindling/shared';
 import type { WorkerContext, WorkerModule } from '../context.js';
 import { devCatcher, sendingSettings, type SendingSettings } from './sending-settings.js';
 
@@ -82,7 +82,13 @@ export function createSendProcessor(
   ctx: WorkerContext,
   s: SendingSettings,
   transports: TransportPool,
-  io: { sql?: Sql; results?: ResultWriter; claimer?: Claimer; workerId?: string; limiterRedis?: Redis } = {},
+  io: {
+    sql?: Sql;
+    results?: ResultWriter;
+    claimer?: Claimer;
+    workerId?: string;
+    limiterRedis?: Redis;
+  } = {},
 ) {
   const { db, redis, logger, config } = ctx;
   const limiterRedis = io.limiterRedis ?? redis;
@@ -116,20 +122,45 @@ export function createSendProcessor(
     const key = `${workspaceId}|${pool}|${domain}`;
     const hit = planCache.get(key);
     if (hit && Date.now() - hit.at < PLAN_CACHE_MS) return hit.plans;
-    const plans = db.warmupPlan.findMany({ where: { workspaceId, OR: [{ scope: 'ip_pool', key: pool }, { scope: 'domain', key: domain }] } });
+    const plans = db.warmupPlan.findMany({
+      where: {
+        workspaceId,
+        OR: [
+          { scope: 'ip_pool', key: pool },
+          { scope: 'domain', key: domain },
+        ],
+      },
+    });
     if (planCache.size > 1000) planCache.clear();
     planCache.set(key, { at: Date.now(), plans });
     plans.catch(() => planCache.delete(key));
     return plans;
   };
 
-  const hold = async (job: Job, token: string | undefined, messageId: string, retryAt: number, why: string, now: number) => {
-    await db.message.updateMany({ where: { id: messageId, status: { in: ['queued', 'deferred', 'held'] } }, data: { status: 'held', lastError: why.slice(0, 500) } });
+  const hold = async (
+    job: Job,
+    token: string | undefined,
+    messageId: string,
+    retryAt: number,
+    why: string,
+    now: number,
+  ) => {
+    await db.message.updateMany({
+      where: { id: messageId, status: { in: ['queued', 'deferred', 'held'] } },
+      data: { status: 'held', lastError: why.slice(0, 500) },
+    });
     return wait(job, token, retryAt, now);
   };
   // Gives a claimed row back (sending -> held) when a pause, the sending hours or the limiter say
   // "not now": nothing was sent, so the attempt is not counted either.
-  const release = async (job: Job, token: string | undefined, messageId: string, retryAt: number, why: string, now: number) => {
+  const release = async (
+    job: Job,
+    token: string | undefined,
+    messageId: string,
+    retryAt: number,
+    why: string,
+    now: number,
+  ) => {
     await sql.execute(
       `UPDATE "Message" SET status = 'held', "claimedAt" = NULL, "claimedBy" = NULL, attempts = greatest(attempts - 1, 0),
          "lastError" = $3, "updatedAt" = now()
@@ -138,7 +169,12 @@ export function createSendProcessor(
     );
     return wait(job, token, retryAt, now);
   };
-  const wait = async (job: Job, token: string | undefined, retryAt: number, now: number): Promise<never> => {
+  const wait = async (
+    job: Job,
+    token: string | undefined,
+    retryAt: number,
+    now: number,
+  ): Promise<never> => {
     const delay = Math.max(50, Math.min(retryAt - now, s.holdRecheckMs));
     await job.moveToDelayed(Date.now() + delay, token);
     // DelayedError tells BullMQ the job was moved back on purpose: no attempt is spent.
@@ -146,10 +182,15 @@ export function createSendProcessor(
   };
 
   /** When the claim took nothing: says why, and acts on it (null = the row can be claimed after all). */
-  const unclaimable = async (job: Job, token: string | undefined, messageId: string): Promise<SendOutcome | null> => {
+  const unclaimable = async (
+    job: Job,
+    token: string | undefined,
+    messageId: string,
+  ): Promise<SendOutcome | null> => {
     const m = await loadForSend(db, messageId);
     if (!m) return { result: 'skipped', reason: 'message gone' };
-    if (['sent', 'bounced', 'failed', 'suppressed'].includes(m.status)) return { result: 'skipped', reason: `already ${m.status}` };
+    if (['sent', 'bounced', 'failed', 'suppressed'].includes(m.status))
+      return { result: 'skipped', reason: `already ${m.status}` };
     if (m.status === 'sending') {
       const age = Date.now() - (m.claimedAt?.getTime() ?? 0);
       if (age < s.claimLeaseMs) {
@@ -158,27 +199,47 @@ export function createSendProcessor(
       }
       await db.message.updateMany({
         where: { id: m.id, status: 'sending' },
-        data: { status: 'failed', lastError: `ambiguous: claimed by ${m.claimedBy ?? '?'} at ${m.claimedAt?.toISOString() ?? '?'} with no SMTP result; not re-sent (at-most-once), needs review` },
+        data: {
+          status: 'failed',
+          lastError: `ambiguous: claimed by ${m.claimedBy ?? '?'} at ${m.claimedAt?.toISOString() ?? '?'} with no SMTP result; not re-sent (at-most-once), needs review`,
+        },
       });
-      logger.warn({ messageId: m.id, claimedBy: m.claimedBy }, 'ambiguous claim: message marked failed, needs review');
+      logger.warn(
+        { messageId: m.id, claimedBy: m.claimedBy },
+        'ambiguous claim: message marked failed, needs review',
+      );
       return { result: 'failed', reason: 'ambiguous claim' };
     }
     // Suppression list and lead state at send time.
     if (m.suppressedReason || (m.lead && m.lead.status !== 'active')) {
       await db.message.updateMany({
         where: { id: m.id, status: { in: ['queued', 'held', 'deferred'] } },
-        data: { status: 'suppressed', lastError: m.suppressedReason ? `suppressed: ${m.suppressedReason}` : `lead ${m.lead?.status}` },
+        data: {
+          status: 'suppressed',
+          lastError: m.suppressedReason
+            ? `suppressed: ${m.suppressedReason}`
+            : `lead ${m.lead?.status}`,
+        },
       });
       return { result: 'skipped', reason: 'suppressed' };
     }
     const now = await clock();
-    if (m.identity?.status === 'paused') return hold(job, token, m.id, now + s.holdRecheckMs, `held: identity paused (${m.identity.pausedReason ?? 'by a person'})`, now);
+    if (m.identity?.status === 'paused')
+      return hold(
+        job,
+        token,
+        m.id,
+        now + s.holdRecheckMs,
+        `held: identity paused (${m.identity.pausedReason ?? 'by a person'})`,
+        now,
+      );
     return null;
   };
 
   return async function process(job: Job, token?: string): Promise<SendOutcome> {
     const parsed = emailSendPayload.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`bad email.send payload: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new UnrecoverableError(`bad email.send payload: ${parsed.error.message}`);
     const { messageId } = parsed.data;
 
     // Claim before SMTP: the conditional UPDATE hands the row to exactly one attempt.
@@ -200,42 +261,92 @@ export function createSendProcessor(
     const tz = m.workspace.timeZone || 'UTC';
 
     // Warm-up and provider limits protect a relay's reputation; the dev mail catcher has none.
-    const plans = identity?.smtpUrlEncrypted ? await plansFor(m.workspaceId, pool, domainOf(fromEmail)) : [];
+    const plans = identity?.smtpUrlEncrypted
+      ? await plansFor(m.workspaceId, pool, domainOf(fromEmail))
+      : [];
     const paused = plans.find((p) => p.status === 'paused');
-    if (paused) return release(job, token, m.id, now + s.holdRecheckMs, `held: ${paused.scope} ${paused.key} paused (${paused.pausedReason ?? ''})`, now);
+    if (paused)
+      return release(
+        job,
+        token,
+        m.id,
+        now + s.holdRecheckMs,
+        `held: ${paused.scope} ${paused.key} paused (${paused.pausedReason ?? ''})`,
+        now,
+      );
 
     // Throttles: every enabled plan's day/window/provider counters plus the provider back-off.
     const limits: Limit[] = [];
     for (const plan of plans.filter((p) => p.enabled)) {
-      if (!inSendingHours(plan, now, tz)) return release(job, token, m.id, now + s.holdRecheckMs, `held: outside sending hours of ${plan.scope} ${plan.key}`, now);
-      limits.push(...planLimits(plan, { prefix: s.throttlePrefix, now, timeZone: tz, windowMs: s.throttleWindowMs, provider }));
+      if (!inSendingHours(plan, now, tz))
+        return release(
+          job,
+          token,
+          m.id,
+          now + s.holdRecheckMs,
+          `held: outside sending hours of ${plan.scope} ${plan.key}`,
+          now,
+        );
+      limits.push(
+        ...planLimits(plan, {
+          prefix: s.throttlePrefix,
+          now,
+          timeZone: tz,
+          windowMs: s.throttleWindowMs,
+          provider,
+        }),
+      );
     }
     const backoff = backoffKey(s.throttlePrefix, `${m.workspaceId}:${pool}`, provider);
     const got = await acquire(limiterRedis, limits, identity ? [backoff] : []);
     if (!got.ok) {
       const l = got.backoff ? null : limits[got.index];
-      const why = got.backoff ? `held: ${provider} backing off after a 4xx` : `held: ${l?.label ?? 'cap'} reached`;
-      return release(job, token, m.id, got.backoff ? now + Math.max(got.value, 100) : (l?.resetAt ?? now + s.holdRecheckMs), why, now);
+      const why = got.backoff
+        ? `held: ${provider} backing off after a 4xx`
+        : `held: ${l?.label ?? 'cap'} reached`;
+      return release(
+        job,
+        token,
+        m.id,
+        got.backoff ? now + Math.max(got.value, 100) : (l?.resetAt ?? now + s.holdRecheckMs),
+        why,
+        now,
+      );
     }
 
-    // Body: pre-rendered by the producer (html/text columns), else rendered from the step (whose
-    // config the claim statement returned).
-    const vars = m.lead ? leadMergeVars(m.lead) : { email };
+    // Body and subject: rendered by the producer (html/text/subject columns; the drip engine stores
+    // campaign steps rendered). A row without a body is rendered here from its step with the same
+    // renderStepEmail, never re-rendering a stored subject (a lead's own "{{…}}" stays literal).
     let html = m.html;
     let text = m.text;
     let preheader: string | null = null;
+    let subject = m.subject;
     if (!html) {
-      const cfg = ((m.stepConfig as { email?: object } | null)?.email ?? m.stepConfig ?? {}) as { html?: string; text?: string; preheader?: string };
-      html = renderMergeTags(cfg.html ?? '', vars, { html: true });
-      text = cfg.text ? renderMergeTags(cfg.text, vars) : null;
-      preheader = cfg.preheader ? renderMergeTags(cfg.preheader, vars) : null;
+      const raw = (m.stepConfig as { email?: unknown } | null)?.email ?? m.stepConfig;
+      const cfg = emailStepConfigSchema.safeParse(raw);
+      if (!cfg.success) {
+        // Nothing was sent: close the claim as failed, like a message that cannot be built.
+        const why = 'message could not be built: its step has no valid email';
+        await db.message.update({
+          where: { id: m.id },
+          data: { status: 'failed', lastError: why },
+        });
+        throw new UnrecoverableError(why);
+      }
+      const rendered = renderStepEmail(cfg.data, m.lead ?? { email }, m.workspace);
+      ({ html, subject } = rendered);
+      text = rendered.text || null;
+      preheader = rendered.preheader || null;
     }
     const secret = config.appSecret;
     const dkim =
       identity?.dkimDomain && identity.dkimSelector && identity.dkimPrivateKeyEncrypted
-        ? { domainName: identity.dkimDomain, keySelector: identity.dkimSelector, privateKey: unseal(identity.dkimPrivateKeyEncrypted) }
+        ? {
+            domainName: identity.dkimDomain,
+            keySelector: identity.dkimSelector,
+            privateKey: unseal(identity.dkimPrivateKeyEncrypted),
+          }
         : null;
-    const subject = m.subject.includes('{{') ? renderMergeTags(m.subject, vars) : m.subject;
     const options = buildMessage({
       message: { ...m, subject },
       from: { name: identity?.fromName ?? m.workspace.name, email: fromEmail },
@@ -254,8 +365,14 @@ export function createSendProcessor(
       unsubscribe: m.kind !== 'confirmation',
     });
     const transport = identity?.smtpUrlEncrypted
-      ? transports.get(identity.id, { url: unseal(identity.smtpUrlEncrypted), poolSize: identity.poolSize })
-      : transports.get('dev-catcher', { url: `smtp://${devCatcher.host}:${devCatcher.port}?tls=off`, poolSize: 2 });
+      ? transports.get(identity.id, {
+          url: unseal(identity.smtpUrlEncrypted),
+          poolSize: identity.poolSize,
+        })
+      : transports.get('dev-catcher', {
+          url: `smtp://${devCatcher.host}:${devCatcher.port}?tls=off`,
+          poolSize: 2,
+        });
 
     let prepared: SendMailOptions;
     try {
@@ -274,24 +391,42 @@ export function createSendProcessor(
       const answer = (err.response ?? err.message).slice(0, 1000);
       if (err.responseCode && err.responseCode >= 500) {
         await db.message.update({ where: { id: m.id }, data: { smtpResponse: answer } });
-        await recordHardBounce(db, { workspaceId: m.workspaceId, email, messageId: m.id, leadId: m.leadId, detail: answer });
+        await recordHardBounce(db, {
+          workspaceId: m.workspaceId,
+          email,
+          messageId: m.id,
+          leadId: m.leadId,
+          detail: answer,
+        });
         await guard(db, m.workspaceId, pool, fromEmail, s);
         return { result: 'bounced', response: answer };
       }
-      const neverConnected = !err.responseCode && (err.command === 'CONN' || ['ECONNECTION', 'ETIMEDOUT', 'EDNS', 'ECONNREFUSED'].includes(err.code ?? '')) && err.command !== 'DATA';
+      const neverConnected =
+        !err.responseCode &&
+        (err.command === 'CONN' ||
+          ['ECONNECTION', 'ETIMEDOUT', 'EDNS', 'ECONNREFUSED'].includes(err.code ?? '')) &&
+        err.command !== 'DATA';
       if ((err.responseCode && err.responseCode >= 400) || neverConnected) {
         if (err.responseCode && identity) await setBackoff(redis, backoff, s.providerBackoffMs);
         const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         await db.message.update({
           where: { id: m.id },
-          data: { status: last ? 'failed' : 'deferred', smtpResponse: err.responseCode ? answer : null, lastError: answer },
+          data: {
+            status: last ? 'failed' : 'deferred',
+            smtpResponse: err.responseCode ? answer : null,
+            lastError: answer,
+          },
         });
-        if (last) throw new UnrecoverableError(`gave up after ${job.attemptsMade + 1} attempts: ${answer}`);
+        if (last)
+          throw new UnrecoverableError(`gave up after ${job.attemptsMade + 1} attempts: ${answer}`);
         throw new Error(`deferred: ${answer}`);
       }
       await db.message.update({
         where: { id: m.id },
-        data: { status: 'failed', lastError: `ambiguous: ${answer} (connection lost mid-conversation; not re-sent, needs review)` },
+        data: {
+          status: 'failed',
+          lastError: `ambiguous: ${answer} (connection lost mid-conversation; not re-sent, needs review)`,
+        },
       });
       throw new UnrecoverableError(`ambiguous SMTP failure: ${answer}`);
     }
@@ -311,7 +446,7 @@ export interface Sql {
 /** The Prisma client as an `Sql`. */
 export function prismaSql(db: Db): Sql {
   return {
-    query: <T,>(text: string, params: unknown[]) => db.$queryRawUnsafe<T[]>(text, ...params),
+    query: <T>(text: string, params: unknown[]) => db.$queryRawUnsafe<T[]>(text, ...params),
     execute: (text: string, params: unknown[]) => db.$executeRawUnsafe(text, ...params),
   };
 }
@@ -383,12 +518,16 @@ export class ResultWriter {
     const text = `UPDATE "Message" m SET status = 'sent', "sentAt" = now(), "smtpResponse" = v.r, "updatedAt" = now()
       FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit, json_to_recordset($1::json) AS v(id uuid, r text)
       WHERE m.id = v.id`;
-    this.batches = new Coalescer(async (rows) => {
-      const json = JSON.stringify(rows);
-      // One retry for a dropped connection: the UPDATE is idempotent.
-      await sql.execute(text, [json]).catch(() => sql.execute(text, [json]));
-      return rows.map(() => undefined);
-    }, flushMs, 500);
+    this.batches = new Coalescer(
+      async (rows) => {
+        const json = JSON.stringify(rows);
+        // One retry for a dropped connection: the UPDATE is idempotent.
+        await sql.execute(text, [json]).catch(() => sql.execute(text, [json]));
+        return rows.map(() => undefined);
+      },
+      flushMs,
+      500,
+    );
   }
 
   /** Queues a `sent` result; resolves when it is written. */
@@ -413,15 +552,19 @@ export class Claimer {
 
   // 5 ms: see ResultWriter.
   constructor(sql: Sql, workerId: string, flushMs = 5) {
-    this.batches = new Coalescer(async (ids) => {
-      const rows = await claimForSend(sql, ids, workerId);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => {
-        const r = byId.get(id) ?? null;
-        byId.delete(id);
-        return r;
-      });
-    }, flushMs, 200);
+    this.batches = new Coalescer(
+      async (ids) => {
+        const rows = await claimForSend(sql, ids, workerId);
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => {
+          const r = byId.get(id) ?? null;
+          byId.delete(id);
+          return r;
+        });
+      },
+      flushMs,
+      200,
+    );
   }
 
   /** Claims one message; null when it cannot be claimed now. */
@@ -470,7 +613,14 @@ interface SendRow {
     status: 'active' | 'paused';
     pausedReason: string | null;
   } | null;
-  lead: { status: string; email: string; firstName: string | null; lastName: string | null; phone: string | null; customFields: unknown } | null;
+  lead: {
+    status: string;
+    email: string;
+    firstName: string | null;
+    lastName: string | null;
+    phone: string | null;
+    customFields: unknown;
+  } | null;
 }
 
 /**
@@ -551,7 +701,13 @@ async function claimForSend(sql: Sql, ids: string[], workerId: string): Promise<
   return rows.map((r) => ({ ...r, claimedAt: null }));
 }
 
-async function guard(db: Db, workspaceId: string, pool: string, fromEmail: string, s: SendingSettings): Promise<void> {
+async function guard(
+  db: Db,
+  workspaceId: string,
+  pool: string,
+  fromEmail: string,
+  s: SendingSettings,
+): Promise<void> {
   await evaluateReputation(db, workspaceId, {
     windowMs: s.reputationWindowMs,
     minSample: s.reputationMinSample,
@@ -566,7 +722,11 @@ async function guard(db: Db, workspaceId: string, pool: string, fromEmail: strin
 export const emailSendModule: WorkerModule = async (ctx) => {
   const s = sendingSettings(ctx.config.sending, ctx.config.publicUrl);
   const transports = new TransportPool();
-  const queue = new Queue(QUEUES.email, { connection: ctx.redis, prefix: ctx.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const queue = new Queue(QUEUES.email, {
+    connection: ctx.redis,
+    prefix: ctx.prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  });
   const sql = prismaSql(ctx.db);
   const workerId = newWorkerId();
   const results = new ResultWriter(sql);
@@ -575,7 +735,13 @@ export const emailSendModule: WorkerModule = async (ctx) => {
   // the same tick, and their EVALSHAs go out in one socket write instead of one each. (Not
   // BullMQ's connection: its blocking and locking commands keep their own timing.)
   const limiterRedis = ctx.redis.duplicate({ enableAutoPipelining: true });
-  const processor = createSendProcessor(ctx, s, transports, { sql, results, claimer, workerId, limiterRedis });
+  const processor = createSendProcessor(ctx, s, transports, {
+    sql,
+    results,
+    claimer,
+    workerId,
+    limiterRedis,
+  });
   const worker = new Worker(QUEUES.email, (job, token) => processor(job, token), {
     connection: ctx.redis,
     prefix: ctx.prefix,
