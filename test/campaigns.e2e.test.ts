@@ -3,36 +3,28 @@
 // activates it, a visitor submits the embedded form on a landing page, and the worker's drip
 // sweep + email.send deliver the first email into the dev mail catcher (built processes,
 // Postgres, Redis). Screenshots of the builder and the campaign page go to SCREENSHOTS_DIR.
-import http from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createDb, type Db } from '@kindling/db';
 import { launchBrowser, SCREENSHOTS_DIR } from './support/browser.js';
 import { startProduct, type Product } from './support/product.js';
+import {
+  demoApi,
+  startLanding,
+  type ApiCall,
+  type DemoApi,
+  type Landing,
+} from './support/landing.js';
 
 let product: Product;
 let browser: Browser;
 let db: Db;
-let cookie = '';
-let landing: http.Server;
-let landingUrl = '';
-const pages = new Map<string, string>();
+let landing: Landing;
+let demo: DemoApi;
+const api: ApiCall = (method, path, body) => demo.call(method, path, body);
 const shots = SCREENSHOTS_DIR;
-
-async function api(method: string, p: string, body?: unknown) {
-  const res = await fetch(product.apiUrl + p, {
-    method,
-    headers: { 'content-type': 'application/json', cookie },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const setCookie = res.headers.get('set-cookie');
-  if (setCookie) cookie = setCookie.split(';')[0]!;
-  const json: any = await res.json().catch(() => null);
-  return { status: res.status, body: json };
-}
 
 async function until<T>(
   what: string,
@@ -53,22 +45,12 @@ beforeAll(async () => {
   product = await startProduct();
   browser = await launchBrowser();
   db = createDb(process.env.DATABASE_URL!, { poolSize: 2 });
-  const login = await api('POST', '/api/auth/login', {
-    email: 'demo@kindling.local',
-    password: 'kindling-demo',
-  });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
-  landing = http.createServer((req, res) => {
-    const html = pages.get((req.url ?? '/').split('?')[0]!);
-    res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(html ?? 'not found');
-  });
-  await new Promise<void>((r) => landing.listen(0, '127.0.0.1', r));
-  landingUrl = `http://localhost:${(landing.address() as AddressInfo).port}`;
+  demo = await demoApi(product.apiUrl);
+  landing = await startLanding();
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => landing?.close(r));
+  await landing?.close();
   await db?.$disconnect();
   await product?.stop();
 });
@@ -105,7 +87,7 @@ it('builds a two-email campaign in the browser, activates it, and a form submiss
   }
 
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const [name, value] = cookie.split('=') as [string, string];
+  const [name, value] = demo.cookie().split('=') as [string, string];
   await context.addCookies([{ name, value, url: product.apiUrl }]);
   const page = await context.newPage();
   await page.goto(`${product.apiUrl}/campaigns/new`);
@@ -173,14 +155,12 @@ it('builds a two-email campaign in the browser, activates it, and a form submiss
 
   // A visitor submits the embedded form on a landing page of another origin.
   const email = `lead-${tag}@example.test`;
-  const landingPath = `/p-${tag}`;
-  pages.set(
-    landingPath,
+  const landingPage = landing.page(
     `<!doctype html><html><body><h1>Sign up</h1><script src="${product.apiUrl}/embed.js" data-form="${form.body.publicId}" async></script></body></html>`,
   );
   const visitor = await browser.newPage();
   await visitor.clock.install();
-  await visitor.goto(landingUrl + landingPath);
+  await visitor.goto(landingPage);
   const widget = visitor.locator('.kindling-form');
   await widget.getByLabel(/^Email/).fill(email);
   await widget.getByLabel('First name').fill('Ada');

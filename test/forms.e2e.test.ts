@@ -4,35 +4,27 @@
 // Chromium filling the widget (and the no-JS HTML form), the built api processes, Postgres.
 // The api accepts a submission into a Redis stream (202) and the real worker stores it moments
 // later: every check of what is stored polls Postgres until it is there (with a deadline).
-import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createDb, type Db } from '@kindling/db';
 import { launchBrowser } from './support/browser.js';
 import { freePort, root, startProduct, waitFor, type Product } from './support/product.js';
+import {
+  demoApi,
+  startLanding,
+  type ApiCall,
+  type DemoApi,
+  type Landing,
+} from './support/landing.js';
 
 let product: Product;
 let browser: Browser;
 let db: Db;
-let cookie = '';
-let landing: http.Server;
-let landingUrl = '';
-const pages = new Map<string, string>();
-
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(product.apiUrl + path, {
-    method,
-    headers: { 'content-type': 'application/json', cookie },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const setCookie = res.headers.get('set-cookie');
-  if (setCookie) cookie = setCookie.split(';')[0]!;
-  const json: any = await res.json().catch(() => null);
-  return { status: res.status, body: json };
-}
+let landing: Landing;
+let demo: DemoApi;
+const api: ApiCall = (method, path, body) => demo.call(method, path, body);
 
 async function createForm(over: Record<string, unknown> = {}) {
   const res = await api('POST', '/api/forms', {
@@ -56,13 +48,6 @@ async function createForm(over: Record<string, unknown> = {}) {
   return res.body as { id: string; publicId: string };
 }
 
-/** Serves `html` at a fresh path of the landing server (another origin than the api). */
-function landingPage(html: string): string {
-  const path = `/p-${randomUUID().slice(0, 8)}`;
-  pages.set(path, html);
-  return landingUrl + path;
-}
-
 /** The lead of `email`, once the worker has stored it. */
 async function storedLead(email: string) {
   await expect
@@ -78,23 +63,12 @@ beforeAll(async () => {
   product = await startProduct();
   browser = await launchBrowser();
   db = createDb(process.env.DATABASE_URL!, { poolSize: 2 });
-  const login = await api('POST', '/api/auth/login', {
-    email: 'demo@kindling.local',
-    password: 'kindling-demo',
-  });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
-  landing = http.createServer((req, res) => {
-    const html = pages.get((req.url ?? '/').split('?')[0]!);
-    res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(html ?? 'not found');
-  });
-  await new Promise<void>((r) => landing.listen(0, '127.0.0.1', r));
-  // "localhost" vs the api's "127.0.0.1", and another port: a different origin on both counts.
-  landingUrl = `http://localhost:${(landing.address() as AddressInfo).port}`;
+  demo = await demoApi(product.apiUrl);
+  landing = await startLanding();
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => landing?.close(r));
+  await landing?.close();
   await db?.$disconnect();
   await product?.stop();
 });
@@ -112,7 +86,7 @@ describe('the embed widget on a landing page of another origin', () => {
     const form = await createForm();
     const second = await createForm({ submitLabel: 'Join the beta' });
     const email = `e2e-${randomUUID().slice(0, 8)}@example.test`;
-    const url = landingPage(`<!doctype html><html><head><title>Landing</title>
+    const url = landing.page(`<!doctype html><html><head><title>Landing</title>
       <style>input{background:red!important} label{font-size:40px}</style></head>
       <body><h1>Our product</h1>${snippet(form.publicId)}<p>Between the forms</p>${snippet(second.publicId)}</body></html>`);
     const page = await openWithClock(
@@ -198,7 +172,7 @@ describe('the embed widget on a landing page of another origin', () => {
     const form = await createForm();
     const email = `blip-${randomUUID().slice(0, 8)}@example.test`;
     const page = await openWithClock(
-      landingPage(`<!doctype html><body>${snippet(form.publicId)}</body>`),
+      landing.page(`<!doctype html><body>${snippet(form.publicId)}</body>`),
     );
     const widget = page.locator('.kindling-form');
     await widget.getByLabel(/^Email/).fill(email);
@@ -228,7 +202,7 @@ describe('the embed widget on a landing page of another origin', () => {
     const form = await createForm();
     const email = `nojs-${randomUUID().slice(0, 8)}@example.test`;
     const action = `${product.apiUrl}/api/public/forms/${form.publicId}/submissions`;
-    const url = landingPage(`<!doctype html><body>
+    const url = landing.page(`<!doctype html><body>
       <form method="post" action="${action}">
         <label for="e">Email</label><input id="e" name="email" type="email" required>
         <label for="n">First name</label><input id="n" name="first_name" required>
@@ -259,7 +233,7 @@ describe('the embed widget on a landing page of another origin', () => {
       isSpam: false,
       consentText: 'I agree to the emails.',
     });
-    expect(sub.pageUrl).toContain(landingUrl);
+    expect(sub.pageUrl).toContain(landing.url);
     await context.close();
   });
 });
@@ -350,7 +324,7 @@ describe('double opt-in through the worker and the dev mail catcher', () => {
     const email = `doi-${randomUUID().slice(0, 8)}@example.test`;
     const res = await fetch(`${product.apiUrl}/api/public/forms/${form.publicId}/submissions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: landingUrl },
+      headers: { 'content-type': 'application/json', origin: landing.url },
       body: JSON.stringify({ email, first_name: 'Dora', consent: true }),
     });
     expect(res.status).toBe(202);
