@@ -1,12 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// Test layers (design guide, convention 10): pure units beside the code, integration tests
+// Test layers (ARCHITECTURE.md, invariant 8): pure units beside the code, integration tests
 // against real Postgres and Redis, and end-to-end tests through real processes and Chromium.
+// REDIS_URL is not set here: test/setup/redis.ts points it at the suite's own redis-server.
 const env = {
   DATABASE_URL:
     process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/kindling_test',
-  REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1',
 };
+const globalSetup = ['./test/setup/redis.ts', './test/setup/database.ts'];
 
 export default defineConfig({
   test: {
@@ -23,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['{apps,packages}/*/src/**/*.integration.test.ts'],
-          globalSetup: ['./test/setup/database.ts'],
+          globalSetup,
           env,
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -33,7 +34,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e.test.ts'],
-          globalSetup: ['./test/setup/database.ts'],
+          globalSetup,
           env,
           testTimeout: 120_000,
           hookTimeout: 180_000,

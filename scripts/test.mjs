@@ -1,24 +1,27 @@
 #!/usr/bin/env node
-// `npm test`: the whole suite. Checks services, recreates the test database, builds what the
-// end-to-end tests run, runs every vitest project (unit, integration, e2e) and ends with one
-// line `N passed, N failed`.
+// `npm test`: the whole suite. Checks PostgreSQL, recreates the test database, starts the suite's
+// own redis-server on a free port (unless TEST_REDIS_URL names one), builds what the end-to-end
+// tests run, runs every vitest project (unit, integration, e2e) and ends with one line
+// `N passed, N failed`. Nothing outside its own database and Redis is touched, so it can run
+// beside `npm start`.
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkServices, ensureDatabase } from './lib/services.mjs';
 import { run } from './lib/run.mjs';
+import { startPrivateRedis } from './lib/private-redis.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const databaseUrl =
   process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/kindling_test';
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1';
 const extraArgs = process.argv.slice(2);
 
 function summary(passed, failed) {
   console.log(`${passed} passed, ${failed} failed`);
 }
 
+let redisUrl = process.env.TEST_REDIS_URL;
 const problems = await checkServices(databaseUrl, redisUrl);
 if (problems.length) {
   console.error(problems.join('\n'));
@@ -26,6 +29,18 @@ if (problems.length) {
   process.exit(1);
 }
 await ensureDatabase(databaseUrl, { fresh: true });
+let privateRedis = null;
+if (!redisUrl) {
+  try {
+    privateRedis = await startPrivateRedis();
+  } catch (err) {
+    console.error(String(err.message ?? err));
+    summary(0, 1);
+    process.exit(1);
+  }
+  redisUrl = privateRedis.url;
+  console.log(`test Redis: private redis-server at ${redisUrl}`);
+}
 
 try {
   await run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root });
@@ -68,5 +83,6 @@ try {
 } catch {
   failed = Math.max(failed, 1);
 }
+await privateRedis?.stop();
 summary(passed, failed);
 process.exit(exitError || failed ? 1 : 0);

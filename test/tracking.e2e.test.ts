@@ -12,7 +12,8 @@ import { createDb } from '@kindling/db';
 import { signToken } from '@kindling/sending/tokens';
 import { freePort, root, waitFor } from './support/product.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379/12';
+// A database of its own on the suite's private Redis (test/setup/redis.ts).
+const REDIS_URL = process.env.REDIS_URL!.replace(/\/\d*$/, '/13');
 const SECRET = 'e2e-tracking-secret-0123456789abcdef0123';
 const STREAM = `e2e:events:${randomUUID()}`;
 const GROUP = 'kindling-drain';

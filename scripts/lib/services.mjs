@@ -19,16 +19,16 @@ function tcpReachable(host, port, timeoutMs = 2000) {
 }
 
 /**
- * Checks Postgres and Redis answer on their ports. Returns a list of human messages, one per
+ * Checks Postgres and Redis (when a URL is given) answer on their ports. Returns a list of human messages, one per
  * unreachable service, saying where it was expected and how to start it.
  */
 export async function checkServices(databaseUrl, redisUrl) {
   const problems = [];
   const pg = new URL(databaseUrl);
-  const rd = new URL(redisUrl);
+  const rd = redisUrl ? new URL(redisUrl) : null;
   const [pgRes, rdRes] = await Promise.all([
     tcpReachable(pg.hostname, Number(pg.port || 5432)),
-    tcpReachable(rd.hostname, Number(rd.port || 6379)),
+    rd ? tcpReachable(rd.hostname, Number(rd.port || 6379)) : { ok: true },
   ]);
   if (!pgRes.ok) {
     problems.push(

@@ -1,7 +1,7 @@
 // Lost email.send jobs of held, deferred and queued messages (every kind) come back after a
-// FLUSHALL: the drip sweep re-creates exactly one job per message, not before the message's due
+// Redis flush: the drip sweep re-creates exactly one job per message, not before the message's due
 // time, and the real email.send processor then delivers each message once (dev mail catcher).
-// Uses its own Redis database (14), never the shared one, because it flushes.
+// Uses a Redis database of its own (14) on the suite's private server, because it flushes.
 import { randomUUID } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
 import pino from 'pino';
@@ -12,7 +12,8 @@ import { newMessageIdHeader } from '@kindling/sending';
 import { startDrip } from './drip.js';
 import { startSending, until, type RunningSending } from './testing-sending.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379/14';
+// A database of its own on the suite's private Redis (test/setup/redis.ts).
+const REDIS_URL = process.env.REDIS_URL!.replace(/\/\d*$/, '/14');
 const db = createDb(process.env.DATABASE_URL!);
 const redis = createWorkerRedis(REDIS_URL);
 const prefix = `repair-${randomUUID().slice(0, 8)}`;
@@ -60,7 +61,7 @@ it('re-creates lost email.send jobs of held, deferred and queued messages of eve
   expect(await producer.getWaitingCount()).toBe(2);
   await producer.close();
 
-  expect(await redis.flushall()).toBe('OK');
+  expect(await redis.flushdb()).toBe('OK');
   expect(await redis.dbsize()).toBe(0);
 
   let t = T0;

@@ -1,8 +1,9 @@
-// FLUSHALL in the middle of an active campaign: after the next sweeps every due step of every
-// lead is still delivered exactly once, through the real pipeline: the drip module's sweep and
+// A Redis flush (FLUSHDB of its own database: what a restart without persistence looks like) in
+// the middle of an active campaign: after the next sweeps every due step of every lead is still
+// delivered exactly once, through the real pipeline: the drip module's sweep and
 // drip.step processor (startDrip, with a controllable clock) and the real email.send module
-// delivering into the dev mail catcher (CaughtMessage rows in Postgres). Uses its own Redis
-// database (12), never the shared one, because it flushes.
+// delivering into the dev mail catcher (CaughtMessage rows in Postgres). Uses a Redis
+// database of its own (12) on the suite's private server, because it flushes.
 import { randomUUID } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
 import pino from 'pino';
@@ -12,7 +13,8 @@ import { dripStepJobId, enrollLead } from '@kindling/campaigns';
 import { startDrip } from './drip.js';
 import { startSending, until } from './testing-sending.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379/12';
+// A database of its own on the suite's private Redis (test/setup/redis.ts).
+const REDIS_URL = process.env.REDIS_URL!.replace(/\/\d*$/, '/12');
 const db = createDb(process.env.DATABASE_URL!);
 const redis = createWorkerRedis(REDIS_URL);
 const prefix = `drip-${randomUUID().slice(0, 8)}`;
@@ -25,7 +27,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-it('survives FLUSHALL mid-campaign: every due step of every lead is caught exactly once', async () => {
+it('survives a Redis flush mid-campaign: every due step of every lead is caught exactly once', async () => {
   const PER_COHORT = 4;
   // Three cohorts enrolled 30 minutes apart, so that at the flush one has its step B sent to the
   // send queue, one has its step B due and one has it ahead, held in Redis as delayed jobs.
@@ -142,7 +144,7 @@ it('survives FLUSHALL mid-campaign: every due step of every lead is caught exact
     expect(await caughtCount()).toBe(LEADS);
 
     // Redis loses everything: the sweep scheduler, the step jobs, the send jobs, the finished ones.
-    expect(await redis.flushall()).toBe('OK');
+    expect(await redis.flushdb()).toBe('OK');
     expect(await redis.dbsize()).toBe(0);
 
     // The clock moves past the late cohort's step B and everything starts again. The watchdog

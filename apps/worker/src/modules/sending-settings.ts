@@ -2,7 +2,11 @@
 // Every field has a default so tests and other modules can pass only what they change.
 
 export interface SendingSettings {
-  /** Dev mail catcher port on loopback (0 = ephemeral; if taken, an ephemeral one is used). */
+  /**
+   * Dev mail catcher port on loopback (0 = ephemeral; if taken, an ephemeral one is used). The
+   * default here is 0 so that modules started in tests never bind the product's fixed ports;
+   * the worker's env (DEV_SMTP_PORT, INBOUND_SMTP_PORT) sets 2525 and 2526 for the product.
+   */
   devSmtpPort: number;
   devSmtpHost: string;
   /** Inbound SMTP for DSN/ARF/mailto-unsubscribe (0 = ephemeral, -1 = off). */
@@ -43,9 +47,9 @@ export function sendingSettings(
     /* keep localhost */
   }
   return {
-    devSmtpPort: 2525,
+    devSmtpPort: 0,
     devSmtpHost: '127.0.0.1',
-    inboundSmtpPort: 2526,
+    inboundSmtpPort: 0,
     inboundSmtpHost: '127.0.0.1',
     returnPathDomain: host,
     fblLocalPart: 'fbl',
