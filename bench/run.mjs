@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { roundsFromEnv } from './lib/interleave.mjs';
+import { startPrivateRedis } from '../scripts/lib/private-redis.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const resultsDir = path.join(benchDir, 'results');
@@ -92,6 +93,27 @@ async function main() {
     console.log(usage());
     return 0;
   }
+  // The benchmarks' own Redis: a private redis-server for this run (unless BENCH_REDIS_URL names
+  // one), each benchmark on a database of its own there. Set before the modules load: they read
+  // these variables at import.
+  let privateRedis = null;
+  if (!args.includes('--list') && !process.env.BENCH_REDIS_URL) {
+    privateRedis = await startPrivateRedis();
+    const on = (db) => privateRedis.url.replace(/\/\d*$/, `/${db}`);
+    process.env.BENCH_REDIS_URL = on(12);
+    process.env.BENCH_SEND_REDIS_URL ??= on(11);
+    process.env.BENCH_DRIP_REDIS_URL ??= on(14);
+    process.env.BENCH_TRACKING_REDIS_URL ??= on(15);
+    console.log(`bench Redis: private redis-server at ${privateRedis.url}`);
+  }
+  try {
+    return await runSelected(args);
+  } finally {
+    await privateRedis?.stop();
+  }
+}
+
+async function runSelected(args) {
   const all = await discover();
   if (args.includes('--list')) {
     for (const b of all) console.log(`${b.id.padEnd(24)} ${b.description}`);
