@@ -9,6 +9,7 @@ import {
   META_KEYS,
   MIN_HUMAN_FILL_MS,
   buildSubmissionSchema,
+  findUnstorableText,
   type PublicField,
   type SubmissionData,
 } from '@kindling/shared';
@@ -160,6 +161,14 @@ export async function acceptSubmission(
   const { fields, validate } = compile(form);
   const limits = deps.config.formRateLimits ?? DEFAULT_LIMITS;
   const ip = meta.ip ?? 'unknown';
+  // Before anything else, spam rows included: text Postgres cannot store is never accepted.
+  const unstorable = findUnstorableText(raw);
+  if (unstorable) {
+    await toRedis(deps, { mode: 'check', ip, formId: form.id, limits, sid: null, payload: '' });
+    throw new AppError('validation_failed', 'Some fields are invalid', [
+      { field: unstorable.field, issue: unstorable.issue },
+    ]);
+  }
   const pageUrl = str(raw[META_KEYS.pageUrl], 2000) ?? meta.refererHeader?.slice(0, 2000) ?? null;
   const attribution = {
     utmSource: str(raw.utm_source, 200),
