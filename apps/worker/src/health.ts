@@ -1,25 +1,30 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 
+export interface Readiness {
+  checks: Record<string, 'ok' | 'unreachable'>;
+  /** Each stream drain's health and lag; a stalled drain makes the worker not ready. */
+  drains?: Record<string, { status: 'ok' | 'stalled' }>;
+}
+
 /**
  * A bare HTTP server for /healthz, /readyz and /metrics; `ready` decides readiness (Postgres and
- * Redis reachable) and answers 503 with the failing checks otherwise.
+ * Redis reachable, no drain stalled) and answers 503 with the failing checks otherwise.
  */
-export function createHealthServer(
-  registry: Registry,
-  ready: () => Promise<Record<string, 'ok' | 'unreachable'>>,
-): Server {
+export function createHealthServer(registry: Registry, ready: () => Promise<Readiness>): Server {
   return createServer((req, res) => {
     void (async () => {
       const url = req.url?.split('?')[0];
       if (url === '/healthz') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       } else if (url === '/readyz') {
-        const checks = await ready();
-        const ok = Object.values(checks).every((c) => c === 'ok');
+        const { checks, drains = {} } = await ready();
+        const ok =
+          Object.values(checks).every((c) => c === 'ok') &&
+          Object.values(drains).every((d) => d.status === 'ok');
         res
           .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: ok ? 'ready' : 'not ready', checks }));
+          .end(JSON.stringify({ status: ok ? 'ready' : 'not ready', checks, drains }));
       } else if (url === '/metrics') {
         res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
       } else {

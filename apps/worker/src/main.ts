@@ -9,6 +9,7 @@ import { assertRedisReachable, createWorkerRedis, pingRedis } from '@kindling/qu
 import { loadWorkerEnv } from './env.js';
 import { startWorker } from './worker.js';
 import { createHealthServer } from './health.js';
+import { drainMonitor } from './drain-health.js';
 
 runMain(async (lifecycle) => {
   const env = loadWorkerEnv(process.env);
@@ -53,15 +54,20 @@ runMain(async (lifecycle) => {
         claimIdleMs: env.EVENTS_CLAIM_IDLE_MS,
       },
       submissions: { stream: env.SUBMISSIONS_STREAM },
+      drains: { maxAttempts: env.DRAIN_MAX_ATTEMPTS, stallAfterMs: env.DRAIN_STALL_AFTER_MS },
     },
   });
   // Closed in reverse order: health endpoint, worker modules (finishing active jobs), Redis, Postgres.
   lifecycle.onClose('worker modules', () => worker.close());
+  const drains = drainMonitor(worker.registry);
   const health = createHealthServer(worker.registry, async () => {
-    const [pg, rd] = await Promise.allSettled([pingDb(db), pingRedis(redis)]);
+    const [pg, rd, drain] = await Promise.allSettled([pingDb(db), pingRedis(redis), drains.all()]);
     return {
-      postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable',
-      redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable',
+      checks: {
+        postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable',
+        redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable',
+      },
+      drains: drain.status === 'fulfilled' ? drain.value : {},
     };
   });
   await new Promise<void>((resolve) => health.listen(env.HEALTH_PORT, env.HOST, resolve));
