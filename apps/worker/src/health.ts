@@ -1,5 +1,9 @@
 import { createServer, type Server } from 'node:http';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import { pingDb, type Db } from '@kindling/db';
+import { pingRedis } from '@kindling/queue';
+import { drainMonitor } from './drain-health.js';
 
 export interface Readiness {
   checks: Record<string, 'ok' | 'unreachable'>;
@@ -36,4 +40,23 @@ export function createHealthServer(registry: Registry, ready: () => Promise<Read
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+}
+
+/** The worker's readiness: Postgres and Redis reachable, and every stream drain not stalled. */
+export function workerReadiness(
+  db: Db,
+  redis: Redis,
+  registry: Registry,
+): () => Promise<Readiness> {
+  const drains = drainMonitor(registry);
+  return async () => {
+    const [pg, rd, drain] = await Promise.allSettled([pingDb(db), pingRedis(redis), drains.all()]);
+    return {
+      checks: {
+        postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable',
+        redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable',
+      },
+      drains: drain.status === 'fulfilled' ? drain.value : {},
+    };
+  };
 }

@@ -4,12 +4,11 @@
 import pino from 'pino';
 import { assertServices } from '@kindling/shared';
 import { runMain } from '@kindling/runtime';
-import { assertDbReachable, createDb, pingDb } from '@kindling/db';
-import { assertRedisReachable, createWorkerRedis, pingRedis } from '@kindling/queue';
+import { assertDbReachable, createDb } from '@kindling/db';
+import { assertRedisReachable, createWorkerRedis } from '@kindling/queue';
 import { loadWorkerEnv } from './env.js';
 import { startWorker } from './worker.js';
-import { createHealthServer } from './health.js';
-import { drainMonitor } from './drain-health.js';
+import { createHealthServer, workerReadiness } from './health.js';
 
 runMain(async (lifecycle) => {
   const env = loadWorkerEnv(process.env);
@@ -59,17 +58,7 @@ runMain(async (lifecycle) => {
   });
   // Closed in reverse order: health endpoint, worker modules (finishing active jobs), Redis, Postgres.
   lifecycle.onClose('worker modules', () => worker.close());
-  const drains = drainMonitor(worker.registry);
-  const health = createHealthServer(worker.registry, async () => {
-    const [pg, rd, drain] = await Promise.allSettled([pingDb(db), pingRedis(redis), drains.all()]);
-    return {
-      checks: {
-        postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable',
-        redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable',
-      },
-      drains: drain.status === 'fulfilled' ? drain.value : {},
-    };
-  });
+  const health = createHealthServer(worker.registry, workerReadiness(db, redis, worker.registry));
   await new Promise<void>((resolve) => health.listen(env.HEALTH_PORT, env.HOST, resolve));
   lifecycle.onClose('health server', () => new Promise((r) => health.close(r)));
   logger.info({ healthPort: env.HEALTH_PORT }, 'worker started');
