@@ -17,10 +17,16 @@ export interface TestApi {
   close: () => Promise<void>;
 }
 
-/** Starts the api on 127.0.0.1 with DATABASE_URL/REDIS_URL from the test environment. */
-export async function startTestApi(config: Partial<AppDeps['config']> = {}): Promise<TestApi> {
-  const databaseUrl = process.env.DATABASE_URL;
-  const redisUrl = process.env.REDIS_URL;
+/**
+ * Starts the api on 127.0.0.1 with DATABASE_URL/REDIS_URL from the test environment (or the
+ * given URLs: a Redis database of a test's own, a proxy in front of Postgres).
+ */
+export async function startTestApi(
+  config: Partial<AppDeps['config']> = {},
+  urls: { databaseUrl?: string; redisUrl?: string } = {},
+): Promise<TestApi> {
+  const databaseUrl = urls.databaseUrl ?? process.env.DATABASE_URL;
+  const redisUrl = urls.redisUrl ?? process.env.REDIS_URL;
   if (!databaseUrl || !redisUrl)
     throw new Error('DATABASE_URL and REDIS_URL must be set (vitest integration project)');
   const deps: AppDeps = {

@@ -1,25 +1,34 @@
 import { createServer, type Server } from 'node:http';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import { pingDb, type Db } from '@kindling/db';
+import { pingRedis } from '@kindling/queue';
+import { drainMonitor } from './drain-health.js';
+
+export interface Readiness {
+  checks: Record<string, 'ok' | 'unreachable'>;
+  /** Each stream drain's health and lag; a stalled drain makes the worker not ready. */
+  drains?: Record<string, { status: 'ok' | 'stalled' }>;
+}
 
 /**
  * A bare HTTP server for /healthz, /readyz and /metrics; `ready` decides readiness (Postgres and
- * Redis reachable) and answers 503 with the failing checks otherwise.
+ * Redis reachable, no drain stalled) and answers 503 with the failing checks otherwise.
  */
-export function createHealthServer(
-  registry: Registry,
-  ready: () => Promise<Record<string, 'ok' | 'unreachable'>>,
-): Server {
+export function createHealthServer(registry: Registry, ready: () => Promise<Readiness>): Server {
   return createServer((req, res) => {
     void (async () => {
       const url = req.url?.split('?')[0];
       if (url === '/healthz') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       } else if (url === '/readyz') {
-        const checks = await ready();
-        const ok = Object.values(checks).every((c) => c === 'ok');
+        const { checks, drains = {} } = await ready();
+        const ok =
+          Object.values(checks).every((c) => c === 'ok') &&
+          Object.values(drains).every((d) => d.status === 'ok');
         res
           .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: ok ? 'ready' : 'not ready', checks }));
+          .end(JSON.stringify({ status: ok ? 'ready' : 'not ready', checks, drains }));
       } else if (url === '/metrics') {
         res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
       } else {
@@ -31,4 +40,23 @@ export function createHealthServer(
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+}
+
+/** The worker's readiness: Postgres and Redis reachable, and every stream drain not stalled. */
+export function workerReadiness(
+  db: Db,
+  redis: Redis,
+  registry: Registry,
+): () => Promise<Readiness> {
+  const drains = drainMonitor(registry);
+  return async () => {
+    const [pg, rd, drain] = await Promise.allSettled([pingDb(db), pingRedis(redis), drains.all()]);
+    return {
+      checks: {
+        postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable',
+        redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable',
+      },
+      drains: drain.status === 'fulfilled' ? drain.value : {},
+    };
+  };
 }
