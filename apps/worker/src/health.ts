@@ -1,34 +1,50 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { METRICS_REFUSED, createHttpServer, metricsAccess } from '@kindling/runtime';
 
 /**
  * A bare HTTP server for /healthz, /readyz and /metrics; `ready` decides readiness (Postgres and
- * Redis reachable) and answers 503 with the failing checks otherwise.
+ * Redis reachable) and answers 503 with the failing checks otherwise. /metrics needs
+ * `metricsToken` as a bearer token (off without one).
  */
 export function createHealthServer(
   registry: Registry,
   ready: () => Promise<Record<string, 'ok' | 'unreachable'>>,
+  metricsToken?: string,
 ): Server {
-  return createServer((req, res) => {
-    void (async () => {
-      const url = req.url?.split('?')[0];
-      if (url === '/healthz') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      } else if (url === '/readyz') {
-        const checks = await ready();
-        const ok = Object.values(checks).every((c) => c === 'ok');
-        res
-          .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: ok ? 'ready' : 'not ready', checks }));
-      } else if (url === '/metrics') {
-        res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
-      } else {
-        res
-          .writeHead(404, { 'content-type': 'application/json' })
-          .end('{"error":{"code":"not_found","message":"Not found"}}');
-      }
-    })().catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
+  return createHttpServer(
+    (req, res) => {
+      void (async () => {
+        const url = req.url?.split('?')[0];
+        if (url === '/healthz') {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        } else if (url === '/readyz') {
+          const checks = await ready();
+          const ok = Object.values(checks).every((c) => c === 'ok');
+          res
+            .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ status: ok ? 'ready' : 'not ready', checks }));
+        } else if (url === '/metrics') {
+          const access = metricsAccess(req.headers.authorization, metricsToken);
+          if (access !== 'ok') {
+            const { status, code, message } = METRICS_REFUSED[access];
+            res
+              .writeHead(status, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ error: { code, message } }));
+            return;
+          }
+          res
+            .writeHead(200, { 'content-type': registry.contentType })
+            .end(await registry.metrics());
+        } else {
+          res
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end('{"error":{"code":"not_found","message":"Not found"}}');
+        }
+      })().catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    },
+    { headersMs: 5_000, requestMs: 10_000, bodyIdleMs: 5_000 },
+  );
 }

@@ -57,13 +57,17 @@ runMain(async (lifecycle) => {
   });
   // Closed in reverse order: health endpoint, worker modules (finishing active jobs), Redis, Postgres.
   lifecycle.onClose('worker modules', () => worker.close());
-  const health = createHealthServer(worker.registry, async () => {
-    const [pg, rd] = await Promise.allSettled([pingDb(db), pingRedis(redis)]);
-    return {
-      postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable',
-      redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable',
-    };
-  });
+  const health = createHealthServer(
+    worker.registry,
+    async () => {
+      const [pg, rd] = await Promise.allSettled([pingDb(db), pingRedis(redis)]);
+      return {
+        postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable',
+        redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable',
+      };
+    },
+    env.METRICS_TOKEN,
+  );
   await new Promise<void>((resolve) => health.listen(env.HEALTH_PORT, env.HOST, resolve));
   lifecycle.onClose('health server', () => new Promise((r) => health.close(r)));
   logger.info({ healthPort: env.HEALTH_PORT }, 'worker started');
