@@ -8,6 +8,7 @@ import type { Form, FormField } from '@kindling/db';
 import {
   META_KEYS,
   MIN_HUMAN_FILL_MS,
+  findUnstorableText,
   submissionValidator,
   type PublicField,
   type SubmissionCheck,
@@ -148,6 +149,13 @@ export async function acceptSubmission(
   // The rate limit first: a rejected post counts too (429 wins over 422), and a flood costs a
   // counter per post, not a validation.
   await toRedis(deps, { mode: 'limit', ip, formId: form.id, limits, sid: null, payload: '' });
+  // Then, spam rows included: text Postgres cannot store is never accepted.
+  const unstorable = findUnstorableText(raw);
+  if (unstorable) {
+    throw new AppError('validation_failed', 'Some fields are invalid', [
+      { field: unstorable.field, issue: unstorable.issue },
+    ]);
+  }
   const { fields, validate } = compile(form);
   const pageUrl = str(raw[META_KEYS.pageUrl], 2000) ?? meta.refererHeader?.slice(0, 2000) ?? null;
   const attribution = {

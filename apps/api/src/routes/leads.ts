@@ -16,6 +16,7 @@ import {
   LEAD_EXPORT_COLUMNS,
   startImportSchema,
   updateLeadSchema,
+  unstorableTextReason,
   type LeadRow,
 } from '@kindling/shared';
 import type { Prisma } from '@kindling/db';
@@ -79,7 +80,7 @@ function decodeCursor(cursor: string, type: string): [string, string] {
       typeof v[0] === 'string' &&
       typeof v[1] === 'string' &&
       /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v[1]) &&
-      (type !== 'timestamptz' || isTimestamp(v[0]))
+      (type === 'timestamptz' ? isTimestamp(v[0]) : unstorableTextReason(v[0]) === null)
     )
       return [v[0], v[1]];
   } catch {
