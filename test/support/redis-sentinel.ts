@@ -39,16 +39,16 @@ export interface RedisHa {
 
 async function until<T>(what: string, probe: () => Promise<T | false>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
+  let last: Error | undefined;
   for (;;) {
     try {
       const v = await probe();
       if (v !== false) return v;
     } catch (err) {
-      last = err;
+      last = err as Error;
     }
     if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ''}`);
+      throw new Error(`timed out waiting for ${what}${last ? ` (${last.message})` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -77,8 +77,8 @@ export async function startRedisHa(): Promise<RedisHa> {
   const nodes: Node[] = [];
   const launch = (n: Node) => {
     const child = spawn('redis-server', n.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (c: Buffer) => (output += `[${n.name}] ${c.toString()}`));
-    child.stderr!.on('data', (c: Buffer) => (output += `[${n.name}] ${c.toString()}`));
+    child.stdout.on('data', (c: Buffer) => (output += `[${n.name}] ${c.toString()}`));
+    child.stderr.on('data', (c: Buffer) => (output += `[${n.name}] ${c.toString()}`));
     child.once('error', (err) => (output += `[${n.name}] ${err.message}\n`));
     n.child = child;
   };
