@@ -55,7 +55,7 @@ export interface DripOptions {
   sendRepairGraceMs?: number;
   /** Rows written more recently are not checked yet (their producer is adding the job). */
   sendRepairSettleMs?: number;
-  /** email.send's longest hold (SendingSettings.holdRecheckMs); held mail is checked only after it. */
+  /** email.send's longest hold (SendingSettings.holdRecheckMs): a lost job of held mail is re-created to run then. */
   holdRecheckMs?: number;
   /** Most pending messages checked per sweep. */
   sendRepairLimit?: number;
