@@ -29,7 +29,12 @@ let inboundPort: number;
 beforeAll(async () => {
   inboundPort = await freePort();
   postfix = await startBouncingPostfix(RETURN_DOMAIN, inboundPort);
-  product = await startProduct({ INBOUND_SMTP_PORT: String(inboundPort), SOFT_BOUNCE_LIMIT: '2' });
+  product = await startProduct({
+    INBOUND_SMTP_PORT: String(inboundPort),
+    SOFT_BOUNCE_LIMIT: '2',
+    // The operator's explicit allowance for the loopback Postfix (tenants' relays are guarded).
+    EGRESS_ALLOW: `127.0.0.1:${postfix.port}`,
+  });
   f = openFixtures();
 });
 

@@ -23,7 +23,8 @@ let f: Fixtures;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  product = await startProduct();
+  // The operator's explicit allowance for this loopback relay (tenants' relays are guarded).
+  product = await startProduct({ EGRESS_ALLOW: `127.0.0.1:${sink.port}` });
   f = openFixtures();
 });
 

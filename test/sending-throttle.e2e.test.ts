@@ -37,6 +37,8 @@ beforeAll(async () => {
     THROTTLE_WINDOW_MS: String(DAY),
     THROTTLE_HOLD_RECHECK_MS: '200',
     CONCURRENCY: '5',
+    // The operator's explicit allowance for this loopback relay (tenants' relays are guarded).
+    EGRESS_ALLOW: `127.0.0.1:${sink.port}`,
   });
   // Two more worker processes beside the product's own: three in all.
   for (let i = 0; i < 2; i++) {

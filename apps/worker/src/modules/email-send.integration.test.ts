@@ -41,6 +41,8 @@ beforeAll(async () => {
       appSecret: secret,
       publicUrl: 'http://localhost:3000',
       trackingUrl: 'http://localhost:3001',
+      // The operator's explicit allowance for this loopback relay (tenants' relays are guarded).
+      egress: { allow: `127.0.0.1:${sink.port}` },
       sending: {
         devSmtpPort: 0,
         claimLeaseMs: 1000,
