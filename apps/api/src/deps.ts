@@ -30,6 +30,8 @@ export interface AppDeps {
     version: string;
     /** Outgoing-connection guard for tenants' relays (EGRESS_ALLOW, the product's ports). */
     egress?: EgressOptions;
+    /** METRICS_TOKEN: /metrics needs it as a bearer token; unset = metrics off. */
+    metricsToken?: string;
     /** Fetches SNS signing certificates (tests inject a local one); SNS hosts only by default. */
     sesCertFetcher?: (url: string) => Promise<string>;
   };

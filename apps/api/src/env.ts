@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { egressAllowSchema } from '@kindling/egress';
-import { parseEnv } from '@kindling/shared';
+import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import { SUBMISSIONS_STREAM } from '@kindling/leads';
 
 const url = (protocols: string[]) =>
@@ -33,6 +33,7 @@ export const apiEnvSchema = z.object({
   SUBMISSIONS_STREAM: z.string().min(1).default(SUBMISSIONS_STREAM),
   /** Internal destinations tenants' relays may reach (checked when an identity is saved). */
   EGRESS_ALLOW: egressAllowSchema,
+  METRICS_TOKEN: metricsTokenEnv,
 });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
