@@ -182,6 +182,8 @@ export async function run({ rounds, log }) {
         HOST: '127.0.0.1',
         DEV_SMTP_PORT: '0',
         INBOUND_SMTP_PORT: '-1',
+        // The operator's explicit allowance for the loopback smtp-sink (tenants' relays are guarded).
+        EGRESS_ALLOW: `127.0.0.1:${sinkPort}`,
         CONCURRENCY: '25',
         // email.send runs at the product default (SEND_CONCURRENCY, 50) unless told otherwise.
         ...(process.env.BENCH_SEND_CONCURRENCY

@@ -29,7 +29,12 @@ let inboundPort: number;
 beforeAll(async () => {
   inboundPort = await freePort();
   postfix = await startBouncingPostfix(RETURN_DOMAIN, inboundPort);
-  product = await startProduct({ INBOUND_SMTP_PORT: String(inboundPort), SOFT_BOUNCE_LIMIT: '2' });
+  product = await startProduct({
+    INBOUND_SMTP_PORT: String(inboundPort),
+    SOFT_BOUNCE_LIMIT: '2',
+    // The operator's explicit allowance for the loopback Postfix (tenants' relays are guarded).
+    EGRESS_ALLOW: `127.0.0.1:${postfix.port}`,
+  });
   f = openFixtures();
 });
 
@@ -353,4 +358,89 @@ it('an RFC 5965 ARF report to the feedback address marks the lead complained and
   await expect(
     deliverToInbound(`postmaster@${RETURN_DOMAIN}`, 'Subject: x\r\n\r\nx'),
   ).rejects.toThrow(/550/);
+});
+
+// An ARF report with an arbitrary Original-Rcpt-To and no VERP Original-Mail-From, whose
+// returned original names the message by `headers` only.
+function arfNaming(namedRcpt: string, originalHeaders: string): string {
+  return rfc5965(namedRcpt, 'someone@elsewhere.example', '<x@y>')
+    .replace(/Original-Mail-From: <[^>]*>\r\n/, '')
+    .replace(/Message-ID: <x@y>/, originalHeaders);
+}
+
+const suppressed = (workspaceId: string, emails: string[]) =>
+  f.db.suppression.count({ where: { workspaceId, email: { in: emails } } });
+const reviewsOf = (workspaceId: string) =>
+  f.db.inboundReview.findMany({ where: { workspaceId }, orderBy: { receivedAt: 'asc' } });
+
+it('a forged ARF (real message id, other Original-Rcpt-To) and forged DSNs are held for review, nothing suppressed', async () => {
+  const c = await sentMessage();
+  const victims = [`victim-a-${randomUUID().slice(0, 6)}@x.example`, 'victim-b@x.example'];
+  // The probe from the issue: the real id in X-Kindling-Message (unsigned), another address named.
+  await deliverToInbound(
+    `fbl@${RETURN_DOMAIN}`,
+    arfNaming(
+      victims[0]!,
+      `X-Kindling-Message: ${c.msg.id}\r\nMessage-ID: ${c.msg.messageIdHeader}\r\nCc: <${victims[1]}>`,
+    ),
+  );
+  // A DSN to a VERP address whose tag was tampered with, naming the real message's Message-ID.
+  const real = verpTokenFor(E2E_SECRET, c.msg.id);
+  const tampered = `bounces+${real.slice(0, 32)}${real.endsWith('A') ? 'B' : 'A'}${real.slice(33)}@${RETURN_DOMAIN}`;
+  await deliverToInbound(
+    tampered,
+    rfc3464(
+      tampered,
+      victims[0]!,
+      '5.1.1',
+      '550 no such user',
+      `Message-ID: ${c.msg.messageIdHeader}`,
+    ),
+  );
+  // A DSN to the feedback address with no token at all.
+  await deliverToInbound(
+    `fbl@${RETURN_DOMAIN}`,
+    rfc3464(
+      `fbl@${RETURN_DOMAIN}`,
+      c.lead.email,
+      '5.1.1',
+      '550 gone',
+      `Message-ID: ${c.msg.messageIdHeader}`,
+    ),
+  );
+
+  // The listener answers only after storing: no waiting needed.
+  expect(await suppressed(c.ws.id, [...victims, c.lead.email])).toBe(0);
+  expect((await leadOf(c.lead.id)).status).toBe('active');
+  expect((await messageOf(c.msg.id)).status).toBe('sent');
+  expect(await f.db.trackingEvent.count({ where: { messageId: c.msg.id } })).toBe(0);
+  const held = await reviewsOf(c.ws.id);
+  expect(held.map((r) => [r.kind, r.reason])).toEqual([
+    ['arf', 'no_token'],
+    ['dsn', 'bad_signature'],
+    ['dsn', 'no_token'],
+  ]);
+  expect(held.every((r) => r.messageId === c.msg.id && r.source === 'smtp')).toBe(true);
+  expect(held[0]!.namedRecipients).toEqual([victims[0]]);
+  expect(held[0]!.excerpt).toContain('Feedback-Type: abuse');
+  expect(held[1]!.envelopeTo).toBe(tampered);
+});
+
+it('a genuine ARF proven by the signed X-Kindling-Message token marks only that message’s recipient', async () => {
+  const c = await sentMessage();
+  const named = `named-${randomUUID().slice(0, 6)}@x.example`;
+  await deliverToInbound(
+    `fbl@${RETURN_DOMAIN}`,
+    arfNaming(named, `X-Kindling-Message: ${verpTokenFor(E2E_SECRET, c.msg.id)}`),
+  );
+  expect((await leadOf(c.lead.id)).status).toBe('complained');
+  expect(await suppressed(c.ws.id, [c.lead.email])).toBe(1);
+  expect(await suppressed(c.ws.id, [named])).toBe(0);
+  expect(await reviewsOf(c.ws.id)).toEqual([]);
+  // The delivered message carried the token, and no workspace id.
+  const caught = await f.db.caughtMessage.findFirstOrThrow({ where: { messageId: c.msg.id } });
+  expect(caught.workspaceId).toBe(c.ws.id);
+  expect(caught.raw).toContain(`X-Kindling-Message: ${verpTokenFor(E2E_SECRET, c.msg.id)}`);
+  expect(caught.raw).not.toMatch(/X-Kindling-Workspace/i);
+  expect(caught.raw).not.toContain(c.ws.id);
 });

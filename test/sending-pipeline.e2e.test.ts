@@ -3,9 +3,11 @@
 // python3-dkim, and the built-in dev mail catcher for identities without a relay.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { verpTokenFor } from '@kindling/sending';
 import { startProduct, type Product } from './support/product.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 import {
+  E2E_SECRET,
   createIdentity,
   createLead,
   createWorkspace,
@@ -21,7 +23,8 @@ let f: Fixtures;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  product = await startProduct();
+  // The operator's explicit allowance for this loopback relay (tenants' relays are guarded).
+  product = await startProduct({ EGRESS_ALLOW: `127.0.0.1:${sink.port}` });
   f = openFixtures();
 });
 
@@ -69,7 +72,7 @@ it('sends through smtp-sink with a DKIM signature python3-dkim verifies, List-Un
   expect(row.attempts).toBe(1);
   expect(row.smtpResponse).toMatch(/^250/);
 
-  const raw = sink.messages().find((b) => b.includes(msg.id));
+  const raw = sink.messages().find((b) => b.includes(verpTokenFor(E2E_SECRET, msg.id)));
   expect(raw, 'smtp-sink dumped the message').toBeDefined();
   const text = raw!.toString();
   // smtp-sink writes the envelope first as X-* lines; the message itself follows.
@@ -115,7 +118,7 @@ it('skips a suppressed address at send time and never talks SMTP', async () => {
   );
   const row = await f.db.message.findUniqueOrThrow({ where: { id: msg.id } });
   expect(row.claimedAt).toBeNull();
-  expect(sink.messages().some((b) => b.includes(msg.id))).toBe(false);
+  expect(sink.messages().some((b) => b.includes(verpTokenFor(E2E_SECRET, msg.id)))).toBe(false);
 });
 
 it('delivers to the dev mail catcher when there is no relay, stored in Postgres', async () => {
@@ -144,5 +147,5 @@ it('delivers to the dev mail catcher when there is no relay, stored in Postgres'
   expect(mine.envelopeTo).toEqual([lead.email]);
   expect(mine.raw).toContain('List-Unsubscribe:');
   expect(await statusOf(msg.id)).toBe('sent');
-  expect(sink.messages().some((b) => b.includes(msg.id))).toBe(false);
+  expect(sink.messages().some((b) => b.includes(verpTokenFor(E2E_SECRET, msg.id)))).toBe(false);
 });

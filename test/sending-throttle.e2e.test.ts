@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort, root, startProduct, waitFor, type Product } from './support/product.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { MESSAGE_TOKEN_HEADER, verpTokenFor } from '@kindling/sending';
 import {
+  E2E_SECRET,
   createIdentity,
   createWorkspace,
   openFixtures,
@@ -35,6 +37,8 @@ beforeAll(async () => {
     THROTTLE_WINDOW_MS: String(DAY),
     THROTTLE_HOLD_RECHECK_MS: '200',
     CONCURRENCY: '5',
+    // The operator's explicit allowance for this loopback relay (tenants' relays are guarded).
+    EGRESS_ALLOW: `127.0.0.1:${sink.port}`,
   });
   // Two more worker processes beside the product's own: three in all.
   for (let i = 0; i < 2; i++) {
@@ -151,7 +155,11 @@ it('three workers never exceed the shared warm-up cap, and held mail goes out wh
   // Exactly once each at the receiving server, from several processes.
   const received = sink.messages().map((b) => b.toString());
   for (const id of ids)
-    expect(received.filter((r) => r.includes(`X-Kindling-Message: ${id}`))).toHaveLength(1);
+    expect(
+      received.filter((r) =>
+        r.includes(`${MESSAGE_TOKEN_HEADER}: ${verpTokenFor(E2E_SECRET, id)}`),
+      ),
+    ).toHaveLength(1);
   const claimers = new Set(
     (await f.db.message.findMany({ where: { id: { in: ids } }, select: { claimedBy: true } })).map(
       (r) => r.claimedBy?.split(':')[0],

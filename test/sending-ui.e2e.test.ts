@@ -6,17 +6,21 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser.js';
 import { startProduct, type Product } from './support/product.js';
+import { openFixtures, type Fixtures } from './support/sending-fixtures.js';
 
 let product: Product;
 let browser: Browser;
+let f: Fixtures;
 
 beforeAll(async () => {
   product = await startProduct();
   browser = await launchBrowser();
+  f = openFixtures();
 });
 
 afterAll(async () => {
   await browser?.close();
+  await f?.close();
   await product?.stop();
 });
 
@@ -38,6 +42,11 @@ it('adds an identity, sends a test into the dev mail catcher and shows it in the
   await page.getByTestId('identity-submit').click();
   // A clear message for a bad relay URL, and nothing lost from the form.
   await page.getByText('Use smtp://user:password@host:587').waitFor();
+  expect(await page.getByTestId('identity-name').inputValue()).toBe('Dev identity');
+  // An internal relay is refused by the server, the reason shown on the field.
+  await page.getByTestId('identity-smtp-url').fill('smtp://127.0.0.1:6379');
+  await page.getByTestId('identity-submit').click();
+  await page.getByText(/127\.0\.0\.1:6379, a loopback address/).waitFor();
   expect(await page.getByTestId('identity-name').inputValue()).toBe('Dev identity');
   await page.getByTestId('identity-smtp-url').fill('');
   await page.getByTestId('identity-submit').click();
@@ -61,6 +70,8 @@ it('adds an identity, sends a test into the dev mail catcher and shows it in the
   const headers = await page.getByTestId('outbox-headers').textContent();
   expect(headers).toContain('List-Unsubscribe-Post');
   expect(headers).toContain('DKIM-Signature');
+  expect(headers).toContain('X-Kindling-Message');
+  expect(headers).not.toContain('X-Kindling-Workspace');
   await page.getByTestId('outbox-view-raw').click();
   expect(await page.getByTestId('outbox-raw').textContent()).toContain(
     'Content-Type: multipart/alternative',
@@ -71,5 +82,43 @@ it('adds an identity, sends a test into the dev mail catcher and shows it in the
   expect(await page.getByTestId('warmup-day').first().textContent()).toBe('1');
   expect(await page.getByTestId('warmup-held').first().textContent()).toBe('0');
   expect(await page.getByTestId('warmup-used').first().textContent()).toMatch(/^0 \/ 50$/);
+  await context.close();
+});
+
+it('shows held inbound reports to an admin, and dismisses one', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const email = `review-${randomUUID().slice(0, 8)}@example.test`;
+  const signup = await context.request.post(`${product.apiUrl}/api/auth/signup`, {
+    data: {
+      name: 'Reviewer',
+      email,
+      password: 'correct horse battery',
+      workspaceName: 'UI review',
+    },
+  });
+  expect(signup.status()).toBe(201);
+  const workspaceId = ((await signup.json()) as { workspace: { id: string } }).workspace.id;
+  await f.db.inboundReview.create({
+    data: {
+      workspaceId,
+      source: 'smtp',
+      kind: 'arf',
+      reason: 'no_token',
+      envelopeTo: 'fbl@kindling.test',
+      namedRecipients: ['victim@example.org'],
+      excerpt: 'Feedback-Type: abuse\r\nOriginal-Rcpt-To: <victim@example.org>',
+    },
+  });
+  await page.goto(`${product.apiUrl}/sending?tab=review`);
+  const row = page.getByTestId('review-row');
+  await row.waitFor();
+  expect(await row.textContent()).toContain('No Kindling token');
+  expect(await row.textContent()).toContain('victim@example.org');
+  await row.getByRole('button', { name: /ARF via SMTP/ }).click();
+  expect(await page.getByTestId('review-excerpt').textContent()).toContain('Feedback-Type: abuse');
+  await row.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByTestId('review-empty').waitFor();
+  expect(await f.db.inboundReview.count({ where: { workspaceId } })).toBe(0);
   await context.close();
 });

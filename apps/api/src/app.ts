@@ -17,6 +17,7 @@ import { formRoutes } from './routes/forms.js';
 import { publicRouter, publicRoutes } from './public/index.js';
 import { leadRoutes, mountLeadsHttp } from './routes/leads.js';
 import { campaignRoutes } from './routes/campaigns.js';
+import { inboundReviewRoutes } from './routes/inbound-review.js';
 import { sendingRoutes } from './routes/sending.js';
 import { sesWebhook } from './routes/ses-webhook.js';
 
@@ -30,6 +31,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...leadRoutes(deps),
     ...campaignRoutes(deps),
     ...sendingRoutes(deps),
+    ...inboundReviewRoutes(deps),
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '@kindling/db';
+import type { EgressOptions } from '@kindling/egress';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
@@ -27,6 +28,8 @@ export interface AppDeps {
     /** Redis stream accepted form submissions go to (the worker drains it); tests use their own. */
     submissionsStream?: string;
     version: string;
+    /** Outgoing-connection guard for tenants' relays (EGRESS_ALLOW, the product's ports). */
+    egress?: EgressOptions;
     /** METRICS_TOKEN: /metrics needs it as a bearer token; unset = metrics off. */
     metricsToken?: string;
     /** Fetches SNS signing certificates (tests inject a local one); SNS hosts only by default. */

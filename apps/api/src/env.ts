@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { egressAllowSchema } from '@kindling/egress';
 import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import { SUBMISSIONS_STREAM } from '@kindling/leads';
 import { redisUrlSchema } from '@kindling/queue';
@@ -31,6 +32,8 @@ export const apiEnvSchema = z.object({
   FORM_RATE_LIMIT_PER_FORM: z.coerce.number().int().min(1).default(600),
   /** Redis stream accepted form submissions go to; must equal the worker's. */
   SUBMISSIONS_STREAM: z.string().min(1).default(SUBMISSIONS_STREAM),
+  /** Internal destinations tenants' relays may reach (checked when an identity is saved). */
+  EGRESS_ALLOW: egressAllowSchema,
   METRICS_TOKEN: metricsTokenEnv,
 });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

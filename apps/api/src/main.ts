@@ -8,6 +8,7 @@ import { assertDbReachable, createDb } from '@kindling/db';
 import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
 import { createHttpServer, runMain } from '@kindling/runtime';
 import { createHttpHandler } from './http-handler.js';
+import { productPorts } from '@kindling/egress';
 import { loadApiEnv } from './env.js';
 
 // Lead imports stream up to 1 GiB, so a whole request may take minutes; a stalled body or slow
@@ -44,6 +45,13 @@ runMain(async (lifecycle) => {
       appSecret: env.APP_SECRET,
       formRateLimits: { perIp: env.FORM_RATE_LIMIT_PER_IP, perForm: env.FORM_RATE_LIMIT_PER_FORM },
       submissionsStream: env.SUBMISSIONS_STREAM,
+      egress: {
+        allow: env.EGRESS_ALLOW,
+        ownPorts: productPorts(
+          [env.DATABASE_URL, env.REDIS_URL, env.PUBLIC_URL, env.TRACKING_URL],
+          [env.PORT],
+        ),
+      },
       version: process.env.npm_package_version ?? '0.0.0',
       metricsToken: env.METRICS_TOKEN,
     },

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
+import type { EgressOptions } from '@kindling/egress';
 import type { SendingSettings } from './modules/sending-settings.js';
 import type { EventsDrainSettings } from './modules/events-drain.js';
 import type { SubmissionsDrainSettings } from './modules/submissions-drain.js';
@@ -30,6 +31,8 @@ export interface WorkerConfig {
   trackingUrl: string;
   /** Sending modules' overrides (catcher and inbound ports, throttles, ...); defaults otherwise. */
   sending?: Partial<SendingSettings>;
+  /** Outgoing-connection guard for tenants' relays (EGRESS_ALLOW, the product's ports); none = nothing internal allowed. */
+  egress?: EgressOptions;
   /** Events drain overrides (stream key, batch size, claim idle time); defaults otherwise. */
   events?: Partial<EventsDrainSettings>;
   /** Form submissions drain overrides (stream key, batch size, claim idle time); defaults otherwise. */

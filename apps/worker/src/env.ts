@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { egressAllowSchema } from '@kindling/egress';
 import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import { EVENTS_STREAM, redisUrlSchema } from '@kindling/queue';
 import { SUBMISSIONS_STREAM } from '@kindling/leads';
@@ -59,6 +60,8 @@ export const workerEnvSchema = z.object({
   SEND_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(300_000),
   /** Reputation guard: minimum sends in the 7-day window before rates can pause a pool. */
   REPUTATION_MIN_SAMPLE: z.coerce.number().int().min(1).default(100),
+  /** Internal destinations tenants' relays may reach (host[:port], address[:port], range[:port]). */
+  EGRESS_ALLOW: egressAllowSchema,
   /** Tests only: read the current time (epoch ms) from this Redis key (moves warm-up days). */
   TEST_CLOCK_REDIS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -4,6 +4,7 @@
 import pino from 'pino';
 import { assertServices } from '@kindling/shared';
 import { runMain } from '@kindling/runtime';
+import { productPorts } from '@kindling/egress';
 import { assertDbReachable, createDb } from '@kindling/db';
 import { assertRedisReachable, createWorkerRedis } from '@kindling/queue';
 import { loadWorkerEnv } from './env.js';
@@ -53,6 +54,13 @@ runMain(async (lifecycle) => {
         claimIdleMs: env.EVENTS_CLAIM_IDLE_MS,
       },
       submissions: { stream: env.SUBMISSIONS_STREAM },
+      egress: {
+        allow: env.EGRESS_ALLOW,
+        ownPorts: productPorts(
+          [env.DATABASE_URL, env.REDIS_URL, env.PUBLIC_URL, env.TRACKING_URL],
+          [env.HEALTH_PORT, env.DEV_SMTP_PORT, env.INBOUND_SMTP_PORT],
+        ),
+      },
       drains: { maxAttempts: env.DRAIN_MAX_ATTEMPTS, stallAfterMs: env.DRAIN_STALL_AFTER_MS },
     },
   });

@@ -1,6 +1,7 @@
 // Parsing what comes back: delivery status notifications (RFC 3464) and abuse feedback reports
 // (ARF, RFC 5965). Both are multipart/report messages; we read the machine-readable part and
-// the returned original's headers (which carry our X-Kindling-Message and Message-ID).
+// the returned original's headers (which carry our signed X-Kindling-Message token, our VERP
+// Return-Path and the Message-ID). Parsing proves nothing: report-trust.ts decides what counts.
 import { findPart, parseMime } from './mime.js';
 
 export interface DsnRecipient {
@@ -14,11 +15,19 @@ export interface DsnRecipient {
 
 export type InboundReport =
   | { type: 'dsn'; recipients: DsnRecipient[]; original: OriginalRefs }
-  | { type: 'arf'; feedbackType: string; originalRcptTo: string | null; original: OriginalRefs }
+  | {
+      type: 'arf';
+      feedbackType: string;
+      originalRcptTo: string | null;
+      /** The envelope sender of the reported message: our VERP address when we sent it. */
+      originalMailFrom: string | null;
+      original: OriginalRefs;
+    }
   | { type: 'other'; subject: string };
 
 export interface OriginalRefs {
-  kindlingMessageId: string | null;
+  /** The X-Kindling-Message value as returned (a signed token, or a bare id in older mail). */
+  kindlingHeader: string | null;
   messageIdHeader: string | null;
   returnPath: string | null;
 }
@@ -54,9 +63,8 @@ function typedAddress(v: string | undefined): string | null {
 
 function originalRefs(headerText: string): OriginalRefs {
   const top = parseFieldGroups(headerText)[0] ?? {};
-  const km = top['x-kindling-message']?.trim() ?? null;
   return {
-    kindlingMessageId: km && /^[0-9a-f-]{36}$/i.test(km) ? km.toLowerCase() : null,
+    kindlingHeader: top['x-kindling-message']?.trim().slice(0, 200) || null,
     messageIdHeader: top['message-id']?.trim() ?? null,
     returnPath: top['return-path']?.trim().replace(/^<|>$/g, '') ?? null,
   };
@@ -73,7 +81,7 @@ export function parseInboundReport(raw: Buffer | string): InboundReport {
   ]);
   const original: OriginalRefs = originalPart
     ? originalRefs(originalPart.body.split(/\r?\n\r?\n/)[0] ?? '')
-    : { kindlingMessageId: null, messageIdHeader: null, returnPath: null };
+    : { kindlingHeader: null, messageIdHeader: null, returnPath: null };
 
   const feedback = findPart(root, ['message/feedback-report']);
   if (feedback) {
@@ -82,6 +90,7 @@ export function parseInboundReport(raw: Buffer | string): InboundReport {
       type: 'arf',
       feedbackType: (f['feedback-type'] ?? 'abuse').trim().toLowerCase(),
       originalRcptTo: typedAddress(f['original-rcpt-to']),
+      originalMailFrom: f['original-mail-from']?.trim().replace(/^<|>$/g, '') || null,
       original,
     };
   }

@@ -188,7 +188,7 @@ describe('inbound reports', () => {
       recipients: [
         { finalRecipient: 'louisl@larry.slip.umd.edu', action: 'failed', status: '5.0.0' },
       ],
-      original: { kindlingMessageId: msgId },
+      original: { kindlingHeader: msgId },
     });
   });
 });

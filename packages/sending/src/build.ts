@@ -1,41 +1,18 @@
 // Message building: multipart/alternative HTML + text, a stable Message-ID, RFC 8058 one-click
 // List-Unsubscribe (https and mailto), a footer with the postal address and an unsubscribe link,
 // open pixel and click rewriting with signed tokens, Feedback-ID, VERP envelope sender, DKIM.
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
 import { DKIM_SIGNED_HEADERS } from './dkim.js';
 import { sanitizeHeaderValue } from './headers.js';
 import { escapeHtml, htmlToText } from '@kindling/shared';
+import { MESSAGE_TOKEN_HEADER } from './report-trust.js';
 import { signToken } from './tokens.js';
-import { verpAddress } from './verp.js';
+import { verpAddress, verpTokenFor } from './verp.js';
 
 /** A fresh RFC 5322 Message-ID for a new Message row (stable across retries once stored). */
 export function newMessageIdHeader(domain = 'kindling.local'): string {
   return `<${randomUUID()}@${domain.toLowerCase()}>`;
-}
-
-const VERP_TAG = 10;
-
-/** VERP token for a message: its id plus an HMAC tag, so bounces cannot be forged for other messages. */
-export function verpTokenFor(secret: string, messageId: string): string {
-  const hex = messageId.replace(/-/g, '').toLowerCase();
-  const tag = createHmac('sha256', secret)
-    .update(`verp:${hex}`)
-    .digest('base64url')
-    .slice(0, VERP_TAG);
-  return `${hex}${tag}`;
-}
-
-/** The message id inside a VERP token, or null when the token is not ours. */
-export function messageIdFromVerpToken(secret: string, token: string): string | null {
-  const hex = token.slice(0, 32).toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(hex) || token.length !== 32 + VERP_TAG) return null;
-  const tag = createHmac('sha256', secret)
-    .update(`verp:${hex}`)
-    .digest('base64url')
-    .slice(0, VERP_TAG);
-  if (tag !== token.slice(32)) return null;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export interface BuildMessageInput {
@@ -107,8 +84,9 @@ export function buildMessage(input: BuildMessageInput): SendMailOptions {
   }
 
   const headers: Record<string, { prepared: true; value: string } | string> = {
-    'X-Kindling-Message': m.id,
-    'X-Kindling-Workspace': m.workspaceId,
+    // The signed message token, not the bare id: a report echoing it proves we sent the message
+    // (report-trust.ts). No workspace id: it is internal and the token already names the message.
+    [MESSAGE_TOKEN_HEADER]: verp,
     // Gmail feedback loop: campaign:kind:pool:sender, most specific first.
     'Feedback-ID': `${m.campaignId ?? m.kind}:${m.kind}:${sanitizeHeaderValue(input.ipPool).replace(/[^A-Za-z0-9_-]/g, '_')}:kindling`,
   };

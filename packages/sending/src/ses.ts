@@ -105,17 +105,25 @@ export async function verifySnsMessage(msg: SnsMessage, fetchCert: CertFetcher):
 
 export interface SesEvent {
   kind: 'hard_bounce' | 'soft_bounce' | 'complaint';
-  email: string;
-  /** Message-ID header of the original (matches Message.messageIdHeader). */
+  /** Addresses the notification names (never acted on by themselves). */
+  recipients: string[];
+  /** The envelope sender SES was given: our VERP address, carrying the signed message token. */
+  source: string | null;
+  /** X-Kindling-Message from the original headers (SES includes them when configured to). */
+  kindlingHeader: string | null;
+  /** Message-ID header of the original (unproven: only shows a review item to its workspace). */
   messageIdHeader: string | null;
-  kindlingMessageId: string | null;
   detail: string;
 }
 
 interface SesNotification {
   notificationType?: string;
   eventType?: string;
-  mail?: { commonHeaders?: { messageId?: string }; headers?: { name: string; value: string }[] };
+  mail?: {
+    source?: string;
+    commonHeaders?: { messageId?: string };
+    headers?: { name: string; value: string }[];
+  };
   bounce?: {
     bounceType?: string;
     bounceSubType?: string;
@@ -124,39 +132,47 @@ interface SesNotification {
   complaint?: { complainedRecipients?: { emailAddress: string }[]; complaintFeedbackType?: string };
 }
 
-/** Turns an SES notification (the SNS Message body) into bounce/complaint events. */
-export function parseSesNotification(body: string): SesEvent[] {
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Turns an SES notification (the SNS Message body) into its bounce or complaint event, if any. */
+export function parseSesNotification(body: string): SesEvent | null {
   let n: SesNotification;
   try {
     n = JSON.parse(body) as SesNotification;
   } catch {
-    return [];
+    return null;
   }
+  if (!n || typeof n !== 'object') return null;
   const type = n.notificationType ?? n.eventType;
-  const headers = n.mail?.headers ?? [];
+  const headers = Array.isArray(n.mail?.headers) ? n.mail.headers : [];
   const header = (name: string) =>
-    headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
-  const messageIdHeader = n.mail?.commonHeaders?.messageId ?? header('message-id');
-  const kindlingMessageId = header('x-kindling-message');
+    str(headers.find((h) => str(h?.name)?.toLowerCase() === name)?.value);
+  const common = {
+    source: str(n.mail?.source),
+    kindlingHeader: header('x-kindling-message'),
+    messageIdHeader: str(n.mail?.commonHeaders?.messageId) ?? header('message-id'),
+  };
+  const addresses = (list: unknown) =>
+    (Array.isArray(list) ? list : [])
+      .map((r) => str((r as { emailAddress?: unknown })?.emailAddress)?.toLowerCase())
+      .filter((a): a is string => !!a);
   if (type === 'Bounce' && n.bounce) {
-    const hard = n.bounce.bounceType === 'Permanent';
-    return (n.bounce.bouncedRecipients ?? []).map((r) => ({
-      kind: hard ? ('hard_bounce' as const) : ('soft_bounce' as const),
-      email: r.emailAddress.toLowerCase(),
-      messageIdHeader,
-      kindlingMessageId,
+    const first = n.bounce.bouncedRecipients?.[0];
+    return {
+      kind: n.bounce.bounceType === 'Permanent' ? 'hard_bounce' : 'soft_bounce',
+      recipients: addresses(n.bounce.bouncedRecipients),
+      ...common,
       detail:
-        `SES ${n.bounce?.bounceType}/${n.bounce?.bounceSubType ?? ''} ${r.status ?? ''} ${r.diagnosticCode ?? ''}`.trim(),
-    }));
+        `SES ${n.bounce.bounceType}/${n.bounce.bounceSubType ?? ''} ${first?.status ?? ''} ${first?.diagnosticCode ?? ''}`.trim(),
+    };
   }
   if (type === 'Complaint' && n.complaint) {
-    return (n.complaint.complainedRecipients ?? []).map((r) => ({
-      kind: 'complaint' as const,
-      email: r.emailAddress.toLowerCase(),
-      messageIdHeader,
-      kindlingMessageId,
-      detail: `SES complaint ${n.complaint?.complaintFeedbackType ?? ''}`.trim(),
-    }));
+    return {
+      kind: 'complaint',
+      recipients: addresses(n.complaint.complainedRecipients),
+      ...common,
+      detail: `SES complaint ${n.complaint.complaintFeedbackType ?? ''}`.trim(),
+    };
   }
-  return [];
+  return null;
 }

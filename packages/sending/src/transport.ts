@@ -3,6 +3,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { EgressGuard } from '@kindling/egress';
 import DKIM from 'nodemailer/lib/dkim/index.js';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
@@ -10,37 +11,65 @@ export interface TransportSpec {
   /** smtp(s)://user:pass@host:port */
   url: string;
   poolSize: number;
+  /**
+   * The product's own peer (the dev mail catcher on loopback), not a tenant's relay: connected
+   * directly. Every other transport connects through the egress guard.
+   */
+  own?: boolean;
+}
+
+/** Host, port and implicit TLS of an smtp(s):// relay URL (the port defaults to 587, or 465). */
+export function relayEndpoint(url: string): { host: string; port: number; secure: boolean } {
+  const u = new URL(url);
+  const secure = u.protocol === 'smtps:';
+  return { host: u.hostname, port: Number(u.port) || (secure ? 465 : 587), secure };
+}
+
+function directSocket(host: string, port: number, secure: boolean): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = secure ? tls.connect({ host, port, servername: host }) : net.connect(port, host);
+    socket.once('error', reject);
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
 }
 
 /** Caches pooled transports by identity; `close()` shuts every pool. */
 export class TransportPool {
   private readonly transports = new Map<string, { spec: string; t: Transporter }>();
 
+  /** `egress` checks every tenant relay at connect time (resolve, check, connect to that address). */
+  constructor(private readonly egress: EgressGuard) {}
+
   /** The pooled transport for `id`, rebuilt when its URL or pool size changed. */
   get(id: string, spec: TransportSpec): Transporter {
-    const key = `${spec.url}#${spec.poolSize}`;
+    const key = `${spec.url}#${spec.poolSize}#${spec.own ? 'own' : 'guarded'}`;
     const cached = this.transports.get(id);
     if (cached && cached.spec === key) return cached.t;
     cached?.t.close();
     const u = new URL(spec.url);
-    const host = u.hostname;
-    const port = Number(u.port) || (u.protocol === 'smtps:' ? 465 : 587);
-    const secure = u.protocol === 'smtps:';
+    const { host, port, secure } = relayEndpoint(spec.url);
     const t = nodemailer.createTransport({
-      // Our own socket, only to turn Nagle off: SMTP is a chatty request/answer protocol, and with
-      // Nagle on, the end-of-data line waits for the peer's delayed ACK (about 40 ms a message on
-      // Linux), capping a connection at ~20 messages/s. STARTTLS still upgrades this socket.
+      // Our own socket: to connect only where the egress guard allows (checked on every connect,
+      // so DNS rebinding after the save gets nowhere), and to turn Nagle off: SMTP is a chatty
+      // request/answer protocol, and with Nagle on, the end-of-data line waits for the peer's
+      // delayed ACK (about 40 ms a message on Linux), capping a connection at ~20 messages/s.
+      // STARTTLS still upgrades this socket.
       getSocket: (_opts, cb) => {
-        const socket = secure
-          ? tls.connect({ host, port, servername: host })
-          : net.connect(port, host);
-        socket.setNoDelay(true);
-        const onError = (err: Error) => cb(err, undefined);
-        socket.once('error', onError);
-        socket.once(secure ? 'secureConnect' : 'connect', () => {
-          socket.off('error', onError);
-          cb(null, { connection: socket, secured: secure });
-        });
+        const opened = spec.own
+          ? directSocket(host, port, secure)
+          : this.egress.connect({ host, port, tls: secure });
+        opened.then(
+          (socket) => {
+            socket.setNoDelay(true);
+            cb(null, { connection: socket, secured: secure });
+          },
+          // Nothing reached the server: marked so the sender defers (or fails) without ambiguity.
+          (err: Error & { command?: string }) =>
+            cb(Object.assign(err, { command: 'CONN' }), undefined),
+        );
       },
       pool: true,
       maxConnections: Math.max(1, spec.poolSize),

@@ -167,6 +167,22 @@ export const caughtMessageSchema = caughtMessageSummarySchema.extend({
 });
 export type CaughtMessage = z.infer<typeof caughtMessageSchema>;
 
+/** An inbound report Kindling could not prove was about its own mail: stored, never acted on. */
+export const inboundReviewSchema = z.object({
+  id: z.uuid(),
+  source: z.enum(['smtp', 'ses']),
+  kind: z.string(),
+  reason: z.enum(['no_token', 'bad_signature', 'unknown_message', 'conflicting_tokens']),
+  /** The message the report claims to be about (unproven). */
+  messageId: z.string().nullable(),
+  envelopeFrom: z.string(),
+  envelopeTo: z.string(),
+  namedRecipients: z.array(z.string()),
+  excerpt: z.string(),
+  receivedAt: z.string(),
+});
+export type InboundReview = z.infer<typeof inboundReviewSchema>;
+
 export const sendTestSchema = z.object({
   identityId: z.uuid().optional(),
   toEmail: emailSchema,

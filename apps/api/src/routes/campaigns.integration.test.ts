@@ -206,4 +206,54 @@ describe('campaign api', () => {
     );
     expect(sent).toHaveLength(2);
   });
+
+  it('a draft cannot store another workspace’s sending identity or form id', async () => {
+    const mine = await signUp(api, 'camp-own');
+    const other = await signUp(api, 'camp-other');
+    const db = api.deps.db;
+    const foreignIdentity = await db.sendingIdentity.create({
+      data: {
+        workspaceId: other.me.workspace.id,
+        name: 'Theirs',
+        fromName: 'Them',
+        fromEmail: 'them@kindling.test',
+      },
+    });
+    const foreignForm = await db.form.create({
+      data: { workspaceId: other.me.workspace.id, publicId: `f-${randomUUID()}`, name: 'Theirs' },
+    });
+    const ownForm = await db.form.create({
+      data: { workspaceId: mine.me.workspace.id, publicId: `f-${randomUUID()}`, name: 'Mine' },
+    });
+    const doc = (identityId: string | null, formId: string) => ({
+      name: 'Borrowed',
+      identityId,
+      triggers: [{ type: 'form_submission', formId }],
+      steps: [email('Hi', '<p>Hi</p>')],
+    });
+
+    const created = await mine.client.post(
+      '/api/campaigns',
+      doc(foreignIdentity.id, foreignForm.id),
+    );
+    expect(created.status).toBe(422);
+    expect(created.body.error.details).toEqual([
+      { field: 'identityId', issue: 'No such sending identity' },
+      { field: 'triggers.0.formId', issue: 'No such form' },
+    ]);
+    expect(await db.campaign.count({ where: { workspaceId: mine.me.workspace.id } })).toBe(0);
+
+    const draft = await mine.client.post('/api/campaigns', doc(null, ownForm.id));
+    expect(draft.status).toBe(201);
+    for (const body of [doc(foreignIdentity.id, ownForm.id), doc(null, foreignForm.id)]) {
+      const put = await mine.client.request('PUT', `/api/campaigns/${draft.body.id}`, body);
+      expect(put.status).toBe(422);
+    }
+    const stored = await db.campaign.findUniqueOrThrow({
+      where: { id: draft.body.id },
+      include: { triggers: true },
+    });
+    expect(stored.identityId).toBeNull();
+    expect(stored.triggers.map((t) => t.formId)).toEqual([ownForm.id]);
+  });
 });

@@ -34,6 +34,7 @@ import {
 import type { AppDeps } from '../deps.js';
 import { AppError, notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { assertOwnReferences } from './campaign-references.js';
 
 type FullCampaign = Campaign & { steps: CampaignStep[]; triggers: CampaignTrigger[] };
 
@@ -453,6 +454,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       body: campaignInputSchema,
       handler: async ({ auth, body }) => {
         const doc = await withStepIds(db, null, body);
+        await assertOwnReferences(db, auth.workspaceId, doc);
         const c = await db.campaign.create({
           data: { workspaceId: auth.workspaceId, name: doc.name, status: 'draft' },
         });
@@ -486,6 +488,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
         if (c.status === 'archived')
           throw new AppError('conflict', 'An archived campaign cannot be edited');
         const doc = await withStepIds(db, c.id, body);
+        await assertOwnReferences(db, auth.workspaceId, doc);
         if (c.status !== 'draft') {
           // A live campaign must stay valid: nobody should find a blank merge tag in their inbox.
           const problems = validateCampaign(doc, await validationContext(db, auth.workspaceId));

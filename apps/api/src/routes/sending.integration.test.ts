@@ -4,7 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decryptSecret, isSnsCertUrl, snsStringToSign, type SnsMessage } from '@kindling/sending';
+import {
+  decryptSecret,
+  isSnsCertUrl,
+  snsStringToSign,
+  verpTokenFor,
+  type SnsMessage,
+} from '@kindling/sending';
 import type { Client } from '../testing.js';
 import { signUp, startTestApi, type TestApi } from '../testing.js';
 
@@ -174,7 +180,8 @@ describe('SES notifications (SNS)', () => {
         status: 'sent',
       },
     });
-    return { lead, msg };
+    const source = `bounces+${verpTokenFor(api.deps.config.appSecret, msg.id)}@bounce.example`;
+    return { lead, msg, source };
   }
   const post = (body: unknown) =>
     fetch(`${api.url}/api/webhooks/ses`, {
@@ -205,7 +212,11 @@ describe('SES notifications (SNS)', () => {
           },
         ],
       },
-      mail: { messageId: 'ses-id', commonHeaders: { messageId: a.msg.messageIdHeader } },
+      mail: {
+        messageId: 'ses-id',
+        source: a.source,
+        commonHeaders: { messageId: a.msg.messageIdHeader },
+      },
     });
     // Tampered after signing: refused, nothing applied.
     const forged = signed(bounce);
@@ -236,7 +247,14 @@ describe('SES notifications (SNS)', () => {
         complainedRecipients: [{ emailAddress: b.lead.email }],
         complaintFeedbackType: 'abuse',
       },
-      mail: { messageId: 'ses-id-2', commonHeaders: { messageId: b.msg.messageIdHeader } },
+      mail: {
+        messageId: 'ses-id-2',
+        // The signed token in the original headers (SES includes them when asked to).
+        headers: [
+          { name: 'X-Kindling-Message', value: verpTokenFor(api.deps.config.appSecret, b.msg.id) },
+        ],
+        commonHeaders: { messageId: b.msg.messageIdHeader },
+      },
     });
     expect((await post(signed(complaint))).status).toBe(200);
     expect((await api.deps.db.lead.findUniqueOrThrow({ where: { id: b.lead.id } })).status).toBe(
@@ -245,5 +263,54 @@ describe('SES notifications (SNS)', () => {
     const s = await api.deps.db.suppression.findFirstOrThrow({ where: { email: b.lead.email } });
     expect(s.reason).toBe('complaint');
     expect((await post('not json')).status).toBe(400);
+  });
+
+  it('a validly signed SNS notification without our token is held for review, nothing applied', async () => {
+    const c = await fixture();
+    const other = `other-${randomUUID().slice(0, 6)}@example.org`;
+    // Any AWS account can sign SNS messages: a real Message-ID and addresses prove nothing.
+    const forged = note({
+      notificationType: 'Complaint',
+      complaint: {
+        complainedRecipients: [{ emailAddress: c.lead.email }, { emailAddress: other }],
+      },
+      mail: {
+        messageId: 'ses-id-3',
+        source: 'news@acme.example',
+        headers: [{ name: 'X-Kindling-Message', value: c.msg.id }],
+        commonHeaders: { messageId: c.msg.messageIdHeader },
+      },
+    });
+    const res = await post(signed(forged));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ applied: 0, review: true });
+    expect((await api.deps.db.lead.findUniqueOrThrow({ where: { id: c.lead.id } })).status).toBe(
+      'active',
+    );
+    expect(
+      await api.deps.db.suppression.count({ where: { email: { in: [c.lead.email, other] } } }),
+    ).toBe(0);
+    const held = await client.get('/api/sending/inbound-reviews');
+    expect(held.status).toBe(200);
+    const item = (
+      held.body as { messageId: string; kind: string; reason: string; namedRecipients: string[] }[]
+    ).find((r) => r.messageId === c.msg.id);
+    expect(item).toMatchObject({
+      kind: 'ses_complaint',
+      reason: 'no_token',
+      namedRecipients: [c.lead.email, other],
+    });
+
+    // Proven by the token in mail.source, but naming another address: only our recipient is hit.
+    const proven = note({
+      notificationType: 'Bounce',
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: other }] },
+      mail: { messageId: 'ses-id-4', source: c.source },
+    });
+    expect(await (await post(signed(proven))).json()).toEqual({ applied: 1 });
+    expect((await api.deps.db.lead.findUniqueOrThrow({ where: { id: c.lead.id } })).status).toBe(
+      'bounced',
+    );
+    expect(await api.deps.db.suppression.count({ where: { email: other } })).toBe(0);
   });
 });

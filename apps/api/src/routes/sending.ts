@@ -15,6 +15,7 @@ import {
   warmupPlanSchema,
 } from '@kindling/shared';
 import type { SendingIdentity, WarmupPlan } from '@kindling/db';
+import { createEgressGuard, EgressRefusedError } from '@kindling/egress';
 import { DEFAULT_JOB_OPTIONS, QUEUES, enqueueEmailSend } from '@kindling/queue';
 import {
   DEFAULT_WARMUP,
@@ -31,6 +32,7 @@ import {
   newMessageIdHeader,
   parseForDisplay,
   redactSmtpUrl,
+  relayEndpoint,
   warmupDay,
 } from '@kindling/sending';
 import type { AppDeps } from '../deps.js';
@@ -52,6 +54,25 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       prefix: config.queuePrefix ?? 'bull',
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     }));
+
+  const egress = createEgressGuard(config.egress);
+
+  /**
+   * Refuses (422) a relay the egress guard refuses now. A name that does not resolve yet is
+   * accepted: the worker checks the relay again at every connect, so this is early feedback only.
+   */
+  async function assertRelayAllowed(smtpUrl: string | null | undefined): Promise<void> {
+    if (!smtpUrl) return;
+    const { host, port } = relayEndpoint(smtpUrl);
+    try {
+      await egress.check(host, port);
+    } catch (err) {
+      if (!(err instanceof EgressRefusedError)) return;
+      throw new AppError('validation_failed', `SMTP relay refused: ${err.message}`, [
+        { field: 'smtpUrl', issue: err.message },
+      ]);
+    }
+  }
 
   const view = (i: SendingIdentity) => {
     let smtpUrl: string | null = null;
@@ -219,6 +240,7 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       response: identitySchema,
       status: 201,
       handler: async ({ auth, body }) => {
+        await assertRelayAllowed(body.smtpUrl);
         const fromEmail = body.fromEmail.toLowerCase();
         const i = await db.sendingIdentity.create({
           data: {
@@ -251,6 +273,7 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       response: identitySchema,
       handler: async ({ auth, params, body }) => {
         await ownIdentity(auth.workspaceId, params.id);
+        await assertRelayAllowed(body.smtpUrl);
         const i = await db.sendingIdentity.update({
           where: { id: params.id },
           data: identityData(body),

@@ -3,15 +3,17 @@ import { PageHeader } from '../components/layout';
 import { IdentitiesPanel } from './sending/identities';
 import { WarmupPanel } from './sending/warmup';
 import { OutboxPanel } from './sending/outbox';
+import { ReviewPanel } from './sending/review';
 
 const TABS = [
   { id: 'identities', label: 'Identities' },
   { id: 'warmup', label: 'Warm-up & reputation' },
   { id: 'outbox', label: 'Outbox (dev mail catcher)' },
+  { id: 'review', label: 'Reports to review' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
-/** Sending: identities, warm-up and reputation, and the dev mail catcher's Outbox. */
+/** Sending: identities, warm-up and reputation, the dev mail catcher's Outbox, held reports. */
 export function SendingPage() {
   const [params, setParams] = useSearchParams();
   const tab: TabId = TABS.some((t) => t.id === params.get('tab'))
@@ -43,6 +45,7 @@ export function SendingPage() {
         {tab === 'identities' && <IdentitiesPanel />}
         {tab === 'warmup' && <WarmupPanel />}
         {tab === 'outbox' && <OutboxPanel />}
+        {tab === 'review' && <ReviewPanel />}
       </div>
     </>
   );

@@ -2,11 +2,9 @@
 // server on loopback, started with the worker, that stores every message in Postgres
 // (CaughtMessage) for the web app's Outbox page. At-least-once: a storage failure answers 451
 // and the sending transport retries, so a message is never silently lost.
-import { startSmtpListener } from '@kindling/sending';
+import { MESSAGE_TOKEN_HEADER, proveReport, startSmtpListener } from '@kindling/sending';
 import type { WorkerModule } from '../context.js';
 import { devCatcher, sendingSettings } from './sending-settings.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function header(raw: string, name: string): string | null {
   const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? '';
@@ -19,18 +17,19 @@ export const devMailCatcherModule: WorkerModule = async (ctx) => {
   const s = sendingSettings(ctx.config.sending, ctx.config.publicUrl);
   const onMail = async (mail: { envelopeFrom: string; envelopeTo: string[]; raw: Buffer }) => {
     const raw = mail.raw.toString('utf8');
-    const ws = header(raw, 'X-Kindling-Workspace');
-    const msg = header(raw, 'X-Kindling-Message');
-    let workspaceId = ws && UUID.test(ws) ? ws : null;
-    if (
-      workspaceId &&
-      !(await ctx.db.workspace.findUnique({ where: { id: workspaceId }, select: { id: true } }))
-    )
-      workspaceId = null;
+    // The workspace comes from our own Message row, found by the signed token we put in the
+    // header: mail from elsewhere on loopback cannot file itself into a workspace's Outbox.
+    const proof = proveReport(ctx.config.appSecret, [header(raw, MESSAGE_TOKEN_HEADER)]);
+    const sent = proof.verified
+      ? await ctx.db.message.findUnique({
+          where: { id: proof.messageId },
+          select: { id: true, workspaceId: true },
+        })
+      : null;
     await ctx.db.caughtMessage.create({
       data: {
-        workspaceId,
-        messageId: msg && UUID.test(msg) ? msg : null,
+        workspaceId: sent?.workspaceId ?? null,
+        messageId: sent?.id ?? null,
         envelopeFrom: mail.envelopeFrom,
         envelopeTo: mail.envelopeTo,
         subject: (header(raw, 'Subject') ?? '').slice(0, 998),

@@ -40,6 +40,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullm
 import type { Redis } from 'ioredis';
 import type { SendMailOptions } from 'nodemailer';
 import type { Db, WarmupPlan } from '@kindling/db';
+import { createEgressGuard } from '@kindling/egress';
 import { DEFAULT_JOB_OPTIONS, QUEUES, emailSendPayload } from '@kindling/queue';
 import {
   TransportPool,
@@ -372,6 +373,7 @@ export function createSendProcessor(
       : transports.get('dev-catcher', {
           url: `smtp://${devCatcher.host}:${devCatcher.port}?tls=off`,
           poolSize: 2,
+          own: true,
         });
 
     let prepared: SendMailOptions;
@@ -389,6 +391,15 @@ export function createSendProcessor(
     } catch (e) {
       const err = e as SmtpError;
       const answer = (err.response ?? err.message).slice(0, 1000);
+      if (err.code === 'EGRESS_REFUSED') {
+        // An internal destination the operator has not allowed: nothing was sent, and retrying
+        // cannot help until the relay or EGRESS_ALLOW changes.
+        await db.message.update({
+          where: { id: m.id },
+          data: { status: 'failed', lastError: answer },
+        });
+        throw new UnrecoverableError(answer);
+      }
       if (err.responseCode && err.responseCode >= 500) {
         await db.message.update({ where: { id: m.id }, data: { smtpResponse: answer } });
         await recordHardBounce(db, {
@@ -721,7 +732,7 @@ async function guard(
 /** Consumes QUEUES.email. */
 export const emailSendModule: WorkerModule = async (ctx) => {
   const s = sendingSettings(ctx.config.sending, ctx.config.publicUrl);
-  const transports = new TransportPool();
+  const transports = new TransportPool(createEgressGuard(ctx.config.egress));
   const queue = new Queue(QUEUES.email, {
     connection: ctx.redis,
     prefix: ctx.prefix,

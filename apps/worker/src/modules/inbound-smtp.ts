@@ -8,30 +8,23 @@ import {
   domainOf,
   evaluateReputation,
   isHardBounce,
-  messageIdFromVerpToken,
   parseInboundReport,
+  proveReport,
   recordComplaint,
   recordHardBounce,
   recordSoftBounce,
   recordUnsubscribe,
   startSmtpListener,
-  type OriginalRefs,
+  storeForReview,
+  type InboundReport,
+  type ReviewReason,
 } from '@kindling/sending';
 import type { WorkerModule } from '../context.js';
 import { sendingSettings, type SendingSettings } from './sending-settings.js';
 
 const LOCAL = /^(bounces|unsubscribe)\+([A-Za-z0-9_-]+)@/i;
 
-interface Found {
-  id: string;
-  workspaceId: string;
-  leadId: string | null;
-  toEmail: string;
-  identity: { ipPool: string; fromEmail: string } | null;
-}
-
-async function findMessage(db: Db, id: string | null): Promise<Found | null> {
-  if (!id) return null;
+async function findMessage(db: Db, id: string) {
   return db.message.findUnique({
     where: { id },
     select: {
@@ -44,22 +37,27 @@ async function findMessage(db: Db, id: string | null): Promise<Found | null> {
   });
 }
 
-async function fromOriginal(db: Db, secret: string, refs: OriginalRefs): Promise<Found | null> {
-  const byHeader = await findMessage(db, refs.kindlingMessageId);
-  if (byHeader) return byHeader;
-  const verp = refs.returnPath ? LOCAL.exec(refs.returnPath) : null;
-  if (verp?.[2]) {
-    const f = await findMessage(db, messageIdFromVerpToken(secret, verp[2]));
-    if (f) return f;
-  }
-  if (refs.messageIdHeader) {
-    const m = await db.message.findUnique({
-      where: { messageIdHeader: refs.messageIdHeader },
-      select: { id: true },
-    });
-    return findMessage(db, m?.id ?? null);
-  }
-  return null;
+/** Where a report may carry our token: the address it came to, then what it returned of ours. */
+function tokenCarriers(rcpt: string, report: InboundReport): (string | null)[] {
+  const carriers: (string | null)[] = [LOCAL.test(rcpt) ? rcpt : null];
+  if (report.type === 'other') return carriers;
+  carriers.push(report.original.kindlingHeader, report.original.returnPath);
+  if (report.type === 'arf') carriers.push(report.originalMailFrom);
+  return carriers;
+}
+
+function namedRecipients(report: InboundReport): (string | null)[] {
+  if (report.type === 'arf') return [report.originalRcptTo];
+  if (report.type === 'dsn')
+    return report.recipients.flatMap((r) => [r.finalRecipient, r.originalRecipient]);
+  return [];
+}
+
+/** One inbound message as the listener received it. */
+export interface InboundMail {
+  rcpt: string;
+  envelopeFrom: string;
+  raw: Buffer;
 }
 
 /** Applies one inbound message to the data; returns what it did (for logs and tests). */
@@ -67,55 +65,69 @@ export async function handleInbound(
   db: Db,
   secret: string,
   s: SendingSettings,
-  rcpt: string,
-  raw: Buffer,
+  mail: InboundMail,
 ): Promise<string> {
-  const local = LOCAL.exec(rcpt);
-  const verpMessage = local?.[2]
-    ? await findMessage(db, messageIdFromVerpToken(secret, local[2]))
-    : null;
-  if (local?.[1]?.toLowerCase() === 'unsubscribe') {
-    if (!verpMessage) return 'unsubscribe: unknown token';
-    await recordUnsubscribe(db, {
-      workspaceId: verpMessage.workspaceId,
-      email: verpMessage.toEmail,
-      messageId: verpMessage.id,
-      leadId: verpMessage.leadId,
-      detail: 'mailto unsubscribe',
+  const { rcpt, raw } = mail;
+  const unsubscribe = LOCAL.exec(rcpt)?.[1]?.toLowerCase() === 'unsubscribe';
+  const report: InboundReport = unsubscribe
+    ? { type: 'other', subject: '' }
+    : parseInboundReport(raw);
+  if (!unsubscribe && report.type === 'other')
+    return `ignored: not a report (${report.subject.slice(0, 80)})`;
+  const kind = unsubscribe ? 'unsubscribe' : report.type;
+
+  const proof = proveReport(secret, tokenCarriers(rcpt, report));
+  const target = proof.verified ? await findMessage(db, proof.messageId) : null;
+  if (!target) {
+    const reason: ReviewReason = proof.verified ? 'unknown_message' : proof.reason;
+    await storeForReview(db, {
+      source: 'smtp',
+      kind,
+      reason,
+      envelopeFrom: mail.envelopeFrom,
+      envelopeTo: rcpt,
+      namedRecipients: namedRecipients(report),
+      raw,
+      refs:
+        report.type === 'other'
+          ? undefined
+          : {
+              kindlingHeader: report.original.kindlingHeader,
+              messageIdHeader: report.original.messageIdHeader,
+            },
     });
+    return `review: ${kind} ${reason}`;
+  }
+  // Every effect below is for the message's own recipient, whatever address the report names.
+  const base = {
+    workspaceId: target.workspaceId,
+    email: target.toEmail,
+    messageId: target.id,
+    leadId: target.leadId,
+  };
+  if (unsubscribe) {
+    await recordUnsubscribe(db, { ...base, detail: 'mailto unsubscribe' });
     return 'unsubscribe';
   }
-  const report = parseInboundReport(raw);
-  if (report.type === 'other') return `ignored: not a report (${report.subject.slice(0, 80)})`;
-  const target = verpMessage ?? (await fromOriginal(db, secret, report.original));
-  if (!target) return `ignored: ${report.type} for no message of ours`;
-  const base = { workspaceId: target.workspaceId, messageId: target.id, leadId: target.leadId };
   let did: string;
   if (report.type === 'arf') {
-    await recordComplaint(db, {
-      ...base,
-      email: report.originalRcptTo ?? target.toEmail,
-      detail: `ARF ${report.feedbackType}`,
-    });
+    await recordComplaint(db, { ...base, detail: `ARF ${report.feedbackType}` });
     did = 'complaint';
-  } else {
+  } else if (report.type === 'dsn') {
     const failed = report.recipients.filter((r) => r.action === 'failed');
     if (failed.length === 0)
       return `ignored: DSN without failures (${report.recipients.map((r) => r.action).join(',')})`;
     const r = failed[0]!;
     const detail = `${r.status} ${r.diagnostic ?? ''}`.trim();
-    // The recipient is the message's own address: VERP names the message, not the report.
     if (isHardBounce(r)) {
-      await recordHardBounce(db, { ...base, email: target.toEmail, detail });
+      await recordHardBounce(db, { ...base, detail });
       did = 'hard_bounce';
     } else {
-      const { suppressed } = await recordSoftBounce(
-        db,
-        { ...base, email: target.toEmail, detail },
-        s.softBounceLimit,
-      );
+      const { suppressed } = await recordSoftBounce(db, { ...base, detail }, s.softBounceLimit);
       did = suppressed ? 'soft_bounce_suppressed' : 'soft_bounce';
     }
+  } else {
+    return 'ignored';
   }
   if (target.identity) {
     await evaluateReputation(db, target.workspaceId, {
@@ -141,7 +153,11 @@ export const inboundSmtpModule: WorkerModule = async (ctx) => {
     acceptRecipient: (a) => LOCAL.test(a) || a.toLowerCase().startsWith(`${fbl}@`),
     onMail: async (mail) => {
       for (const rcpt of mail.envelopeTo) {
-        const did = await handleInbound(ctx.db, ctx.config.appSecret, s, rcpt, mail.raw);
+        const did = await handleInbound(ctx.db, ctx.config.appSecret, s, {
+          rcpt,
+          envelopeFrom: mail.envelopeFrom,
+          raw: mail.raw,
+        });
         ctx.logger.info({ rcpt, did }, 'inbound report');
       }
     },

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Db } from '@kindling/db';
 import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES } from '@kindling/queue';
+import { purgeOldReviews } from '@kindling/sending';
 import type { WorkerModule } from '../context.js';
 
 /** Deletes sessions past their expiry; returns how many. */
@@ -9,7 +10,7 @@ export async function purgeExpiredSessions(db: Db, now = new Date()): Promise<nu
   return count;
 }
 
-/** Housekeeping: an hourly purge of expired sessions. */
+/** Housekeeping: an hourly purge of expired sessions and of inbound review items past retention. */
 export const maintenanceModule: WorkerModule = async (ctx) => {
   const { db, redis: connection, prefix, logger } = ctx;
   const queue = new Queue(QUEUES.maintenance, {
@@ -28,8 +29,9 @@ export const maintenanceModule: WorkerModule = async (ctx) => {
     async (job) => {
       if (job.name === JOBS.sessionsPurge) {
         const purged = await purgeExpiredSessions(db);
-        logger.info({ purged }, 'expired sessions purged');
-        return { purged };
+        const reviews = await purgeOldReviews(db);
+        logger.info({ purged, reviews }, 'expired sessions and old inbound reviews purged');
+        return { purged, reviews };
       }
       throw new Error(`unknown job ${job.name}`);
     },

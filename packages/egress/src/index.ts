@@ -1,0 +1,3 @@
+export * from './ip.js';
+export * from './allow.js';
+export * from './guard.js';
