@@ -5,6 +5,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** A link that existed but no longer works (an invite used, revoked or expired). */
+  gone: 410,
   payload_too_large: 413,
   validation_failed: 422,
   rate_limited: 429,

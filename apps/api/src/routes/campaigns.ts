@@ -2,7 +2,6 @@
 // enrollment through the one service, preview, test sends and per-step statistics. Every query
 // is scoped to auth.workspaceId; another workspace's campaign answers 404.
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { z } from 'zod';
 import {
   BUILTIN_MERGE_TAGS,
@@ -20,7 +19,7 @@ import {
   type CampaignTrigger,
   type Db,
 } from '@kindling/db';
-import { DEFAULT_JOB_OPTIONS, QUEUES, enqueueEmailSend } from '@kindling/queue';
+import { enqueueEmailSend } from '@kindling/queue';
 import {
   enrollMany,
   pauseCampaign,
@@ -32,24 +31,11 @@ import {
   withPreheader,
 } from '@kindling/campaigns';
 import type { AppDeps } from '../deps.js';
+import { emailQueue } from '../email-queue.js';
 import { AppError, notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 
 type FullCampaign = Campaign & { steps: CampaignStep[]; triggers: CampaignTrigger[] };
-
-const queues = new WeakMap<AppDeps, Queue>();
-function emailQueue(deps: AppDeps): Queue {
-  let q = queues.get(deps);
-  if (!q) {
-    q = new Queue(QUEUES.email, {
-      connection: deps.redis,
-      prefix: deps.config.queuePrefix ?? 'bull',
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    });
-    queues.set(deps, q);
-  }
-  return q;
-}
 
 /** The builder document of a stored campaign (live steps only, in order). */
 function toDocument(c: FullCampaign): CampaignDocument {
@@ -389,6 +375,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'List campaigns with enrollment counts',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       query: listQuery,
       handler: async ({ auth, query }) => {
         const list = await db.campaign.findMany({
@@ -433,6 +420,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Forms, sending identities and merge tags a campaign may use',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       handler: async ({ auth }) => {
         const ctx = await validationContext(db, auth.workspaceId);
         return {
@@ -449,6 +437,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Create a draft campaign',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:write',
       status: 201,
       body: campaignInputSchema,
       handler: async ({ auth, body }) => {
@@ -466,6 +455,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'A campaign, its activation problems and statistics',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
@@ -479,6 +469,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Save the whole campaign (steps keep their ids)',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:write',
       params: idParamSchema,
       body: campaignInputSchema,
       handler: async ({ auth, params, body }) => {
@@ -512,6 +503,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Delete a draft that never ran (others are archived instead)',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:write',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
@@ -531,6 +523,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Validate the whole campaign and make it active (every problem is listed)',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:send',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
@@ -559,6 +552,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Pause an active campaign (nothing is sent until resumed)',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:write',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         await loadCampaign(db, auth.workspaceId, params.id);
@@ -573,6 +567,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Resume a paused campaign; steps that fell due run at the next sweep',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:send',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         await loadCampaign(db, auth.workspaceId, params.id);
@@ -587,6 +582,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Archive a campaign: live enrollments exit, nothing more is sent',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:send',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
@@ -611,6 +607,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Enroll leads by id or email (manual, API and bulk selections use this)',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:send',
       params: idParamSchema,
       body: enrollLeadsSchema,
       handler: async ({ auth, params, body }) => {
@@ -653,6 +650,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'The latest enrollments of a campaign',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
@@ -684,6 +682,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Pause one enrollment',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:write',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         if (!(await pauseEnrollment(db, auth.workspaceId, params.id))) {
@@ -704,6 +703,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Resume one paused enrollment where it stopped',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:send',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         if (!(await resumeEnrollment(db, auth.workspaceId, params.id))) {
@@ -724,6 +724,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: "Render an email step with a real lead's data (the latest lead by default)",
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       body: previewSchema,
       handler: async ({ auth, params, body }) => {
@@ -737,6 +738,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Send a test of an email step to yourself',
       tag: 'campaigns',
       auth: 'session',
+      permission: 'campaigns:write',
       params: idParamSchema,
       body: previewSchema,
       handler: async ({ auth, params, body }) => {
@@ -777,6 +779,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
         'Per-step statistics: waiting, sent, human opens and clicks, unsubscribes, bounces, exits',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
