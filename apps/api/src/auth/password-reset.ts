@@ -1,8 +1,7 @@
 // Password reset by email. The link carries a 256-bit random token of which only the SHA-256 is
 // stored; it works once, for 30 minutes, and using it ends every session of the user. The email
-// is product mail like the double opt-in confirmation: a Message row (no sending identity, so
-// the worker's default transport, the dev mail catcher unless a relay is configured) enqueued to
-// email.send with the shared producer helper.
+// is product mail like the double opt-in confirmation: a pre-rendered Message row enqueued to
+// email.send with the shared producer helper, so suppression, throttles and the Outbox apply.
 import { randomUUID } from 'node:crypto';
 import { enqueueEmailSend } from '@kindling/queue';
 import type { AppDeps } from '../deps.js';
@@ -46,6 +45,13 @@ export async function requestPasswordReset(
     `padding:10px 18px;background:#ea580c;color:#fff;border-radius:6px;text-decoration:none;` +
     `font-weight:600">Choose a new password</a></p><p style="color:#5a5751;font-size:13px">The link ` +
     `works once, for 30 minutes. If you did not ask, ignore this email: your password stays as it is.</p>`;
+  // Sent through the workspace's own relay when it has one that may send (product mail has no
+  // other way out of a self-hosted install); otherwise the worker's dev mail catcher takes it.
+  const identity = await db.sendingIdentity.findFirst({
+    where: { workspaceId, status: 'active', smtpUrlEncrypted: { not: null } },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true },
+  });
   const message = await db.$transaction(async (tx) => {
     await tx.passwordReset.deleteMany({ where: { userId: user.id, usedAt: null } });
     await tx.passwordReset.create({
@@ -60,6 +66,7 @@ export async function requestPasswordReset(
       data: {
         workspaceId,
         kind: 'account',
+        identityId: identity?.id ?? null,
         toEmail: user.email,
         subject: 'Reset your Kindling password',
         messageIdHeader: `<${randomUUID()}@${host}>`,

@@ -121,6 +121,21 @@ describe('password reset', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it("goes out through the workspace's own relay when it has one, else the dev mail catcher", async () => {
+    const { email, me } = await signUp(api, 'relayed');
+    expect((await requestReset(email)).message.identityId).toBeNull();
+    const identity = await api.deps.db.sendingIdentity.create({
+      data: {
+        workspaceId: me.workspace.id,
+        name: 'Main',
+        fromName: 'Team',
+        fromEmail: 'team@kindling.test',
+        smtpUrlEncrypted: 'sealed relay url',
+      },
+    });
+    expect((await requestReset(email)).message.identityId).toBe(identity.id);
+  });
+
   it('limits requests per address', async () => {
     const { email } = await signUp(api, 'flood');
     const statuses: number[] = [];
