@@ -8,3 +8,4 @@ export * from './forms.js';
 export * from './campaigns.js';
 export * from './leads.js';
 export * from './permissions.js';
+export * from './storable-text.js';

@@ -2,6 +2,7 @@ import type { Request, Response, RequestHandler, Router } from 'express';
 import type { z } from 'zod';
 import {
   PERMISSIONS,
+  findUnstorableText,
   hasRole,
   roleCan,
   scopesCover,
@@ -106,8 +107,21 @@ export function authorize(auth: Auth, permission: Permission): void {
   }
 }
 
+/** 422 naming the first field whose text PostgreSQL cannot store (packages/shared storable-text). */
+export function assertStorable(value: unknown): void {
+  const bad = findUnstorableText(value);
+  if (bad)
+    throw new AppError('validation_failed', 'Some fields are invalid', [
+      { field: bad.field, issue: bad.issue },
+    ]);
+}
+
 function parsePart(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
+  // Before the schema: no route ever sees (or stores) text that Postgres would refuse.
+  if (where === 'params' && findUnstorableText(value))
+    throw new AppError('not_found', 'Resource not found');
+  assertStorable(value);
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   // A malformed path id is a resource that does not exist, not a client mistake worth 422.

@@ -16,7 +16,7 @@ import {
 import { allRoutes } from '../app.js';
 import { routePermission, type AnyRoute } from '../http/route.js';
 import { LEADS_HTTP_PERMISSIONS } from './leads.js';
-import type { Client} from '../testing.js';
+import type { Client } from '../testing.js';
 import { startTestApi, type TestApi } from '../testing.js';
 import {
   campaignBody,
@@ -86,102 +86,113 @@ describe('the role matrix, enforced on every route', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('allows each role and each key scope exactly what the matrix says', async () => {
-    const { roles, keys } = await roleWorkspace(api);
-    const all = targets();
-    expect(all.length).toBeGreaterThan(60);
-    const wrong: string[] = [];
-    let checked = 0;
-    const check = async (who: string, client: Client, t: Target, allowed: boolean) => {
-      // A random id: an allowed caller gets past authorisation to a 404 or 422, nothing changes.
-      const res = await call(
-        client,
-        t,
-        fill(t.path, () => randomUUID()),
-      );
-      checked++;
-      const refused = res.status === 403;
-      if (res.status >= 500 || res.status === 401 || refused === allowed) {
-        wrong.push(
-          `${who} ${t.method} ${t.path}: ${res.status} (expected ${allowed ? 'allowed' : '403'})`,
+  // About 800 requests: give a loaded machine time.
+  it(
+    'allows each role and each key scope exactly what the matrix says',
+    { timeout: 180_000 },
+    async () => {
+      const { roles, keys } = await roleWorkspace(api);
+      const all = targets();
+      expect(all.length).toBeGreaterThan(60);
+      const wrong: string[] = [];
+      let checked = 0;
+      const check = async (who: string, client: Client, t: Target, allowed: boolean) => {
+        // A random id: an allowed caller gets past authorisation to a 404 or 422, nothing changes.
+        const res = await call(
+          client,
+          t,
+          fill(t.path, () => randomUUID()),
         );
+        checked++;
+        const refused = res.status === 403;
+        if (res.status >= 500 || res.status === 401 || refused === allowed) {
+          wrong.push(
+            `${who} ${t.method} ${t.path}: ${res.status} (expected ${allowed ? 'allowed' : '403'})`,
+          );
+        }
+      };
+      for (const t of all) {
+        for (const role of ROLES) await check(role, roles[role], t, roleCan(role, t.permission));
+        for (const scope of API_KEY_SCOPES) {
+          const allowed = t.auth === 'any' && scopesCover([scope], t.permission);
+          await check(`key:${scope}`, keys[scope], t, allowed);
+        }
       }
-    };
-    for (const t of all) {
-      for (const role of ROLES) await check(role, roles[role], t, roleCan(role, t.permission));
-      for (const scope of API_KEY_SCOPES) {
-        const allowed = t.auth === 'any' && scopesCover([scope], t.permission);
-        await check(`key:${scope}`, keys[scope], t, allowed);
-      }
-    }
-    expect(wrong).toEqual([]);
-    expect(checked).toBe(all.length * (ROLES.length + API_KEY_SCOPES.length));
-  });
+      expect(wrong).toEqual([]);
+      expect(checked).toBe(all.length * (ROLES.length + API_KEY_SCOPES.length));
+    },
+  );
 });
 
 describe('workspace isolation on every id route', () => {
-  it("answers 404 for another workspace's id, via a session and via an API key", async () => {
-    const a = await resourceWorkspace(api, 'a');
-    const b = await resourceWorkspace(api, 'b');
-    const aKey = (await keyClient(api, a.owner.client, ['admin'])).client;
-    const warmup = Object.fromEntries(
-      Object.keys(updateWarmupSchema.shape).map((k) => [k, a.warmup[k as keyof typeof a.warmup]]),
-    );
-    const bodies: Record<string, unknown> = {
-      'PATCH /api/members/:id': { role: 'member' },
-      'PUT /api/forms/:id': formBody(),
-      'PUT /api/campaigns/:id': campaignBody(),
-      'POST /api/campaigns/:id/enrollments': { emails: ['someone@example.test'] },
-      'POST /api/campaigns/:id/preview': { stepId: a.stepId },
-      'POST /api/campaigns/:id/test-send': { stepId: a.stepId },
-      'POST /api/leads/imports/:id/start': { mapping: ['email'] },
-      'PATCH /api/leads/:id': { firstName: 'Mallory' },
-      'PATCH /api/sending/identities/:id': { name: 'Mallory' },
-      'PATCH /api/sending/warmup/:id': warmup,
-    };
-    const idRoutes = targets().filter((t) => t.path.includes('/:'));
-    expect(idRoutes.length).toBeGreaterThan(30);
-
-    const leaks: string[] = [];
-    let attempts = 0;
-    for (const t of idRoutes) {
-      const body = bodies[`${t.method} ${t.path}`];
-      const path = fill(t.path, b.idFor);
-      const callers: [string, Client][] = [['session', a.owner.client]];
-      if (t.auth === 'any') callers.push(['api key', aKey]);
-      for (const [via, client] of callers) {
-        const res = await call(client, t, path, body);
-        attempts++;
-        if (res.status !== 404) leaks.push(`${via} ${t.method} ${t.path}: ${res.status}`);
-      }
-    }
-    expect(leaks).toEqual([]);
-    expect(attempts).toBeGreaterThan(60);
-
-    // Nothing of B changed.
-    const bLead = await api.deps.db.lead.findUniqueOrThrow({ where: { id: b.lead.id } });
-    expect(bLead.firstName).toBeNull();
-    expect((await b.owner.client.get('/api/members')).body).toHaveLength(2);
-    expect((await b.owner.client.get(`/api/forms/${b.idFor('/api/forms/:id')}`)).status).toBe(200);
-
-    // The same requests on A's own ids find the resource: the 404s above are tenancy, not a
-    // malformed request. Deletions go last so that every other route still has its resource.
-    const own = [...idRoutes].sort(
-      (x, y) => Number(x.method === 'DELETE') - Number(y.method === 'DELETE'),
-    );
-    const missing: string[] = [];
-    for (const t of own) {
-      const res = await call(
-        a.owner.client,
-        t,
-        fill(t.path, a.idFor),
-        bodies[`${t.method} ${t.path}`],
+  it(
+    "answers 404 for another workspace's id, via a session and via an API key",
+    { timeout: 180_000 },
+    async () => {
+      const a = await resourceWorkspace(api, 'a');
+      const b = await resourceWorkspace(api, 'b');
+      const aKey = (await keyClient(api, a.owner.client, ['admin'])).client;
+      const warmup = Object.fromEntries(
+        Object.keys(updateWarmupSchema.shape).map((k) => [k, a.warmup[k as keyof typeof a.warmup]]),
       );
-      if (res.status === 404 && !t.path.endsWith('report.csv'))
-        missing.push(`${t.method} ${t.path}: ${JSON.stringify(res.body)}`);
-    }
-    expect(missing).toEqual([]);
-  });
+      const bodies: Record<string, unknown> = {
+        'PATCH /api/members/:id': { role: 'member' },
+        'PUT /api/forms/:id': formBody(),
+        'PUT /api/campaigns/:id': campaignBody(),
+        'POST /api/campaigns/:id/enrollments': { emails: ['someone@example.test'] },
+        'POST /api/campaigns/:id/preview': { stepId: a.stepId },
+        'POST /api/campaigns/:id/test-send': { stepId: a.stepId },
+        'POST /api/leads/imports/:id/start': { mapping: ['email'] },
+        'PATCH /api/leads/:id': { firstName: 'Mallory' },
+        'PATCH /api/sending/identities/:id': { name: 'Mallory' },
+        'PATCH /api/sending/warmup/:id': warmup,
+      };
+      const idRoutes = targets().filter((t) => t.path.includes('/:'));
+      expect(idRoutes.length).toBeGreaterThan(30);
+
+      const leaks: string[] = [];
+      let attempts = 0;
+      for (const t of idRoutes) {
+        const body = bodies[`${t.method} ${t.path}`];
+        const path = fill(t.path, b.idFor);
+        const callers: [string, Client][] = [['session', a.owner.client]];
+        if (t.auth === 'any') callers.push(['api key', aKey]);
+        for (const [via, client] of callers) {
+          const res = await call(client, t, path, body);
+          attempts++;
+          if (res.status !== 404) leaks.push(`${via} ${t.method} ${t.path}: ${res.status}`);
+        }
+      }
+      expect(leaks).toEqual([]);
+      expect(attempts).toBeGreaterThan(60);
+
+      // Nothing of B changed.
+      const bLead = await api.deps.db.lead.findUniqueOrThrow({ where: { id: b.lead.id } });
+      expect(bLead.firstName).toBeNull();
+      expect((await b.owner.client.get('/api/members')).body).toHaveLength(2);
+      expect((await b.owner.client.get(`/api/forms/${b.idFor('/api/forms/:id')}`)).status).toBe(
+        200,
+      );
+
+      // The same requests on A's own ids find the resource: the 404s above are tenancy, not a
+      // malformed request. Deletions go last so that every other route still has its resource.
+      const own = [...idRoutes].sort(
+        (x, y) => Number(x.method === 'DELETE') - Number(y.method === 'DELETE'),
+      );
+      const missing: string[] = [];
+      for (const t of own) {
+        const res = await call(
+          a.owner.client,
+          t,
+          fill(t.path, a.idFor),
+          bodies[`${t.method} ${t.path}`],
+        );
+        if (res.status === 404 && !t.path.endsWith('report.csv'))
+          missing.push(`${t.method} ${t.path}: ${JSON.stringify(res.body)}`);
+      }
+      expect(missing).toEqual([]);
+    },
+  );
 
   it('treats a malformed id like a missing one', async () => {
     const { owner } = await resourceWorkspace(api, 'malformed');
