@@ -12,7 +12,6 @@ import {
   switchWorkspaceSchema,
   hasRole,
   type Me,
-  type Role,
 } from '@kindling/shared';
 import type { Db } from '@kindling/db';
 import type { Request, Response } from 'express';
@@ -322,7 +321,6 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
         );
         const invite = await findOpenInvite(db, body.token);
         let userId: string;
-        let current: Role | null = null;
         if (auth?.kind === 'session' && auth.userId) {
           // The invite is for one address: whoever else holds the link cannot take it.
           const user = await db.user.findUniqueOrThrow({ where: { id: auth.userId } });
@@ -336,7 +334,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
           const membership = await db.membership.findUnique({
             where: { workspaceId_userId: { workspaceId: invite.workspaceId, userId } },
           });
-          current = membership?.role ?? null;
+          const current = membership?.role ?? null;
           if (current && hasRole(current, invite.role)) {
             // Accepting would change nothing or lower the role: refuse and leave the invite open
             // for an admin to revoke, rather than use it up silently.
