@@ -13,7 +13,7 @@ describe('api environment', () => {
     expect(error).toBeInstanceOf(EnvError);
     const message = (error as Error).message;
     expect(message).toContain('DATABASE_URL: required, but not set');
-    expect(message).toContain('REDIS_URL: must be a redis or rediss URL');
+    expect(message).toContain('REDIS_URL: must be a redis://, rediss:// or redis+sentinel:// URL');
     expect(message).toContain('APP_SECRET: must be at least 32 characters');
     expect(message).toContain('PORT:');
     expect(message).not.toContain('short'); // secrets are never echoed
@@ -27,5 +27,17 @@ describe('api environment', () => {
     });
     expect(env.PORT).toBe(3000);
     expect(env.PUBLIC_URL).toBe('http://localhost:3000');
+  });
+
+  it('accepts a Sentinel REDIS_URL and names what is wrong with a bad one', () => {
+    const base = {
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/kindling',
+      APP_SECRET: 'x'.repeat(32),
+    };
+    const url = 'redis+sentinel://s3cret@10.0.0.1:26379,10.0.0.2:26380/kindling/2?waitReplicas=1';
+    expect(loadApiEnv({ ...base, REDIS_URL: url }).REDIS_URL).toBe(url);
+    expect(() => loadApiEnv({ ...base, REDIS_URL: 'redis+sentinel://10.0.0.1:26379' })).toThrow(
+      /REDIS_URL: must look like redis\+sentinel:\/\/\[password@\]host1:port1/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import { SUBMISSIONS_STREAM } from '@kindling/leads';
+import { redisUrlSchema } from '@kindling/queue';
 
 const url = (protocols: string[]) =>
   z.url().refine((u) => protocols.some((p) => u.startsWith(`${p}:`)), {
@@ -12,7 +13,7 @@ export const apiEnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: url(['postgres', 'postgresql']),
-  REDIS_URL: url(['redis', 'rediss']),
+  REDIS_URL: redisUrlSchema,
   /** Signs sessions-independent tokens (invites, confirmations) and encrypts SMTP secrets. */
   APP_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -hex 32`)'),
   /** The origin people reach the api and web app at; used in links and the Secure cookie flag. */

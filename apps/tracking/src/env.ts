@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { metricsTokenEnv, parseEnv } from '@kindling/shared';
-import { EVENTS_STREAM } from '@kindling/queue';
+import { EVENTS_STREAM, redisUrlSchema } from '@kindling/queue';
 
 export const trackingEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres URL'),
-  REDIS_URL: z.url().refine((u) => /^rediss?:/.test(u), 'must be a redis or rediss URL'),
+  REDIS_URL: redisUrlSchema,
   /** Verifies the HMAC of tracking tokens; must equal the worker's. */
   APP_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -hex 32`)'),
   PUBLIC_URL: z.url().default('http://localhost:3000'),

@@ -11,6 +11,7 @@ import {
   STREAM_EVENT_FIELD,
   TickBatcher,
   packStreamEvent,
+  replicatedWrite,
   type StreamEvent,
 } from '@kindling/queue';
 
@@ -37,7 +38,8 @@ export class EventAppender {
     }
     const r = redis as AppendingRedis;
     this.batch = new TickBatcher<string, void>(async (values) => {
-      await r.kindlingAppendEvents(stream, ...values);
+      // With REDIS_URL's waitReplicas, answered only once replicas hold it too (failover-safe).
+      await replicatedWrite(redis, () => r.kindlingAppendEvents(stream, ...values));
       return [] as void[];
     }, MAX_BATCH);
   }

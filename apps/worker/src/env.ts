@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { metricsTokenEnv, parseEnv } from '@kindling/shared';
-import { EVENTS_STREAM } from '@kindling/queue';
+import { EVENTS_STREAM, redisUrlSchema } from '@kindling/queue';
 import { SUBMISSIONS_STREAM } from '@kindling/leads';
 
 export const workerEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres URL'),
-  REDIS_URL: z.url().refine((u) => /^rediss?:/.test(u), 'must be a redis or rediss URL'),
+  REDIS_URL: redisUrlSchema,
   APP_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -hex 32`)'),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   TRACKING_URL: z.url().default('http://localhost:3001'),

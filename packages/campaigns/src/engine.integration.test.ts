@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '@kindling/db';
 import type { StepInput } from '@kindling/shared';
 import { enrollLead } from './enroll.js';
-import { runStep, sweepDue, type DripDeps } from './engine.js';
+import { runStep, type DripDeps } from './engine.js';
+import { sweepDue } from './sweep.js';
 import { pauseCampaign, pauseEnrollment, resumeCampaign, resumeEnrollment } from './lifecycle.js';
 
 const db: Db = createDb(process.env.DATABASE_URL!);
@@ -12,16 +13,23 @@ afterAll(() => db.$disconnect());
 const DAY = 24 * 3600_000;
 const MIN = 60_000;
 
-/** A controllable clock and the engine wired to it; sends are recorded, not delivered. */
-function harness(start: string) {
+/**
+ * A controllable clock and the engine wired to it. Sends are recorded, not delivered; the
+ * message rows are marked sent at once (what email.send would do) unless `deliver` is off.
+ */
+function harness(start: string, { deliver = true } = {}) {
   let t = new Date(start).getTime();
   const sent: string[] = [];
   const deps: DripDeps = {
     db,
     now: () => new Date(t),
-    enqueueSend: (ids) => {
+    enqueueSend: async (ids) => {
       sent.push(...ids);
-      return Promise.resolve();
+      if (deliver)
+        await db.message.updateMany({
+          where: { id: { in: ids } },
+          data: { status: 'sent', sentAt: new Date(t) },
+        });
     },
   };
   return {
@@ -33,21 +41,30 @@ function harness(start: string) {
     set: (iso: string) => {
       t = new Date(iso).getTime();
     },
-    /** One sweep (due now only) and every step it enqueued, for this campaign. */
+    /**
+     * Sweeps (due now only) and runs every step they enqueue, for this campaign, until a sweep
+     * finds nothing more (an email right after another needs a second sweep); returns how many
+     * steps ran.
+     */
     tick: async (campaignId: string) => {
-      const items: string[] = [];
-      await sweepDue({
-        ...deps,
-        horizonMs: 0,
-        campaignIds: [campaignId],
-        sendRepairGraceMs: 365 * DAY,
-        enqueueSteps: (xs) => {
-          items.push(...xs.map((x) => x.enrollmentId));
-          return Promise.resolve();
-        },
-      });
-      for (const id of items) await runStep(deps, id);
-      return items.length;
+      let ran = 0;
+      for (let round = 0; round < 10; round++) {
+        const items: string[] = [];
+        await sweepDue({
+          ...deps,
+          horizonMs: 0,
+          campaignIds: [campaignId],
+          sendRepairGraceMs: 365 * DAY,
+          enqueueSteps: (xs) => {
+            items.push(...xs.map((x) => x.enrollmentId));
+            return Promise.resolve();
+          },
+        });
+        if (items.length === 0) break;
+        for (const id of items) await runStep(deps, id);
+        ran += items.length;
+      }
+      return ran;
     },
   };
 }
@@ -141,7 +158,7 @@ describe('drip engine with a controllable clock', () => {
     // Running again does nothing: no duplicate messages.
     h.advance(10 * DAY);
     expect(await h.tick(c.id)).toBe(0);
-    expect(await runStep(h.deps, e.id)).toEqual({ status: 'skipped', reason: 'not_due_or_locked' });
+    expect(await runStep(h.deps, e.id)).toEqual({ status: 'skipped', reason: 'not_runnable' });
     expect(await db.message.count({ where: { enrollmentId: e.id } })).toBe(3);
   });
 
@@ -352,5 +369,48 @@ describe('drip engine with a controllable clock', () => {
     await db.enrollment.update({ where: { id: e.id }, data: { nextRunAt: h.deps.now() } });
     await h.tick(c.id);
     expect(await subjects(e.id)).toEqual(['A', 'B']);
+  });
+
+  it('never runs past an email of its own that is not sent or finally failed', async () => {
+    const h = harness('2026-12-01T10:00:00Z', { deliver: false });
+    const { ws, c, lead } = await campaign([email('A'), email('B'), wait(60), email('C')]);
+    const l = await lead();
+    const e = (await enrollLead(db, {
+      workspaceId: ws.id,
+      campaignId: c.id,
+      leadId: l.id,
+      source: 'manual',
+      now: h.deps.now(),
+    }))!;
+    // A is created; B, right behind it, waits (due now) for A.
+    expect(await h.tick(c.id)).toBe(1);
+    expect(await subjects(e.id)).toEqual(['A']);
+    const parked = await db.enrollment.findUniqueOrThrow({
+      where: { id: e.id },
+      include: { currentStep: true },
+    });
+    expect(parked.currentStep?.position).toBe(1);
+    expect(parked.nextRunAt?.getTime()).toBe(h.deps.now().getTime());
+    // A is still queued (its send job lost, or held by the throttle): the sweep leaves the
+    // enrollment out, and a step job that was queued before runs nothing.
+    h.advance(DAY);
+    expect(await h.tick(c.id)).toBe(0);
+    expect(await runStep(h.deps, e.id)).toEqual({ status: 'skipped', reason: 'not_runnable' });
+    for (const status of ['held', 'deferred', 'sending'] as const) {
+      await db.message.updateMany({ where: { enrollmentId: e.id }, data: { status } });
+      expect(await h.tick(c.id)).toBe(0);
+    }
+    // Finally failed is final: B goes.
+    await db.message.updateMany({ where: { enrollmentId: e.id }, data: { status: 'failed' } });
+    expect(await h.tick(c.id)).toBe(1);
+    expect(await subjects(e.id)).toEqual(['A', 'B']);
+    // B sent; after the wait, C.
+    await db.message.updateMany({
+      where: { enrollmentId: e.id, subject: 'B' },
+      data: { status: 'sent' },
+    });
+    h.advance(60 * MIN);
+    expect(await h.tick(c.id)).toBe(1);
+    expect(await subjects(e.id)).toEqual(['A', 'B', 'C']);
   });
 });

@@ -1,10 +1,11 @@
 // The drip engine. Postgres is the schedule: each enrollment row holds its current step and
-// next_run_at. `sweepDue` moves enrollments due within a short horizon into the queue (the
-// caller supplies the enqueue functions, so this package stays free of BullMQ), and `runStep`
-// executes one enrollment's due step(s) under a row lock. Time comes from `deps.now` so tests
-// drive days of schedule without sleeping.
+// next_run_at. `sweepDue` (sweep.ts) moves enrollments due within a short horizon into the queue
+// (the caller supplies the enqueue functions, so this package stays free of BullMQ), and
+// `runStep` executes one enrollment's due step(s) under a row lock, never past an email of its
+// own that is still on its way (order.ts). Time comes from `deps.now` so tests drive days of
+// schedule without sleeping.
 import { randomUUID } from 'node:crypto';
-import { Prisma, type CampaignStep, type Db } from '@kindling/db';
+import type { CampaignStep, Db, Prisma } from '@kindling/db';
 import {
   conditionStepConfigSchema,
   emailStepConfigSchema,
@@ -15,6 +16,7 @@ import {
 } from '@kindling/shared';
 import { mergeValue, renderStepEmail, withPreheader } from './render.js';
 import { nextAllowed, safeZone, waitUntil } from './schedule.js';
+import { noUnfinishedSend } from './order.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -26,37 +28,9 @@ export interface DripDeps {
   enqueueSend: (messageIds: string[]) => Promise<void>;
 }
 
-export interface SweepDeps extends DripDeps {
-  /** Enqueues `drip.step` for enrollments, each to run at `runAt` (deterministic job ids). */
-  enqueueSteps: (items: { enrollmentId: string; runAt: Date }[]) => Promise<void>;
-  /** Enrollments due before now + horizonMs are enqueued (delayed) ahead of time. */
-  horizonMs?: number;
-  /** Most enrollments moved per sweep. */
-  limit?: number;
-  /** Slack added to every message's due time before its send job is checked (see `sweepDue`). */
-  sendRepairGraceMs?: number;
-  /** Longest a `held` message waits before email.send asks the limiter again (worker holdRecheckMs). */
-  holdRecheckMs?: number;
-  /** email.send's retry policy (packages/queue DEFAULT_JOB_OPTIONS): exponential backoff. */
-  sendBackoff?: { baseMs: number; attempts: number };
-  /** Most pending messages checked per sweep; a cursor walks the rest over the next sweeps. */
-  sendRepairLimit?: number;
-  /** Where the previous sweep's check stopped; kept by the caller between sweeps. */
-  sendRepairCursor?: { after: { at: Date; id: string } | null };
-  /**
-   * Checks each message's `email.send` job and re-creates it when it is missing or finished
-   * (a finished job would make a same-id add a no-op); returns how many were re-created.
-   * Defaults to `enqueueSend` (re-adds all; only safe if finished jobs never linger).
-   */
-  repairSends?: (messageIds: string[]) => Promise<number>;
-  /** Only these campaigns (tests and targeted runs); all by default. */
-  campaignIds?: string[];
-  /** Only messages of these workspaces (tests sharing a database); if unset, campaignIds limits messages too. */
-  workspaceIds?: string[];
-}
-
 export type StepOutcome =
-  | { status: 'skipped'; reason: 'not_due_or_locked' | 'campaign_inactive' }
+  /** not_runnable: not active, not due, locked by another runner, or an earlier email unfinished. */
+  | { status: 'skipped'; reason: 'not_runnable' | 'campaign_inactive' }
   | { status: 'exited'; reason: string }
   | { status: 'completed'; messageIds: string[] }
   | { status: 'waiting'; messageIds: string[]; stepId: string; nextRunAt: Date };
@@ -196,9 +170,10 @@ async function campaignDefinition(
 
 /**
  * Runs the due step(s) of one enrollment: claims the row (FOR UPDATE SKIP LOCKED, so two
- * runners never process it twice), re-checks the lead, walks waits/conditions/emails until it
- * must wait, creates one Message per email step (unique per enrollment+step) and, after the
- * commit, enqueues their sends.
+ * runners never process it twice; only while no earlier email of it is unfinished), re-checks
+ * the lead, walks waits/conditions until it must wait or has created one email (one Message,
+ * unique per enrollment+step) and, after the commit, enqueues its send. An email step right after
+ * another waits, due at once, until the sweep finds the first one final.
  */
 export async function runStep(deps: DripDeps, enrollmentId: string): Promise<StepOutcome> {
   const outcome = await deps.db.$transaction(async (tx): Promise<StepOutcome> => {
@@ -215,9 +190,10 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
       JOIN "Lead" l ON l.id = e."leadId"
       LEFT JOIN "Suppression" s ON s."workspaceId" = e."workspaceId" AND s.email = l.email
       WHERE e.id = ${enrollmentId}::uuid AND e.status = 'active' AND e."nextRunAt" <= ${now}
+        AND ${noUnfinishedSend}
       FOR UPDATE OF e SKIP LOCKED`;
     const row = claimed[0];
-    if (!row) return { status: 'skipped', reason: 'not_due_or_locked' };
+    if (!row) return { status: 'skipped', reason: 'not_runnable' };
     if (row.campaignStatus !== 'active') return { status: 'skipped', reason: 'campaign_inactive' };
 
     const campaign = await campaignDefinition(tx, row.campaignId, row.campaignUpdatedAt);
@@ -332,6 +308,15 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
         continue;
       }
       // email
+      if (messageIds.length > 0) {
+        // The email just created is not sent yet: this one waits, due now, for the sweep to
+        // find the previous one final (order.ts).
+        await tx.enrollment.update({
+          where: { id: e.id },
+          data: { currentStepId: step.id, nextRunAt: now },
+        });
+        return { status: 'waiting', messageIds, stepId: step.id, nextRunAt: now };
+      }
       const allowed = nextAllowed(now, zone, window);
       if (allowed.getTime() > now.getTime()) {
         await tx.enrollment.update({
@@ -367,91 +352,4 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
   if ('messageIds' in outcome && outcome.messageIds.length > 0)
     await deps.enqueueSend(outcome.messageIds);
   return outcome;
-}
-
-/**
- * One sweep: enqueues every active enrollment of an active campaign due before now + horizon
- * (job ids are deterministic, so enrollments already queued are no-ops and jobs Redis lost are
- * re-created), and repairs the email.send jobs of messages still to be sent (`overdueSends`).
- */
-export async function sweepDue(
-  deps: SweepDeps,
-): Promise<{ scheduled: number; resent: number; sendsChecked: number }> {
-  const now = deps.now();
-  const horizon = new Date(now.getTime() + (deps.horizonMs ?? 60_000));
-  const limit = deps.limit ?? 20_000;
-  const only = deps.campaignIds;
-  const due = only
-    ? await deps.db.$queryRaw<{ id: string; nextRunAt: Date }[]>`
-        SELECT e.id, e."nextRunAt" FROM "Enrollment" e
-        JOIN "Campaign" c ON c.id = e."campaignId"
-        WHERE e.status = 'active' AND e."nextRunAt" <= ${horizon} AND c.status = 'active'
-          AND c.id = ANY(${only}::uuid[])
-        ORDER BY e."nextRunAt" LIMIT ${limit}`
-    : await deps.db.$queryRaw<{ id: string; nextRunAt: Date }[]>`
-        SELECT e.id, e."nextRunAt" FROM "Enrollment" e
-        JOIN "Campaign" c ON c.id = e."campaignId"
-        WHERE e.status = 'active' AND e."nextRunAt" <= ${horizon} AND c.status = 'active'
-        ORDER BY e."nextRunAt" LIMIT ${limit}`;
-  if (due.length > 0)
-    await deps.enqueueSteps(due.map((d) => ({ enrollmentId: d.id, runAt: d.nextRunAt })));
-
-  const overdue = await overdueSends(deps, now);
-  const resent =
-    overdue.length === 0
-      ? 0
-      : deps.repairSends
-        ? await deps.repairSends(overdue)
-        : (await deps.enqueueSend(overdue), overdue.length);
-  return { scheduled: due.length, resent, sendsChecked: overdue.length };
-}
-
-/**
- * Messages that should still be sent (queued, held, deferred; any kind) and are past the time
- * their email.send job would have run, so the job may be lost (e.g. FLUSHALL). Postgres has no
- * "next due" column, so the due time is derived from what email.send does to the row:
- * - queued: created or re-queued at `updatedAt`, due at once -> checked after updatedAt + grace;
- * - held: every hold rewrites the row (updatedAt) and delays the job by at most holdRecheckMs ->
- *   checked after updatedAt + holdRecheckMs + grace;
- * - deferred: the row is written when the 4xx is recorded, and BullMQ retries after
- *   baseMs * 2^(attemptsMade-1). `attempts` (claims) is at least the job's attemptsMade, capped
- *   at the largest backoff the policy uses, so the estimate is never earlier than the real retry
- *   -> checked after updatedAt + baseMs * 2^(min(attempts, maxAttempts-1) - 1) + grace.
- * A row past its due time only gets its job checked; a job still there (waiting, delayed,
- * active) is left alone, so a backlog is never re-sent early. One query over the status index
- * (pending rows are a small share of Message), bounded by `sendRepairLimit`; a keyset cursor on
- * (updatedAt, id) continues where the previous sweep stopped so a large backlog of live jobs
- * cannot starve the lost ones behind it.
- */
-async function overdueSends(deps: SweepDeps, now: Date): Promise<string[]> {
-  const grace = deps.sendRepairGraceMs ?? 60_000;
-  const queuedBefore = new Date(now.getTime() - grace);
-  const heldBefore = new Date(now.getTime() - grace - (deps.holdRecheckMs ?? 60_000));
-  const baseMs = deps.sendBackoff?.baseMs ?? 5_000;
-  const maxExp = Math.max(0, (deps.sendBackoff?.attempts ?? 8) - 2);
-  const limit = deps.sendRepairLimit ?? 2_000;
-  const cursor = deps.sendRepairCursor;
-  const after = cursor?.after ?? null;
-  const only = deps.campaignIds;
-  const spaces = deps.workspaceIds;
-  const rows = await deps.db.$queryRaw<{ id: string; updatedAt: Date }[]>`
-    SELECT m.id::text, m."updatedAt" FROM "Message" m
-    WHERE m.status IN ('queued', 'held', 'deferred')
-      AND m."updatedAt" <= ${queuedBefore}
-      AND CASE m.status
-            WHEN 'queued' THEN true
-            WHEN 'held' THEN m."updatedAt" <= ${heldBefore}
-            ELSE m."updatedAt" <= ${queuedBefore}::timestamptz
-                 - make_interval(secs => ${baseMs}::float8 * power(2, LEAST(GREATEST(m.attempts, 1) - 1, ${maxExp}::int)) / 1000.0)
-          END
-      ${spaces ? Prisma.sql`AND m."workspaceId" = ANY(${spaces}::uuid[])` : only ? Prisma.sql`AND m."campaignId" = ANY(${only}::uuid[])` : Prisma.empty}
-      ${after ? Prisma.sql`AND (m."updatedAt", m.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : Prisma.empty}
-    ORDER BY m."updatedAt", m.id
-    LIMIT ${limit}`;
-  if (cursor) {
-    const last = rows[rows.length - 1];
-    // A short page means the end was reached: the next sweep starts from the oldest again.
-    cursor.after = rows.length < limit || !last ? null : { at: last.updatedAt, id: last.id };
-  }
-  return rows.map((r) => r.id);
 }

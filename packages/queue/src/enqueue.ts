@@ -1,4 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { DEFAULT_JOB_OPTIONS, JOBS } from './names.js';
 import { emailSendJobId, type EmailSendPayload } from './payloads.js';
 
@@ -18,4 +19,45 @@ export async function enqueueEmailSend(
     ...options,
     jobId: emailSendJobId(messageId),
   });
+}
+
+/** `enqueueEmailSend` for many rows in one round trip (addBulk). */
+export async function enqueueEmailSends(
+  queue: Queue,
+  items: ({ messageId: string } & Pick<JobsOptions, 'delay' | 'priority'>)[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await queue.addBulk(
+    items.map(({ messageId, ...options }) => {
+      const payload: EmailSendPayload = { messageId };
+      return {
+        name: JOBS.emailSend,
+        data: payload,
+        opts: { ...DEFAULT_JOB_OPTIONS, ...options, jobId: emailSendJobId(messageId) },
+      };
+    }),
+  );
+}
+
+/**
+ * Which of these job ids have no job in the queue at all: BullMQ keeps a job's hash from the add
+ * until the job is removed, whatever its state, so a missing hash proves the job is gone (lost
+ * with Redis' data, or removed after it finished). One pipelined EXISTS per id, one round trip
+ * on `redis` (the connection the queue was made with).
+ */
+export async function missingJobIds(
+  redis: Redis,
+  queue: Queue,
+  jobIds: string[],
+): Promise<Set<string>> {
+  if (jobIds.length === 0) return new Set();
+  const pipeline = redis.pipeline();
+  for (const id of jobIds) pipeline.exists(queue.toKey(id));
+  const replies = (await pipeline.exec()) ?? [];
+  const missing = new Set<string>();
+  replies.forEach(([err, n], i) => {
+    if (err) throw err;
+    if (n === 0) missing.add(jobIds[i]!);
+  });
+  return missing;
 }

@@ -9,7 +9,7 @@
 // `maxmemory-policy noeviction` (docker-compose.yml does): an evicted or unpersisted entry would
 // be a submission answered 2xx and never stored.
 import type { Redis } from 'ioredis';
-import { TickBatcher } from '@kindling/queue';
+import { TickBatcher, replicatedWrite } from '@kindling/queue';
 
 /** Fixed-window length of both form rate limits. */
 export const RATE_WINDOW_MS = 60_000;
@@ -98,7 +98,10 @@ export class SubmissionAppender {
         q.sid ? `form-sid:${q.formId}:${q.sid}` : '',
         q.mode === 'add' ? q.payload : '',
       ]);
-      const out = await r.kindlingSubmitForms(stream, RATE_WINDOW_MS, SID_TTL_S, ...argv);
+      // With REDIS_URL's waitReplicas, answered only once replicas hold it too (failover-safe).
+      const out = await replicatedWrite(redis, () =>
+        r.kindlingSubmitForms(stream, RATE_WINDOW_MS, SID_TTL_S, ...argv),
+      );
       return requests.map((_, i): StreamOutcome => {
         const kind = OUTCOMES[Number(out[2 * i])];
         return kind

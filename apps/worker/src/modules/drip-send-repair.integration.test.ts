@@ -1,6 +1,9 @@
 // Lost email.send jobs of held, deferred and queued messages (every kind) come back after a
-// Redis flush: the drip sweep re-creates exactly one job per message, not before the message's due
-// time, and the real email.send processor then delivers each message once (dev mail catcher).
+// Redis flush: the drip sweep sees each job is provably gone (no job hash in Redis) and re-creates
+// exactly one per message in the very next sweep, without waiting out the repair grace, delayed
+// to the message's due time; live jobs are left alone; a finished job is replaced only once the
+// message is overdue. The real email.send processor then delivers each message once (dev mail
+// catcher).
 // Uses a Redis database of its own (14) on the suite's private server, because it flushes.
 import { randomUUID } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
@@ -22,7 +25,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-it('re-creates lost email.send jobs of held, deferred and queued messages of every kind, each sent once', async () => {
+it('re-creates lost email.send jobs of held, deferred and queued messages of every kind at once, each sent once', async () => {
   const ws = await db.workspace.create({ data: { name: 'send repair test' } });
   const T0 = Date.now();
   const make = async (kind: MessageKind, status: MessageStatus, attempts = 0) => {
@@ -61,9 +64,6 @@ it('re-creates lost email.send jobs of held, deferred and queued messages of eve
   expect(await producer.getWaitingCount()).toBe(2);
   await producer.close();
 
-  expect(await redis.flushdb()).toBe('OK');
-  expect(await redis.dbsize()).toBe(0);
-
   let t = T0;
   const drip = await startDrip({
     db,
@@ -96,38 +96,40 @@ it('re-creates lost email.send jobs of held, deferred and queued messages of eve
   };
   let worker: RunningSending | null = null;
   try {
-    // Within the grace nothing is touched, whatever its status.
-    t = T0 + GRACE_MS - 1_000;
-    expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 0 });
-    expect(await jobCount()).toBe(0);
+    // Jobs alive: every pending message is checked, none is touched.
+    t = T0 + 3_000;
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 4 });
+    expect(await jobCount()).toBe(4);
 
-    // Queued (confirmation, test) are due at once: repaired after the grace. The deferred one is
-    // due at T0 + 20 s, so only after T0 + 20 s + grace; the held one after T0 + hold + grace.
-    t = T0 + GRACE_MS + 1_000;
-    expect(await drip.sweepOnce()).toMatchObject({ resent: 2, sendsChecked: 2 });
+    expect(await redis.flushdb()).toBe('OK');
+    expect(await redis.dbsize()).toBe(0);
+    // The sweep scheduler went with it; the watchdog's check puts it back, once.
+    expect(await drip.restoreScheduler()).toBe(true);
+    expect(await drip.restoreScheduler()).toBe(false);
+    expect(await q.getJobSchedulers()).toHaveLength(0);
+    expect(await drip.dripQueue.getJobSchedulers()).toHaveLength(1);
+
+    // Provably gone, so re-created in the next sweep, 3 s after the rows were written, long
+    // before the 30 s grace: queued ones to run now, the deferred one at its retry (T0 + 20 s),
+    // the held one when its hold ends (T0 + HOLD_MS).
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 4, sendsChecked: 4 });
     expect(await state(confirmation)).toBe('waiting');
     expect(await state(test)).toBe('waiting');
-    expect(await state(deferred)).toBe('unknown');
-    expect(await state(held)).toBe('unknown');
-
-    t = T0 + 20_000 + GRACE_MS + 1_000;
-    expect(await drip.sweepOnce()).toMatchObject({ resent: 1, sendsChecked: 3 });
-    expect(await state(deferred)).toBe('waiting');
-    expect(await state(held)).toBe('unknown');
-
-    t = T0 + HOLD_MS + GRACE_MS + 1_000;
-    expect(await drip.sweepOnce()).toMatchObject({ resent: 1, sendsChecked: 4 });
-    expect(await state(held)).toBe('waiting');
+    expect(await state(deferred)).toBe('delayed');
+    expect(await state(held)).toBe('delayed');
+    expect((await q.getJob(emailSendJobId(deferred)))!.delay).toBe(20_000 - 3_000);
+    expect((await q.getJob(emailSendJobId(held)))!.delay).toBe(HOLD_MS - 3_000);
 
     // Further sweeps see live jobs and add nothing: exactly one job per message.
     expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 4 });
     expect(await jobCount()).toBe(4);
-    expect(await q.getWaiting()).toHaveLength(4);
-    expect(new Set((await q.getWaiting()).map((j) => j.id))).toEqual(
-      new Set(all.map(emailSendJobId)),
-    );
+    expect(
+      new Set([...(await q.getWaiting()), ...(await q.getDelayed())].map((j) => j.id)),
+    ).toEqual(new Set(all.map(emailSendJobId)));
 
-    // The real email.send processor (dev mail catcher) sends each message once.
+    // Their due times come (promoted rather than waited for); the real email.send processor
+    // (dev mail catcher) sends each message once.
+    for (const id of [deferred, held]) await (await q.getJob(emailSendJobId(id)))!.promote();
     worker = await startSending({ db, redis, prefix, concurrency: 2 });
     await until(
       'all four sent',
@@ -140,10 +142,13 @@ it('re-creates lost email.send jobs of held, deferred and queued messages of eve
       expect((await db.message.findUniqueOrThrow({ where: { id } })).attempts).toBeGreaterThan(0);
 
     // A finished job does not block a re-send: a person re-queues the sent held message (its
-    // completed job is kept 24 h, so a plain same-id add would be a no-op); the sweep replaces it
-    // and the message goes out once more, exactly once.
+    // completed job is kept 24 h, so a plain same-id add would be a no-op). Within the grace the
+    // finished job is left (the re-queue may be adding its own job); once overdue the sweep
+    // replaces it and the message goes out once more, exactly once.
     expect(await state(held)).toBe('completed');
     await db.$executeRaw`UPDATE "Message" SET status = 'queued', "updatedAt" = ${new Date(T0)} WHERE id = ${held}::uuid`;
+    expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 1 });
+    t = T0 + GRACE_MS + 1_000;
     expect(await drip.sweepOnce()).toMatchObject({ resent: 1, sendsChecked: 1 });
     await until(
       're-queued message sent again',

@@ -1,6 +1,7 @@
 // A Redis flush (FLUSHDB of its own database: what a restart without persistence looks like) in
 // the middle of an active campaign: after the next sweeps every due step of every lead is still
-// delivered exactly once, through the real pipeline: the drip module's sweep and
+// delivered exactly once and in order (step C of a lead never before its step B, although B's
+// send job was lost and C fell due meanwhile), through the real pipeline: the drip module's sweep and
 // drip.step processor (startDrip, with a controllable clock) and the real email.send module
 // delivering into the dev mail catcher (CaughtMessage rows in Postgres). Uses a Redis
 // database of its own (12) on the suite's private server, because it flushes.
@@ -22,12 +23,14 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const SUBJECTS = ['Step A', 'Step B', 'Step C'];
+/** email.send's longest hold (THROTTLE_HOLD_RECHECK_MS), short here. */
+const HOLD_MS = 10_000;
 afterAll(async () => {
   await db.$disconnect();
   redis.disconnect();
 });
 
-it('survives a Redis flush mid-campaign: every due step of every lead is caught exactly once', async () => {
+it('survives a Redis flush mid-campaign: every due step of every lead is caught exactly once, in order', async () => {
   const PER_COHORT = 4;
   // Three cohorts enrolled 30 minutes apart, so that at the flush one has its step B sent to the
   // send queue, one has its step B due and one has it ahead, held in Redis as delayed jobs.
@@ -85,6 +88,7 @@ it('survives a Redis flush mid-campaign: every due step of every lead is caught 
     now: () => new Date(t),
     sweepEveryMs: 200,
     horizonMs: 10 * MIN,
+    holdRecheckMs: HOLD_MS,
     campaignIds: [campaign.id],
   });
   const sending = await startSending({ db, redis, prefix, concurrency: 4 });
@@ -147,23 +151,38 @@ it('survives a Redis flush mid-campaign: every due step of every lead is caught 
     expect(await redis.flushdb()).toBe('OK');
     expect(await redis.dbsize()).toBe(0);
 
-    // The clock moves past the late cohort's step B and everything starts again. The watchdog
-    // re-declares the sweep scheduler; the next sweeps re-create what was lost.
-    t = T0 + DAY + 61 * MIN;
+    // The clock moves a day on: step B is due for the middle and late cohorts (their step jobs
+    // are gone), and step C for the early cohort, whose step B messages lost their send jobs.
+    // The watchdog re-declares the sweep scheduler within one sweep interval; the sweep re-creates
+    // the lost send jobs at once (provably gone: no job in Redis; held ones delayed to the end of
+    // their hold) and keeps the early cohort's step C back until its step B is sent.
+    t = T0 + 2 * DAY + 61 * MIN;
+    // The throttle had held the early cohort's step B 5 s ago (a full warm-up window): their lost
+    // jobs are due again 5 s from now, so step C, due now, would overtake them.
+    await db.$executeRaw`UPDATE "Message" SET status = 'held', "updatedAt" = ${new Date(t - 5_000)}
+      WHERE id = ANY(${earlyB.map((m) => m.id)}::uuid[])`;
+    const resumedAt = Date.now();
     drip.worker.resume();
     sending.sendWorker.resume();
     await until(
       'the sweep scheduler back',
       async () => (await drip.dripQueue.getJobSchedulers()).length === 1,
     );
+    const schedulerBackMs = Date.now() - resumedAt;
     await until(
-      'step B caught for every lead',
-      async () => (await caughtCount()) === 2 * LEADS && (await sentCount()) === 2 * LEADS,
+      'step B caught for every lead, step C for the early cohort',
+      async () =>
+        (await caughtCount()) === 2 * LEADS + PER_COHORT &&
+        (await sentCount()) === 2 * LEADS + PER_COHORT,
       60_000,
     );
+    console.log(
+      `after the flush: sweep scheduler back in ${schedulerBackMs} ms (sweep interval 200 ms), ` +
+        `lost step B sends and the due steps caught ${Date.now() - resumedAt} ms after resuming`,
+    );
 
-    // Day 2: step C for everyone, then a few more sweeps that must change nothing.
-    t = T0 + 2 * DAY + 61 * MIN;
+    // Day 3: step C for the middle and late cohorts.
+    t = T0 + 3 * DAY + 61 * MIN;
     await until(
       'step C caught for every lead',
       async () => (await caughtCount()) === 3 * LEADS && (await sentCount()) === 3 * LEADS,
@@ -193,6 +212,25 @@ it('survives a Redis flush mid-campaign: every due step of every lead is caught 
     });
     const expected = leads.flatMap((l) => [0, 2, 4].map((p) => `${l.id} ${p}`));
     expect(delivered.sort()).toEqual(expected.sort());
+
+    // In order per lead: by the time the catcher received each mail and by the time email.send
+    // recorded it sent, step A, then B, then C.
+    for (const l of leads) {
+      const positionOf = (c: (typeof caught)[number]) => byId.get(c.messageId!)!.step!.position;
+      const received = caught
+        .filter((c) => byId.get(c.messageId!)!.leadId === l.id)
+        .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+      expect(received.map(positionOf), `caught order for ${l.cohort} lead ${l.email}`).toEqual([
+        0, 2, 4,
+      ]);
+      const sent = messages
+        .filter((m) => m.leadId === l.id)
+        .sort((a, b) => a.sentAt!.getTime() - b.sentAt!.getTime());
+      expect(
+        sent.map((m) => m.step!.position),
+        `sent order for ${l.cohort} lead ${l.email}`,
+      ).toEqual([0, 2, 4]);
+    }
     expect(
       await db.enrollment.count({ where: { campaignId: campaign.id, status: 'completed' } }),
     ).toBe(LEADS);

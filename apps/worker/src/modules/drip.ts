@@ -3,12 +3,17 @@
 // drip.sweep (a BullMQ job scheduler, every ~15 s): moves enrollments due within a short horizon
 // from Postgres (the schedule) into BullMQ as delayed drip.step jobs with deterministic ids
 // (enrollment + due time), so a repeated sweep is a no-op and a job Redis lost is re-created.
+// Only enrollments with no unfinished email of their own are moved (packages/campaigns
+// order.ts), so a drip's emails go out in order even when Redis lost a send job. A watchdog
+// checks every sweep interval that the scheduler still exists and re-declares it (which runs
+// a sweep at once) when Redis lost it.
 // It also repairs email.send: every message still to be sent (queued, held, deferred; any kind)
-// that is past its due time (see `overdueSends` in packages/campaigns) gets its job checked, and
-// re-created with the deterministic id when Redis lost it or only a finished job is left (a
-// same-id add would be a no-op then). A job still waiting, delayed or active is left alone.
-// Double delivery stays impossible: email.send claims the row (queued|held|deferred -> sending)
-// in one conditional UPDATE before SMTP, so a second job for the same message finds it claimed.
+// gets its job checked (see `pendingSends` in packages/campaigns): a job that is provably gone
+// (no job hash in Redis) is re-created at once, delayed to the row's due time; once the row is
+// overdue, a job that only finished is replaced too (a same-id add would be a no-op then). A job
+// still waiting, delayed or active is left alone. Double delivery stays impossible: email.send
+// claims the row (queued|held|deferred -> sending) in one conditional UPDATE before SMTP, so a
+// second job for the same message finds it claimed.
 //
 // drip.step: at-least-once delivery of the job, exactly-once effect: the runner claims the
 // enrollment row with SELECT … FOR UPDATE SKIP LOCKED and only while it is due, the Message row is
@@ -24,9 +29,16 @@ import {
   QUEUES,
   dripStepPayload,
   emailSendJobId,
-  enqueueEmailSend,
+  enqueueEmailSends,
+  missingJobIds,
 } from '@kindling/queue';
-import { dripStepJobId, runStep, sweepDue, type DripDeps } from '@kindling/campaigns';
+import {
+  dripStepJobId,
+  runStep,
+  sweepDue,
+  type DripDeps,
+  type PendingSend,
+} from '@kindling/campaigns';
 import type { WorkerModule } from '../context.js';
 import { sendingSettings } from './sending-settings.js';
 
@@ -41,7 +53,9 @@ export interface DripOptions {
   sweepEveryMs?: number;
   horizonMs?: number;
   sendRepairGraceMs?: number;
-  /** email.send's longest hold (SendingSettings.holdRecheckMs); held mail is checked only after it. */
+  /** Rows written more recently are not checked yet (their producer is adding the job). */
+  sendRepairSettleMs?: number;
+  /** email.send's longest hold (SendingSettings.holdRecheckMs): a lost job of held mail is re-created to run then. */
   holdRecheckMs?: number;
   /** Most pending messages checked per sweep. */
   sendRepairLimit?: number;
@@ -58,8 +72,10 @@ export interface DripRunner {
   worker: Worker;
   /** One sweep now, outside the scheduler. */
   sweepOnce: () => Promise<{ scheduled: number; resent: number; sendsChecked: number }>;
-  /** (Re-)declares the sweep scheduler; idempotent, also run periodically in case Redis lost it. */
+  /** (Re-)declares the sweep scheduler; idempotent. */
   ensureScheduler: () => Promise<void>;
+  /** Re-declares the scheduler if Redis lost it (run every sweep interval); true if it did. */
+  restoreScheduler: () => Promise<boolean>;
   /** Sweeps completed by this runner's worker. */
   sweeps: () => number;
   close: () => Promise<void>;
@@ -120,39 +136,45 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
   const deps: DripDeps = {
     db: o.db,
     now,
-    enqueueSend: coalesce(async (ids) => {
-      await emailQueue.addBulk(
-        ids.map((messageId) => ({
-          name: JOBS.emailSend,
-          data: { messageId },
-          opts: { jobId: emailSendJobId(messageId) },
-        })),
-      );
-    }),
+    enqueueSend: coalesce((ids) =>
+      enqueueEmailSends(
+        emailQueue,
+        ids.map((messageId) => ({ messageId })),
+      ),
+    ),
   };
-  // Only jobs that are gone or finished are (re-)created. A finished job would turn a same-id add
-  // into a no-op for as long as removeOnComplete/removeOnFail keep it (24 h / 7 days), although
-  // the row says the message still has to go (re-queued by a person, or retries spent on an
-  // infrastructure error before the claim), so it is removed first. The claim in email.send makes
-  // any overlap harmless.
-  const repairSends = async (messageIds: string[]): Promise<number> => {
+  // A job with no hash in Redis is provably gone: re-created at once, delayed to its row's due
+  // time. A finished job would turn a same-id add into a no-op for as long as
+  // removeOnComplete/removeOnFail keep it (24 h / 7 days), although the row says the message
+  // still has to go (re-queued by a person, or retries spent on an infrastructure error before the
+  // claim), so once the row is overdue it is removed first. The claim in email.send makes any
+  // overlap harmless.
+  const repairSends = async (pending: PendingSend[]): Promise<number> => {
     let created = 0;
-    for (let i = 0; i < messageIds.length; i += 200) {
-      const chunk = messageIds.slice(i, i + 200);
-      const states = await Promise.all(
-        chunk.map((id) => emailQueue.getJobState(emailSendJobId(id))),
+    for (let i = 0; i < pending.length; i += 1000) {
+      const chunk = pending.slice(i, i + 1000);
+      const missing = await missingJobIds(
+        connection,
+        emailQueue,
+        chunk.map((p) => emailSendJobId(p.id)),
       );
-      await Promise.all(
-        chunk.map(async (id, k) => {
-          const state = states[k];
-          if (state === 'completed' || state === 'failed') {
+      const t = now().getTime();
+      const recreate = chunk
+        .filter((p) => missing.has(emailSendJobId(p.id)))
+        .map((p) => ({ messageId: p.id, delay: Math.max(0, p.dueAt.getTime() - t) }));
+      const finished = await Promise.all(
+        chunk
+          .filter((p) => p.overdue && !missing.has(emailSendJobId(p.id)))
+          .map(async (p) => {
+            const state = await emailQueue.getJobState(emailSendJobId(p.id));
+            if (state !== 'completed' && state !== 'failed') return null;
             // 0 means it could not be removed (it just became active again): leave it to run.
-            if ((await emailQueue.remove(emailSendJobId(id))) !== 1) return;
-          } else if (state !== 'unknown') return;
-          await enqueueEmailSend(emailQueue, id);
-          created++;
-        }),
+            return (await emailQueue.remove(emailSendJobId(p.id))) === 1 ? p.id : null;
+          }),
       );
+      for (const id of finished) if (id) recreate.push({ messageId: id, delay: 0 });
+      await enqueueEmailSends(emailQueue, recreate);
+      created += recreate.length;
     }
     return created;
   };
@@ -162,6 +184,7 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
       ...deps,
       horizonMs: o.horizonMs,
       sendRepairGraceMs: o.sendRepairGraceMs,
+      sendRepairSettleMs: o.sendRepairSettleMs,
       holdRecheckMs: o.holdRecheckMs,
       sendBackoff: {
         baseMs: DEFAULT_JOB_OPTIONS.backoff.delay,
@@ -192,12 +215,18 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
       },
     });
 
+  // A scheduler with `every` runs its first job at once, so a re-declared one sweeps right away.
   const ensureScheduler = async () => {
     await dripQueue.upsertJobScheduler(
       SCHEDULER_ID,
       { every: sweepEveryMs },
       { name: JOBS.dripSweep, opts: { removeOnComplete: true, removeOnFail: 100, attempts: 1 } },
     );
+  };
+  const restoreScheduler = async () => {
+    if (await dripQueue.getJobScheduler(SCHEDULER_ID)) return false;
+    await ensureScheduler();
+    return true;
   };
 
   let sweeps = 0;
@@ -222,15 +251,22 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
   o.observe?.(worker);
   await worker.waitUntilReady();
   await ensureScheduler();
-  // A FLUSHALL or a failover to an empty replica drops the scheduler itself: re-declare it.
-  const watchdog = setInterval(
-    () => {
-      ensureScheduler().catch((err: unknown) =>
-        o.logger.warn({ err }, 'could not re-declare the drip sweep'),
-      );
-    },
-    Math.max(1_000, sweepEveryMs * 4),
-  );
+  // A FLUSHALL or a failover to an empty replica drops the scheduler itself: the watchdog looks
+  // for it every sweep interval (one cheap read) and re-declares it, so sweeps resume within one
+  // interval.
+  let checking = false; // while Redis is away the check waits; do not pile more behind it
+  const watchdog = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    restoreScheduler()
+      .then(
+        (restored) => {
+          if (restored) o.logger.warn('drip sweep scheduler was gone from Redis: re-declared');
+        },
+        (err: unknown) => o.logger.warn({ err }, 'could not check the drip sweep scheduler'),
+      )
+      .finally(() => (checking = false));
+  }, sweepEveryMs);
   watchdog.unref();
 
   return {
@@ -239,6 +275,7 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
     worker,
     sweepOnce,
     ensureScheduler,
+    restoreScheduler,
     sweeps: () => sweeps,
     close: async () => {
       clearInterval(watchdog);
