@@ -4,6 +4,7 @@ import { AppShell } from './layouts/app-shell';
 import { LoginPage } from './pages/login';
 import { SignupPage } from './pages/signup';
 import { AcceptInvitePage } from './pages/accept-invite';
+import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset';
 import { FormsPage } from './pages/forms';
 import { FormBuilderPage } from './pages/forms/builder';
 import { ImportWizardPage, LeadDetailPage, LeadsPage } from './pages/leads';
@@ -25,6 +26,8 @@ export const router = createBrowserRouter([
   },
   // Works signed in (accept with one click) and signed out (create an account).
   { path: '/invite/:token', element: <AcceptInvitePage /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage /> },
+  { path: '/reset-password/:token', element: <ResetPasswordPage /> },
   {
     element: <RequireAuth />,
     children: [

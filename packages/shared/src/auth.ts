@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const ROLES = ['owner', 'admin', 'member'] as const;
+export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -51,3 +51,16 @@ export const meSchema = z.object({
   workspaces: z.array(z.object({ id: z.uuid(), name: z.string(), role: roleSchema })),
 });
 export type Me = z.infer<typeof meSchema>;
+
+export const requestPasswordResetSchema = z.object({ email: emailSchema });
+export type RequestPasswordResetInput = z.input<typeof requestPasswordResetSchema>;
+
+export const resetPasswordSchema = z.object({
+  token: z.string().min(20).max(200),
+  password: passwordSchema,
+});
+export type ResetPasswordInput = z.input<typeof resetPasswordSchema>;
+
+/** The answer to a reset request: the same whether or not the address has an account. */
+export const PASSWORD_RESET_REQUESTED =
+  'If an account uses that address, we have emailed it a link to choose a new password. The link works for 30 minutes.';

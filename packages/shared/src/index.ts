@@ -7,4 +7,5 @@ export * from './sending.js';
 export * from './forms.js';
 export * from './campaigns.js';
 export * from './leads.js';
+export * from './permissions.js';
 export * from './storable-text.js';

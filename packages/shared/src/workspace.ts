@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailSchema, roleSchema } from './auth.js';
+import { apiKeyScopeSchema } from './permissions.js';
 
 /** True when `tz` is an IANA time zone the runtime knows. */
 export function isValidTimeZone(tz: string): boolean {
@@ -44,7 +45,8 @@ export type Member = z.infer<typeof memberSchema>;
 export const updateMemberSchema = z.object({ role: roleSchema });
 
 export const createInviteSchema = z.object({
-  email: emailSchema.optional(),
+  /** The invite is bound to this address: only someone signed in as it can accept. */
+  email: emailSchema,
   role: roleSchema.exclude(['owner']).default('member'),
 });
 export type CreateInviteInput = z.input<typeof createInviteSchema>;
@@ -64,6 +66,12 @@ export const createdInviteSchema = inviteSchema.extend({ url: z.string() });
 
 export const createApiKeySchema = z.object({
   name: z.string().trim().min(1, 'Name the key').max(100),
+  /** What the key may do; at most what the creator's role allows. */
+  scopes: z
+    .array(apiKeyScopeSchema)
+    .min(1, 'Choose at least one scope')
+    .max(10)
+    .transform((s) => [...new Set(s)]),
 });
 export type CreateApiKeyInput = z.input<typeof createApiKeySchema>;
 
@@ -71,6 +79,9 @@ export const apiKeySchema = z.object({
   id: z.uuid(),
   name: z.string(),
   prefix: z.string(),
+  scopes: z.array(apiKeyScopeSchema),
+  /** Who made the key (its rights never exceed theirs); null once they are gone. */
+  createdBy: z.object({ id: z.uuid(), name: z.string(), email: z.string() }).nullable(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
   createdAt: z.string(),

@@ -59,13 +59,29 @@ export function createAuthenticator(db: Db): (mode: AuthMode) => RequestHandler 
         ? await db.apiKey.findUnique({ where: { keyHash: sha256(key) } })
         : null;
       if (!row || row.revokedAt) throw new AppError('unauthorized', 'Invalid or revoked API key');
+      // A key acts with at most its creator's current role: demoting the creator narrows the
+      // key, and a creator who left the workspace takes the key's rights along.
+      const creator = row.createdById
+        ? await db.membership.findUnique({
+            where: {
+              workspaceId_userId: { workspaceId: row.workspaceId, userId: row.createdById },
+            },
+          })
+        : null;
+      if (!creator) {
+        throw new AppError(
+          'unauthorized',
+          "This API key's creator is no longer a member of the workspace; create a new key",
+        );
+      }
       if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
         await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
       }
       req.auth = {
         kind: 'apiKey',
         workspaceId: row.workspaceId,
-        role: 'admin',
+        role: creator.role,
+        scopes: row.scopes,
         userId: null,
         sessionId: null,
         apiKeyId: row.id,
@@ -92,6 +108,7 @@ export function createAuthenticator(db: Db): (mode: AuthMode) => RequestHandler 
             kind: 'session',
             workspaceId: session.workspaceId,
             role: membership.role,
+            scopes: null,
             userId: session.userId,
             sessionId: session.id,
             apiKeyId: null,

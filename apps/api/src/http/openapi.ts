@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AnyRoute } from './route.js';
+import { API_KEY_SCOPES, PERMISSIONS, SCOPES } from '@kindling/shared';
+import { routePermission, type AnyRoute } from './route.js';
 
 const errorSchema = z.object({
   error: z.object({
@@ -45,8 +46,22 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
         : r.auth === 'session'
           ? [{ session: [] }]
           : [{ session: [] }, { apiKey: [] }];
+    // OpenAPI 3.0 lists scopes only for OAuth schemes, so the role and API-key scope each route
+    // needs go in the description and an extension the same table fills.
+    const permission = routePermission(r);
+    const need = permission ? PERMISSIONS[permission] : null;
     (paths[path] ??= {})[r.method] = {
       summary: r.summary,
+      ...(need && permission
+        ? {
+            description:
+              `Needs the ${need.role} role or higher` +
+              (r.auth === 'any'
+                ? `; an API key needs the ${need.scope} scope (or admin).`
+                : '; API keys cannot call it.'),
+            'x-kindling-permission': { name: permission, role: need.role, scope: need.scope },
+          }
+        : {}),
       tags: [r.tag],
       security,
       ...(parameters.length ? { parameters } : {}),
@@ -82,7 +97,11 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
         apiKey: {
           type: 'http',
           scheme: 'bearer',
-          description: 'An API key from Settings → API keys',
+          description:
+            'An API key from Settings → API keys. Each key has scopes chosen at creation and acts ' +
+            "with at most its creator's current role. Scopes: " +
+            API_KEY_SCOPES.map((k) => `${k} (${SCOPES[k].label})`).join('; ') +
+            '.',
         },
       },
     },

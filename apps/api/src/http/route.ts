@@ -1,7 +1,17 @@
 import type { Request, Response, RequestHandler, Router } from 'express';
 import type { z } from 'zod';
-import { findUnstorableText, type Role } from '@kindling/shared';
+import {
+  PERMISSIONS,
+  findUnstorableText,
+  hasRole,
+  roleCan,
+  scopesCover,
+  type Permission,
+  type Role,
+} from '@kindling/shared';
 import { AppError, zodDetails } from './errors.js';
+
+export { hasRole };
 
 export type AuthMode = 'public' | 'session' | 'any';
 
@@ -9,7 +19,10 @@ export type AuthMode = 'public' | 'session' | 'any';
 export interface Auth {
   kind: 'session' | 'apiKey';
   workspaceId: string;
+  /** The member's role; for an API key, its creator's current role (a key never exceeds it). */
   role: Role;
+  /** An API key's scopes; null for a session. */
+  scopes: readonly string[] | null;
   userId: string | null;
   sessionId: string | null;
   apiKeyId: string | null;
@@ -38,7 +51,11 @@ export interface RouteDef<
   summary: string;
   tag: string;
   auth: A;
-  /** Lowest role allowed; owner > admin > member. */
+  /** What the route does, in the role matrix (packages/shared permissions.ts). */
+  permission?: Permission;
+  /** A stricter permission some bodies need (a bulk delete on the bulk-action route). */
+  bodyPermission?: (body: Out<B>) => Permission | undefined;
+  /** Older shorthand: `role: 'admin'` means the `settings` permission. Prefer `permission`. */
   role?: Role;
   body?: B;
   query?: Q;
@@ -63,11 +80,31 @@ export function defineRoute<
   return def;
 }
 
-const ROLE_RANK: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
+/**
+ * The permission a route requires, or null for a public one. Undeclared reads need `read`;
+ * undeclared writes fail closed to `settings` (admin role, admin scope).
+ */
+export function routePermission(route: AnyRoute): Permission | null {
+  if (route.auth === 'public') return null;
+  if (route.permission) return route.permission;
+  if (route.role && hasRole(route.role, 'admin')) return 'settings';
+  return route.method === 'get' ? 'read' : 'settings';
+}
 
-/** True when `role` is at least `min`. */
-export function hasRole(role: Role, min: Role): boolean {
-  return ROLE_RANK[role] >= ROLE_RANK[min];
+/** Refuses (403) a caller whose role, or API key scopes, do not cover `permission`. */
+export function authorize(auth: Auth, permission: Permission): void {
+  const need = PERMISSIONS[permission];
+  if (!roleCan(auth.role, permission)) {
+    throw new AppError(
+      'forbidden',
+      auth.kind === 'apiKey'
+        ? `This needs the ${need.role} role or higher, and this API key's creator is ${auth.role}`
+        : `This needs the ${need.role} role or higher`,
+    );
+  }
+  if (auth.scopes && !scopesCover(auth.scopes, permission)) {
+    throw new AppError('forbidden', `This API key lacks the ${need.scope} scope`);
+  }
 }
 
 /** 422 naming the first field whose text PostgreSQL cannot store (packages/shared storable-text). */
@@ -106,9 +143,8 @@ export function mountRoutes(
     const handler: RequestHandler = async (req, res) => {
       const auth = req.auth ?? null;
       if (route.auth !== 'public' && !auth) throw new AppError('unauthorized', 'Sign in first');
-      if (route.role && auth && !hasRole(auth.role, route.role)) {
-        throw new AppError('forbidden', `This needs the ${route.role} role or higher`);
-      }
+      const permission = routePermission(route);
+      if (permission && auth) authorize(auth, permission);
       const ctx = {
         req,
         res,
@@ -117,6 +153,8 @@ export function mountRoutes(
         query: parsePart(route.query as z.ZodType | undefined, req.query, 'query'),
         body: parsePart(route.body as z.ZodType | undefined, req.body, 'body'),
       };
+      const stricter = auth && route.bodyPermission?.(ctx.body);
+      if (auth && stricter) authorize(auth, stricter);
       const result = await route.handler(ctx);
       if (res.headersSent) return;
       const status = route.status ?? (result === undefined ? 204 : 200);

@@ -68,7 +68,7 @@ describe('accounts', () => {
     expect(fields).toEqual(['email', 'name', 'password', 'workspaceName']);
   });
 
-  it('logs in with the right password only, and rate limits guessing', async () => {
+  it('logs in with the right password only, with the same answer for an unknown email', async () => {
     const { email, password } = await signUp(api, 'login');
     const client = new Client(api.url);
     const wrong = await client.post('/api/auth/login', { email, password: 'wrong password' });
@@ -82,18 +82,7 @@ describe('accounts', () => {
     expect(ok.status).toBe(200);
     expect((await client.get('/api/auth/me')).status).toBe(200);
 
-    // Ten wrong guesses for one account, from ever-changing addresses: the eleventh is refused,
-    // and so is the right password until the window passes.
-    for (let i = 0; i < 10; i++) {
-      expect(
-        (await new Client(api.url).post('/api/auth/login', { email, password: `guess ${i}` }))
-          .status,
-      ).toBe(401);
-    }
-    const limited = await new Client(api.url).post('/api/auth/login', { email, password });
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(limited.body.error.code).toBe('rate_limited');
+    // Guessing is throttled without a lock-out: login-throttle.integration.test.ts.
   });
 
   it('refuses cookie-authenticated writes that are not JSON (CSRF guard)', async () => {
@@ -112,42 +101,7 @@ describe('accounts', () => {
   });
 });
 
-describe('invites, roles and API keys', () => {
-  it('lets an invited person create an account and join with the invited role', async () => {
-    const owner = await signUp(api, 'owner', 'Team');
-    const created = await owner.client.post('/api/invites', { role: 'member' });
-    expect(created.status).toBe(201);
-    const token = String(created.body.url).split('/invite/')[1]!;
-
-    const lookup = await new Client(api.url).get(`/api/invites/lookup?token=${token}`);
-    expect(lookup.body).toMatchObject({ workspaceName: 'Team', role: 'member', email: null });
-
-    const guest = new Client(api.url);
-    const email = uniqueEmail('guest');
-    const joined = await guest.post('/api/auth/accept-invite', {
-      token,
-      name: 'Guest',
-      email,
-      password: 'guest password 1',
-    });
-    expect(joined.status).toBe(200);
-    expect(joined.body).toMatchObject({ role: 'member', workspace: { name: 'Team' } });
-
-    // The link works once.
-    const again = await new Client(api.url).post('/api/auth/accept-invite', {
-      token,
-      name: 'Other',
-      email: uniqueEmail('other'),
-      password: 'other password 1',
-    });
-    expect(again.status).toBe(404);
-
-    // A member reads but cannot manage.
-    expect((await guest.get('/api/members')).body).toHaveLength(2);
-    expect((await guest.post('/api/api-keys', { name: 'mine' })).status).toBe(403);
-    expect((await guest.post('/api/invites', {})).status).toBe(403);
-  });
-
+describe('owners and API keys', () => {
   it('keeps at least one owner', async () => {
     const owner = await signUp(api, 'solo');
     const members = await owner.client.get('/api/members');
@@ -159,7 +113,7 @@ describe('invites, roles and API keys', () => {
 
   it('shows an API key once, stores only its hash, and revokes it', async () => {
     const { client, me } = await signUp(api, 'keys');
-    const created = await client.post('/api/api-keys', { name: 'CRM sync' });
+    const created = await client.post('/api/api-keys', { name: 'CRM sync', scopes: ['read'] });
     expect(created.status).toBe(201);
     const key = created.body.key as string;
     expect(key).toMatch(/^kl_[\w-]{43}$/);

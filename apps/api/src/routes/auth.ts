@@ -4,9 +4,13 @@ import {
   emailSchema,
   loginSchema,
   meSchema,
-  passwordSchema,
+  PASSWORD_RESET_REQUESTED,
+  requestPasswordResetSchema,
+  resetPasswordSchema,
+  roleSchema,
   signupSchema,
   switchWorkspaceSchema,
+  hasRole,
   type Me,
 } from '@kindling/shared';
 import type { Db } from '@kindling/db';
@@ -14,7 +18,14 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps.js';
 import { AppError, notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute, type Auth } from '../http/route.js';
-import { enforce, reset } from '../http/rate-limit.js';
+import { enforce } from '../http/rate-limit.js';
+import { loginFailed, loginSucceeded, throttleLogin } from '../auth/login-throttle.js';
+import { clientIp } from '../public/fast-path.js';
+import {
+  completePasswordReset,
+  lookupPasswordReset,
+  requestPasswordReset,
+} from '../auth/password-reset.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../auth/password.js';
 import { randomToken, sha256 } from '../auth/tokens.js';
 import { SESSION_TTL_MS, clearSessionCookie, setSessionCookie } from '../auth/authenticate.js';
@@ -68,20 +79,38 @@ const sessionAuth = (auth: Auth | null): Auth & { userId: string; sessionId: str
 
 const inviteLookupSchema = z.object({
   workspaceName: z.string(),
-  role: z.enum(['owner', 'admin', 'member']),
-  email: z.string().nullable(),
+  role: roleSchema,
+  email: z.string(),
   expiresAt: z.string(),
 });
+
+/** Why an invite link no longer works, in words its holder can act on (410, not 404). */
+function inviteClosedReason(invite: {
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+  expiresAt: Date;
+}): string | null {
+  if (invite.revokedAt) return 'This invite was revoked. Ask a workspace admin for a new one.';
+  if (invite.acceptedAt)
+    return 'This invite has already been used. If that was you, log in; otherwise ask for a new one.';
+  if (invite.expiresAt < new Date())
+    return `This invite expired on ${invite.expiresAt.toISOString().slice(0, 10)}. Ask a workspace admin for a new one.`;
+  return null;
+}
 
 async function findOpenInvite(db: Db, token: string) {
   const invite = await db.invite.findUnique({
     where: { tokenHash: sha256(token) },
     include: { workspace: true },
   });
-  if (!invite || invite.acceptedAt || invite.revokedAt || invite.expiresAt < new Date()) {
-    throw new AppError('not_found', 'This invite link is invalid, used or expired');
-  }
-  return invite;
+  if (!invite)
+    throw new AppError('not_found', 'This invite link is not valid; copy the whole link');
+  const closed = inviteClosedReason(invite);
+  if (closed) throw new AppError('gone', closed);
+  // Invites made before they were bound to an address cannot prove who they were meant for.
+  if (!invite.email)
+    throw new AppError('gone', 'This invite names no email address; ask for a new one.');
+  return { ...invite, email: invite.email };
 }
 
 export function authRoutes(deps: AppDeps): AnyRoute[] {
@@ -127,21 +156,14 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/api/auth/login',
-      summary: 'Sign in with email and password (rate limited)',
+      summary: 'Sign in with email and password (throttled per IP and account, never locked)',
       tag: 'auth',
       auth: 'public',
       body: loginSchema,
       response: meSchema,
       handler: async ({ req, res, body }) => {
-        const accountKey = `login:acct:${sha256(body.email)}`;
-        await enforce(
-          redis,
-          [
-            { key: `login:ip:${req.ip}`, limit: 30, windowMs: 15 * 60_000 },
-            { key: accountKey, limit: 10, windowMs: 15 * 60_000 },
-          ],
-          'Too many sign-in attempts.',
-        );
+        const ip = clientIp(req, deps.config.trustProxy) ?? 'unknown';
+        await throttleLogin(redis, body.email, ip);
         const user = await db.user.findUnique({
           where: { email: body.email },
           include: { memberships: { orderBy: { createdAt: 'asc' }, take: 1 } },
@@ -150,10 +172,13 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
           ? await verifyPassword(body.password, user.passwordHash)
           : await verifyDummy(body.password);
         const membership = user?.memberships[0];
-        if (!user || !ok) throw new AppError('unauthorized', 'Email or password is wrong');
+        if (!user || !ok) {
+          await loginFailed(redis, body.email, ip);
+          throw new AppError('unauthorized', 'Email or password is wrong');
+        }
         if (!membership)
           throw new AppError('forbidden', 'This account belongs to no workspace any more');
-        await reset(redis, accountKey);
+        await loginSucceeded(redis, body.email, ip);
         await startSession(deps, req, res, user.id, membership.workspaceId);
         return loadMe(db, user.id, membership.workspaceId);
       },
@@ -176,6 +201,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'The signed-in user, current workspace and role',
       tag: 'auth',
       auth: 'session',
+      permission: 'read',
       response: meSchema,
       handler: async ({ auth }) => {
         const a = sessionAuth(auth);
@@ -188,6 +214,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Act in another workspace the user belongs to',
       tag: 'auth',
       auth: 'session',
+      permission: 'read',
       body: switchWorkspaceSchema,
       response: meSchema,
       handler: async ({ auth, body }) => {
@@ -201,6 +228,63 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
           data: { workspaceId: body.workspaceId },
         });
         return loadMe(db, a.userId, body.workspaceId);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/password-reset/request',
+      summary: 'Email a password reset link (same answer whether or not the account exists)',
+      tag: 'auth',
+      auth: 'public',
+      body: requestPasswordResetSchema,
+      response: z.object({ message: z.string() }),
+      status: 202,
+      handler: async ({ req, body }) => {
+        const ip = clientIp(req, deps.config.trustProxy);
+        await enforce(
+          redis,
+          [
+            { key: `reset:ip:${ip}`, limit: 10, windowMs: 15 * 60_000 },
+            { key: `reset:acct:${sha256(body.email)}`, limit: 3, windowMs: 15 * 60_000 },
+          ],
+          'Too many reset requests.',
+        );
+        await requestPasswordReset(deps, body.email, ip);
+        return { message: PASSWORD_RESET_REQUESTED };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/auth/password-reset/lookup',
+      summary: 'Whether a reset link still works, and for which account (public)',
+      tag: 'auth',
+      auth: 'public',
+      query: z.object({ token: z.string().min(20).max(200) }),
+      response: z.object({ email: z.string(), expiresAt: z.string() }),
+      handler: async ({ query }) => lookupPasswordReset(deps, query.token),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/password-reset',
+      summary: 'Set a new password from a reset link; ends every session of the account',
+      tag: 'auth',
+      auth: 'public',
+      body: resetPasswordSchema,
+      handler: async ({ req, res, body }) => {
+        await enforce(
+          redis,
+          [
+            {
+              key: `reset:ip:${clientIp(req, deps.config.trustProxy)}`,
+              limit: 30,
+              windowMs: 15 * 60_000,
+            },
+          ],
+          'Too many attempts.',
+        );
+        await completePasswordReset(deps, body.token, body.password);
+        clearSessionCookie(res, secure);
+        return undefined;
       },
     }),
     defineRoute({
@@ -236,44 +320,76 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
           'Too many attempts.',
         );
         const invite = await findOpenInvite(db, body.token);
-        let userId = auth?.kind === 'session' ? auth.userId : null;
-        if (!userId) {
-          const email = invite.email ?? body.email;
-          const missing = [
-            !body.name && { field: 'name', issue: 'Enter your name' },
-            !email && { field: 'email', issue: 'Enter your email' },
-            !body.password && { field: 'password', issue: 'Choose a password' },
-          ].filter((d): d is { field: string; issue: string } => Boolean(d));
-          if (missing.length || !email || !body.name || !body.password) {
-            throw new AppError('validation_failed', 'Some fields are invalid', missing);
+        let userId: string;
+        if (auth?.kind === 'session' && auth.userId) {
+          // The invite is for one address: whoever else holds the link cannot take it.
+          const user = await db.user.findUniqueOrThrow({ where: { id: auth.userId } });
+          if (user.email !== invite.email) {
+            throw new AppError(
+              'forbidden',
+              `This invite is for ${invite.email}; you are signed in as ${user.email}. Log out, then open the link again.`,
+            );
           }
-          passwordSchema.parse(body.password);
-          if (await db.user.findUnique({ where: { email } })) {
+          userId = user.id;
+          const membership = await db.membership.findUnique({
+            where: { workspaceId_userId: { workspaceId: invite.workspaceId, userId } },
+          });
+          const current = membership?.role ?? null;
+          if (current && hasRole(current, invite.role)) {
+            // Accepting would change nothing or lower the role: refuse and leave the invite open
+            // for an admin to revoke, rather than use it up silently.
             throw new AppError(
               'conflict',
-              'An account with this email exists; log in, then open the link again',
+              current === invite.role
+                ? `You are already ${current} of ${invite.workspace.name}; this invite changes nothing.`
+                : `You are ${current} of ${invite.workspace.name}; this ${invite.role} invite would lower your role. Ask an admin to change roles in Settings → Members.`,
+            );
+          }
+        } else {
+          if (body.email && body.email !== invite.email) {
+            throw new AppError('forbidden', `This invite is for ${invite.email} only`, [
+              { field: 'email', issue: `The invite is for ${invite.email}` },
+            ]);
+          }
+          const missing = [
+            !body.name && { field: 'name', issue: 'Enter your name' },
+            !body.password && { field: 'password', issue: 'Choose a password' },
+          ].filter((d): d is { field: string; issue: string } => Boolean(d));
+          if (missing.length || !body.name || !body.password) {
+            throw new AppError('validation_failed', 'Some fields are invalid', missing);
+          }
+          if (await db.user.findUnique({ where: { email: invite.email } })) {
+            throw new AppError(
+              'conflict',
+              `An account for ${invite.email} exists; log in, then open the link again`,
             );
           }
           const user = await db.user.create({
-            data: { email, name: body.name, passwordHash: await hashPassword(body.password) },
+            data: {
+              email: invite.email,
+              name: body.name,
+              passwordHash: await hashPassword(body.password),
+            },
           });
           userId = user.id;
         }
         const accepted = await db.$transaction(async (tx) => {
           const claimed = await tx.invite.updateMany({
-            where: { id: invite.id, acceptedAt: null },
+            where: { id: invite.id, acceptedAt: null, revokedAt: null },
             data: { acceptedAt: new Date() },
           });
           if (claimed.count === 0) return false;
           await tx.membership.upsert({
-            where: { workspaceId_userId: { workspaceId: invite.workspaceId, userId: userId } },
-            create: { workspaceId: invite.workspaceId, userId: userId, role: invite.role },
-            update: {},
+            where: { workspaceId_userId: { workspaceId: invite.workspaceId, userId } },
+            create: { workspaceId: invite.workspaceId, userId, role: invite.role },
+            update: { role: invite.role },
           });
           return true;
         });
-        if (!accepted)
-          throw new AppError('not_found', 'This invite link is invalid, used or expired');
+        if (!accepted) {
+          const now = await db.invite.findUniqueOrThrow({ where: { id: invite.id } });
+          throw new AppError('gone', inviteClosedReason(now) ?? 'This invite no longer works');
+        }
         if (auth?.sessionId) {
           await db.session.update({
             where: { id: auth.sessionId },

@@ -2,7 +2,6 @@
 // enrollment through the one service, preview, test sends and per-step statistics. Every query
 // is scoped to auth.workspaceId; another workspace's campaign answers 404.
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { z } from 'zod';
 import {
   BUILTIN_MERGE_TAGS,
@@ -20,7 +19,7 @@ import {
   type CampaignTrigger,
   type Db,
 } from '@kindling/db';
-import { DEFAULT_JOB_OPTIONS, QUEUES, enqueueEmailSend } from '@kindling/queue';
+import { enqueueEmailSend } from '@kindling/queue';
 import {
   enrollMany,
   pauseCampaign,
@@ -32,25 +31,12 @@ import {
   withPreheader,
 } from '@kindling/campaigns';
 import type { AppDeps } from '../deps.js';
+import { emailQueue } from '../email-queue.js';
 import { AppError, notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { assertOwnReferences } from './campaign-references.js';
 
 type FullCampaign = Campaign & { steps: CampaignStep[]; triggers: CampaignTrigger[] };
-
-const queues = new WeakMap<AppDeps, Queue>();
-function emailQueue(deps: AppDeps): Queue {
-  let q = queues.get(deps);
-  if (!q) {
-    q = new Queue(QUEUES.email, {
-      connection: deps.redis,
-      prefix: deps.config.queuePrefix ?? 'bull',
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    });
-    queues.set(deps, q);
-  }
-  return q;
-}
 
 /** The builder document of a stored campaign (live steps only, in order). */
 function toDocument(c: FullCampaign): CampaignDocument {
@@ -390,6 +376,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'List campaigns with enrollment counts',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       query: listQuery,
       handler: async ({ auth, query }) => {
         const list = await db.campaign.findMany({
@@ -434,6 +421,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Forms, sending identities and merge tags a campaign may use',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       handler: async ({ auth }) => {
         const ctx = await validationContext(db, auth.workspaceId);
         return {
@@ -450,6 +438,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Create a draft campaign',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:write',
       status: 201,
       body: campaignInputSchema,
       handler: async ({ auth, body }) => {
@@ -468,6 +457,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'A campaign, its activation problems and statistics',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
@@ -481,6 +471,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Save the whole campaign (steps keep their ids)',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:write',
       params: idParamSchema,
       body: campaignInputSchema,
       handler: async ({ auth, params, body }) => {
@@ -515,6 +506,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Delete a draft that never ran (others are archived instead)',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:write',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
@@ -534,6 +526,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Validate the whole campaign and make it active (every problem is listed)',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:send',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
@@ -562,6 +555,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Pause an active campaign (nothing is sent until resumed)',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:write',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         await loadCampaign(db, auth.workspaceId, params.id);
@@ -576,6 +570,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Resume a paused campaign; steps that fell due run at the next sweep',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:send',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         await loadCampaign(db, auth.workspaceId, params.id);
@@ -590,6 +585,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Archive a campaign: live enrollments exit, nothing more is sent',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:send',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
@@ -614,6 +610,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Enroll leads by id or email (manual, API and bulk selections use this)',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:send',
       params: idParamSchema,
       body: enrollLeadsSchema,
       handler: async ({ auth, params, body }) => {
@@ -656,6 +653,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'The latest enrollments of a campaign',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
@@ -687,6 +685,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Pause one enrollment',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:write',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         if (!(await pauseEnrollment(db, auth.workspaceId, params.id))) {
@@ -707,6 +706,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Resume one paused enrollment where it stopped',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'campaigns:send',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         if (!(await resumeEnrollment(db, auth.workspaceId, params.id))) {
@@ -727,6 +727,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: "Render an email step with a real lead's data (the latest lead by default)",
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       body: previewSchema,
       handler: async ({ auth, params, body }) => {
@@ -740,6 +741,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Send a test of an email step to yourself',
       tag: 'campaigns',
       auth: 'session',
+      permission: 'campaigns:write',
       params: idParamSchema,
       body: previewSchema,
       handler: async ({ auth, params, body }) => {
@@ -780,6 +782,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
         'Per-step statistics: waiting, sent, human opens and clicks, unsubscribes, bounces, exits',
       tag: 'campaigns',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);

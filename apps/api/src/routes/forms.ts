@@ -149,6 +149,7 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Forms of the workspace, newest first',
       tag: 'forms',
       auth: 'any',
+      permission: 'read',
       response: z.array(formSummarySchema),
       handler: async ({ auth }) => {
         const forms = await db.form.findMany({
@@ -177,7 +178,7 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Create a form with its fields',
       tag: 'forms',
       auth: 'any',
-      role: 'admin',
+      permission: 'forms:write',
       body: formBodySchema,
       response: formSchema,
       status: 201,
@@ -198,6 +199,7 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'One form with its fields',
       tag: 'forms',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       response: formSchema,
       handler: async ({ auth, params }) => view(auth.workspaceId, params.id),
@@ -208,7 +210,7 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Replace a form and its fields',
       tag: 'forms',
       auth: 'any',
-      role: 'admin',
+      permission: 'forms:write',
       params: idParamSchema,
       body: formBodySchema,
       response: formSchema,
@@ -227,7 +229,7 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Delete a form (its submissions go with it; leads stay)',
       tag: 'forms',
       auth: 'any',
-      role: 'admin',
+      permission: 'forms:delete',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const { count } = await db.form.deleteMany({
@@ -243,6 +245,7 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Latest submissions of a form (spam included, flagged)',
       tag: 'forms',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
       response: z.array(submissionSchema),

@@ -18,12 +18,13 @@ import {
   updateLeadSchema,
   unstorableTextReason,
   type LeadRow,
+  type Permission,
 } from '@kindling/shared';
 import type { Prisma } from '@kindling/db';
 import { enrollByTrigger, enrollLead } from '@kindling/campaigns';
 import type { AppDeps } from '../deps.js';
 import { AppError, notFound } from '../http/errors.js';
-import { defineRoute, type AnyRoute, type AuthMode } from '../http/route.js';
+import { authorize, defineRoute, type AnyRoute, type AuthMode } from '../http/route.js';
 import { leadWhere, Params } from '../leads/filters.js';
 import {
   countSelection,
@@ -117,6 +118,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'List leads: search, filters, sort, keyset pagination (cursor)',
       tag: 'leads',
       auth: 'any',
+      permission: 'read',
       query: leadListQuerySchema,
       response: leadListSchema,
       handler: async ({ auth, query }) => {
@@ -174,6 +176,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
         'Values for the filter menus: tags, UTM sources, forms, campaigns, custom field keys',
       tag: 'leads',
       auth: 'any',
+      permission: 'read',
       handler: async ({ auth }) => {
         const ws = auth.workspaceId;
         // Sampled from the newest leads so the menus stay fast at a million rows.
@@ -218,6 +221,14 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
         'Tag, untag, enroll, unsubscribe or delete the selected leads or the whole filtered set',
       tag: 'leads',
       auth: 'any',
+      permission: 'leads:write',
+      // One lead is ordinary work; erasing or unsubscribing many at once needs an admin.
+      bodyPermission: (b) =>
+        (b.action === 'delete' || b.action === 'unsubscribe') && (b.filters || b.ids!.length > 1)
+          ? 'leads:bulk-destructive'
+          : b.action === 'enroll'
+            ? 'campaigns:send'
+            : undefined,
       body: bulkLeadsSchema,
       handler: async ({ auth, body }) => {
         const ws = auth.workspaceId;
@@ -303,6 +314,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'How many leads a bulk action would touch (for its confirmation)',
       tag: 'leads',
       auth: 'any',
+      permission: 'read',
       body: z.object({
         ids: z.array(z.uuid()).max(1000).optional(),
         filters: leadFiltersSchema.optional(),
@@ -321,6 +333,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Progress and counts of a CSV import',
       tag: 'leads',
       auth: 'any',
+      permission: 'read',
       params: z.object({ id: z.uuid() }),
       response: importStatusSchema,
       handler: async ({ auth, params }) =>
@@ -332,6 +345,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Start a CSV import with a column mapping, an optional tag and campaign',
       tag: 'leads',
       auth: 'any',
+      permission: 'leads:write',
       params: z.object({ id: z.uuid() }),
       body: startImportSchema,
       response: importStatusSchema,
@@ -345,6 +359,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'One lead: fields, custom fields, tags, consent, attribution and submissions',
       tag: 'leads',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       handler: async ({ auth, params }) =>
         leadDetail(db, await findLead(auth.workspaceId, params.id)),
@@ -355,6 +370,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Everything that happened to a lead, newest first (machine opens and clicks marked)',
       tag: 'leads',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       handler: async ({ auth, params }) => ({
         items: await leadTimeline(db, await findLead(auth.workspaceId, params.id)),
@@ -366,6 +382,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       summary: "Download one lead's personal data (right of access)",
       tag: 'leads',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       handler: async ({ auth, params, res }) => {
         const lead = await findLead(auth.workspaceId, params.id);
@@ -379,6 +396,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Edit a lead: names, phone, time zone, tags, custom fields',
       tag: 'leads',
       auth: 'any',
+      permission: 'leads:write',
       params: idParamSchema,
       body: updateLeadSchema,
       handler: async ({ auth, params, body }) => {
@@ -415,6 +433,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Erase a lead and the personal data in its submissions, messages and events',
       tag: 'leads',
       auth: 'any',
+      permission: 'leads:write',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const lead = await findLead(auth.workspaceId, params.id);
@@ -426,6 +445,20 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
 }
 
 type Authenticate = (mode: AuthMode) => express.RequestHandler;
+
+/** The role-matrix permission of each non-JSON leads endpoint (the JSON ones declare theirs). */
+export const LEADS_HTTP_PERMISSIONS = {
+  'GET /api/leads/export.csv': 'leads:export',
+  'POST /api/leads/imports': 'leads:write',
+  'GET /api/leads/imports/:id/report.csv': 'read',
+} as const satisfies Record<string, Permission>;
+
+const permit =
+  (key: keyof typeof LEADS_HTTP_PERMISSIONS): express.RequestHandler =>
+  (req, _res, next) => {
+    authorize(req.auth!, LEADS_HTTP_PERMISSIONS[key]);
+    next();
+  };
 
 const wrap =
   (fn: (req: Request, res: Response) => Promise<void>) =>
@@ -442,6 +475,7 @@ export function mountLeadsHttp(app: Express, deps: AppDeps, authenticate: Authen
   app.get(
     '/api/leads/export.csv',
     any,
+    permit('GET /api/leads/export.csv'),
     wrap(async (req, res) => exportLeadsCsv(deps, req.auth!, req, res)),
   );
   app.post(
@@ -459,6 +493,7 @@ export function mountLeadsHttp(app: Express, deps: AppDeps, authenticate: Authen
       next();
     },
     any,
+    permit('POST /api/leads/imports'),
     (req, _res, next) => {
       req.headers['content-type'] = String(req.headers['x-upload-content-type'] ?? '');
       next();
@@ -472,6 +507,7 @@ export function mountLeadsHttp(app: Express, deps: AppDeps, authenticate: Authen
   app.get(
     '/api/leads/imports/:id/report.csv',
     any,
+    permit('GET /api/leads/imports/:id/report.csv'),
     wrap(async (req, res) => {
       const s = await loadImport(deps, req.auth!.workspaceId, String(req.params.id));
       if (!(await reportExists(s.id)))

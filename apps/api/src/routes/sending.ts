@@ -220,6 +220,7 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Sending identities',
       tag: 'sending',
       auth: 'any',
+      permission: 'read',
       response: z.array(identitySchema),
       handler: async ({ auth }) =>
         (
@@ -339,6 +340,7 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       summary: "Warm-up plans: day N, today's cap and use, held mail, reputation",
       tag: 'sending',
       auth: 'any',
+      permission: 'read',
       response: z.array(warmupPlanSchema),
       handler: async ({ auth }) => {
         const ws = await db.workspace.findUniqueOrThrow({ where: { id: auth.workspaceId } });
@@ -404,6 +406,7 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Messages caught by the built-in dev mail catcher, newest first',
       tag: 'sending',
       auth: 'any',
+      permission: 'read',
       query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
       response: z.array(caughtMessageSummarySchema),
       handler: async ({ auth, query }) => {
@@ -430,6 +433,7 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'One caught message: headers, HTML and text parts, raw source',
       tag: 'sending',
       auth: 'any',
+      permission: 'read',
       params: idParamSchema,
       response: caughtMessageSchema,
       handler: async ({ auth, params }) => {

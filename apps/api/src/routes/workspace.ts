@@ -11,8 +11,12 @@ import {
   updateMemberSchema,
   updateWorkspaceSchema,
   workspaceSchema,
+  API_KEY_SCOPES,
+  grantableScopes,
+  roleCan,
+  type ApiKeyScope,
 } from '@kindling/shared';
-import type { ApiKey, Invite } from '@kindling/db';
+import type { ApiKey, Invite, User } from '@kindling/db';
 import type { AppDeps } from '../deps.js';
 import { AppError, notFound } from '../http/errors.js';
 import { defineRoute, hasRole, type AnyRoute } from '../http/route.js';
@@ -31,10 +35,18 @@ const inviteView = (i: Invite) => ({
   createdAt: i.createdAt.toISOString(),
 });
 
-const apiKeyView = (k: ApiKey) => ({
+type KeyRow = ApiKey & { createdBy: Pick<User, 'id' | 'name' | 'email'> | null };
+
+const apiKeyView = (k: KeyRow) => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
+  scopes: k.scopes.filter((s): s is ApiKeyScope =>
+    (API_KEY_SCOPES as readonly string[]).includes(s),
+  ),
+  createdBy: k.createdBy
+    ? { id: k.createdBy.id, name: k.createdBy.name, email: k.createdBy.email }
+    : null,
   lastUsedAt: iso(k.lastUsedAt),
   revokedAt: iso(k.revokedAt),
   createdAt: k.createdAt.toISOString(),
@@ -55,6 +67,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'The current workspace',
       tag: 'workspace',
       auth: 'any',
+      permission: 'read',
       response: workspaceSchema,
       handler: async ({ auth }) => {
         const w = await db.workspace.findUniqueOrThrow({ where: { id: auth.workspaceId } });
@@ -67,7 +80,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Rename the workspace, set its time zone and postal address',
       tag: 'workspace',
       auth: 'any',
-      role: 'admin',
+      permission: 'settings',
       body: updateWorkspaceSchema,
       response: workspaceSchema,
       handler: async ({ auth, body }) => {
@@ -81,6 +94,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Members of the workspace',
       tag: 'workspace',
       auth: 'session',
+      permission: 'read',
       response: z.array(memberSchema),
       handler: async ({ auth }) => {
         const rows = await db.membership.findMany({
@@ -104,7 +118,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: "Change a member's role",
       tag: 'workspace',
       auth: 'session',
-      role: 'admin',
+      permission: 'settings',
       params: idParamSchema,
       body: updateMemberSchema,
       response: memberSchema,
@@ -144,7 +158,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Remove a member from the workspace',
       tag: 'workspace',
       auth: 'session',
-      role: 'admin',
+      permission: 'settings',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const m = await db.membership.findFirst({
@@ -170,6 +184,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Pending invites',
       tag: 'workspace',
       auth: 'session',
+      permission: 'read',
       response: z.array(inviteSchema),
       handler: async ({ auth }) => {
         const rows = await db.invite.findMany({
@@ -190,7 +205,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Invite someone by link with a role (the link is shown once)',
       tag: 'workspace',
       auth: 'session',
-      role: 'admin',
+      permission: 'settings',
       body: createInviteSchema,
       response: createdInviteSchema,
       status: 201,
@@ -215,7 +230,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Revoke an invite',
       tag: 'workspace',
       auth: 'session',
-      role: 'admin',
+      permission: 'settings',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
         const { count } = await db.invite.updateMany({
@@ -237,10 +252,12 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'API keys of the workspace',
       tag: 'workspace',
       auth: 'session',
+      permission: 'read',
       response: z.array(apiKeySchema),
       handler: async ({ auth }) => {
         const rows = await db.apiKey.findMany({
           where: { workspaceId: auth.workspaceId },
+          include: { createdBy: true },
           orderBy: { createdAt: 'desc' },
         });
         return rows.map(apiKeyView);
@@ -252,11 +269,20 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Create an API key (the key is shown once, stored hashed)',
       tag: 'workspace',
       auth: 'session',
-      role: 'admin',
+      permission: 'api-keys:own',
       body: createApiKeySchema,
       response: createdApiKeySchema,
       status: 201,
       handler: async ({ auth, body }) => {
+        const allowed = grantableScopes(auth.role);
+        const beyond = body.scopes.filter((s) => !allowed.includes(s));
+        if (beyond.length) {
+          throw new AppError(
+            'forbidden',
+            `A key cannot do more than its creator: your ${auth.role} role cannot grant ${beyond.join(', ')}`,
+            [{ field: 'scopes', issue: `Not allowed for ${auth.role}: ${beyond.join(', ')}` }],
+          );
+        }
         const key = randomToken(API_KEY_PREFIX);
         const row = await db.apiKey.create({
           data: {
@@ -264,8 +290,10 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
             name: body.name,
             prefix: key.slice(0, 10),
             keyHash: sha256(key),
+            scopes: body.scopes,
             createdById: auth.userId,
           },
+          include: { createdBy: true },
         });
         return { ...apiKeyView(row), key };
       },
@@ -276,14 +304,17 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Revoke an API key',
       tag: 'workspace',
       auth: 'session',
-      role: 'admin',
+      permission: 'api-keys:own',
       params: idParamSchema,
       handler: async ({ auth, params }) => {
-        const { count } = await db.apiKey.updateMany({
+        const key = await db.apiKey.findFirst({
           where: { id: params.id, workspaceId: auth.workspaceId, revokedAt: null },
-          data: { revokedAt: new Date() },
         });
-        if (count === 0) throw notFound('API key');
+        if (!key) throw notFound('API key');
+        if (key.createdById !== auth.userId && !roleCan(auth.role, 'settings')) {
+          throw new AppError('forbidden', 'Only an admin can revoke a key someone else made');
+        }
+        await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
         return undefined;
       },
     }),

@@ -4,6 +4,7 @@ import type { WarmupPlanView } from '@kindling/shared';
 import { api } from '../api';
 import { useSession, wsKey } from '../lib/queries';
 import { Alert } from './feedback';
+import { canManage } from '../lib/roles';
 
 const SCOPE_LABEL = { ip_pool: 'IP pool', domain: 'sending domain' } as const;
 
@@ -13,7 +14,7 @@ const SCOPE_LABEL = { ip_pool: 'IP pool', domain: 'sending domain' } as const;
  */
 export function SendingPausedBanner() {
   const me = useSession();
-  const canResume = me.role === 'owner' || me.role === 'admin';
+  const canResume = canManage(me.role);
   // Same query key as the Sending page's warm-up panel, so both share one cache entry.
   const plans = useQuery({
     queryKey: wsKey(me.workspace.id, 'sending-warmup'),

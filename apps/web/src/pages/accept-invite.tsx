@@ -1,9 +1,9 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
-import { acceptInviteSchema, emailSchema, passwordSchema } from '@kindling/shared';
+import { acceptInviteSchema, passwordSchema } from '@kindling/shared';
 import type { Me, Role } from '@kindling/shared';
 import { z } from 'zod';
 import { api, ApiError } from '../api';
@@ -20,22 +20,19 @@ import { relativeTime } from '../lib/format';
 interface InviteLookup {
   workspaceName: string;
   role: Role;
-  email: string | null;
+  /** The invite is bound to this address. */
+  email: string;
   expiresAt: string;
 }
 
-/**
- * The shared schema with the fields a new account needs made required, plus the email the
- * API asks for when the invite was created as a shareable link without one.
- */
+/** The shared schema with the fields a new account needs made required. */
 const newAccountSchema = acceptInviteSchema.extend({
   name: z.string().trim().min(1, 'Enter your name').max(100),
   password: passwordSchema,
-  email: emailSchema.optional(),
 });
 type NewAccountInput = z.input<typeof newAccountSchema>;
 
-const FIELDS = ['name', 'email', 'password'] as const;
+const FIELDS = ['name', 'password'] as const;
 
 export function AcceptInvitePage() {
   const { token = '' } = useParams();
@@ -54,25 +51,17 @@ export function AcceptInvitePage() {
     );
   }
 
-  const expired = lookup.data && new Date(lookup.data.expiresAt).getTime() < Date.now();
-  if (lookup.isError || !lookup.data || expired) {
-    const notFound =
+  if (lookup.isError || !lookup.data) {
+    // 404: not a link we made; 410: revoked, used or expired, and the server says which.
+    const known =
       lookup.error instanceof ApiError &&
       (lookup.error.status === 404 || lookup.error.status === 410);
     return (
       <AuthLayout
-        title={
-          expired || notFound
-            ? 'This invite link no longer works'
-            : 'We could not check this invite'
-        }
-        subtitle={
-          expired || notFound
-            ? 'It may have expired, been revoked, or already been used. Ask a workspace admin to send you a new link.'
-            : lookup.error?.message
-        }
+        title={known ? 'This invite link no longer works' : 'We could not check this invite'}
+        subtitle={lookup.error?.message}
       >
-        <div className="form-stack">
+        <div className="form-stack" data-testid="invite-closed">
           <ButtonLink to={me.data ? '/' : '/login'} variant="primary" className="btn-block">
             {me.data ? 'Go to your workspace' : 'Log in'}
           </ButtonLink>
@@ -90,8 +79,8 @@ export function AcceptInvitePage() {
       <div>
         <p className="invite-ws">{invite.workspaceName}</p>
         <p className="invite-meta">
-          Join as {ROLE_LABEL[invite.role].toLowerCase()}
-          {invite.email && <> · for {invite.email}</>} · expires {relativeTime(invite.expiresAt)}
+          Join as {ROLE_LABEL[invite.role].toLowerCase()} · for {invite.email} · expires{' '}
+          {relativeTime(invite.expiresAt)}
         </p>
       </div>
     </div>
@@ -132,8 +121,7 @@ function AcceptAsSignedIn({
     mutationFn: () => api.post<Me>('/api/auth/accept-invite', { token }),
     onSuccess: onJoined,
   });
-  const mismatch =
-    invite.email !== null && invite.email.toLowerCase() !== me.user.email.toLowerCase();
+  const mismatch = invite.email.toLowerCase() !== me.user.email.toLowerCase();
 
   return (
     <AuthLayout
@@ -144,8 +132,8 @@ function AcceptAsSignedIn({
         {intro}
         {mismatch && (
           <Alert tone="warning" title="This invite was sent to a different address">
-            You are signed in as {me.user.email}. If the invite is not for you, log out and open the
-            link again.
+            It is for {invite.email} only, and you are signed in as {me.user.email}. Log out, then
+            open the link again and sign in (or create the account) as {invite.email}.
           </Alert>
         )}
         {accept.isError && <Alert>{accept.error.message}</Alert>}
@@ -153,6 +141,7 @@ function AcceptAsSignedIn({
           variant="primary"
           className="btn-block"
           loading={accept.isPending}
+          disabled={mismatch}
           onClick={() => accept.mutate()}
         >
           Accept and join as {me.user.name}
@@ -176,28 +165,19 @@ function AcceptAsNewUser({
 }) {
   const onJoined = useOnJoined();
   const [formError, setFormError] = useState<string | null>(null);
-  const needsEmail = invite.email === null;
-  const schema = useMemo(
-    () =>
-      newAccountSchema.refine((v) => !needsEmail || Boolean(v.email), {
-        path: ['email'],
-        message: 'Enter your email address',
-      }),
-    [needsEmail],
-  );
   const {
     register,
     handleSubmit,
     setError,
     formState: { errors },
   } = useForm({
-    resolver: zodResolver(schema),
-    defaultValues: { token, name: '', password: '', email: undefined } satisfies NewAccountInput,
+    resolver: zodResolver(newAccountSchema),
+    defaultValues: { token, name: '', password: '' } satisfies NewAccountInput,
   });
 
   const accept = useMutation({
     mutationFn: (body: z.output<typeof newAccountSchema>) =>
-      api.post<Me>('/api/auth/accept-invite', needsEmail ? body : { ...body, email: undefined }),
+      api.post<Me>('/api/auth/accept-invite', body),
     onSuccess: onJoined,
     onError: (err) => setFormError(applyServerError(err, setError, FIELDS)),
   });
@@ -234,24 +214,14 @@ function AcceptAsNewUser({
           error={errors.name?.message}
           {...register('name')}
         />
-        {needsEmail ? (
-          <TextField
-            label="Email"
-            type="email"
-            autoComplete="email"
-            error={errors.email?.message}
-            {...register('email', { setValueAs: (v: string) => (v === '' ? undefined : v) })}
-          />
-        ) : (
-          <TextField
-            label="Email"
-            type="email"
-            value={invite.email ?? ''}
-            readOnly
-            disabled
-            hint="The invite was sent to this address."
-          />
-        )}
+        <TextField
+          label="Email"
+          type="email"
+          value={invite.email}
+          readOnly
+          disabled
+          hint="The invite was sent to this address; your account will use it."
+        />
         <TextField
           label="Password"
           type="password"

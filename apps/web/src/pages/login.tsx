@@ -75,6 +75,9 @@ export function LoginPage() {
           error={errors.password?.message}
           {...register('password')}
         />
+        <p className="muted">
+          <Link to="/forgot-password">Forgot password?</Link>
+        </p>
         <Button type="submit" variant="primary" className="btn-block" loading={login.isPending}>
           Log in
         </Button>

@@ -363,7 +363,7 @@ export function createSendProcessor(
       returnPathDomain: identity?.returnPathDomain ?? identity?.dkimDomain ?? s.returnPathDomain,
       ipPool: pool,
       dkim,
-      unsubscribe: m.kind !== 'confirmation',
+      unsubscribe: m.kind === 'campaign' || m.kind === 'test',
     });
     const transport = identity?.smtpUrlEncrypted
       ? transports.get(identity.id, {
@@ -591,7 +591,7 @@ export class Claimer {
 interface SendRow {
   id: string;
   workspaceId: string;
-  kind: 'campaign' | 'confirmation' | 'test';
+  kind: 'campaign' | 'confirmation' | 'test' | 'account';
   campaignId: string | null;
   leadId: string | null;
   stepId: string | null;

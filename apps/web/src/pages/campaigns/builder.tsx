@@ -18,6 +18,7 @@ import { Button } from '../../components/button';
 import { Alert, ErrorState, LoadingRows } from '../../components/feedback';
 import { useToast } from '../../components/toast';
 import { wsKey, useSession } from '../../lib/queries';
+import { can } from '../../lib/roles';
 import { HtmlEditor } from './html-editor';
 import {
   WEEKDAYS,
@@ -209,15 +210,17 @@ function BuilderForm({
                 Cancel
               </Link>
             )}
-            <Button
-              variant={status === 'draft' ? 'secondary' : 'primary'}
-              loading={save.isPending && !save.variables?.activate}
-              onClick={submit(false)}
-              data-testid="campaign-save"
-            >
-              {status === 'draft' ? 'Save draft' : 'Save changes'}
-            </Button>
-            {status !== 'active' && status !== 'archived' && (
+            {can(me.role, 'campaigns:write') && (
+              <Button
+                variant={status === 'draft' ? 'secondary' : 'primary'}
+                loading={save.isPending && !save.variables?.activate}
+                onClick={submit(false)}
+                data-testid="campaign-save"
+              >
+                {status === 'draft' ? 'Save draft' : 'Save changes'}
+              </Button>
+            )}
+            {can(me.role, 'campaigns:send') && status !== 'active' && status !== 'archived' && (
               <Button
                 variant="primary"
                 loading={save.isPending && save.variables?.activate}

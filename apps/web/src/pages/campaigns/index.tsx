@@ -8,6 +8,7 @@ import { Alert, EmptyState, ErrorState, LoadingRows } from '../../components/fee
 import { CampaignsIcon, PlusIcon } from '../../components/icons';
 import { useToast } from '../../components/toast';
 import { wsKey, useSession } from '../../lib/queries';
+import { can } from '../../lib/roles';
 import { describeStep, type CampaignView } from './model';
 import { EditingRules } from './builder';
 import './campaigns.css';
@@ -40,20 +41,23 @@ export function CampaignsPage() {
     queryKey: wsKey(me.workspace.id, 'campaigns'),
     queryFn: () => api.get<{ campaigns: CampaignRow[] }>('/api/campaigns'),
   });
+  const build = can(me.role, 'campaigns:write');
   return (
     <>
       <PageHeader
         title="Campaigns"
         description="Drip sequences that send the right email at the right time after someone signs up."
         actions={
-          <ButtonLink
-            to="/campaigns/new"
-            variant="primary"
-            icon={<PlusIcon size={16} />}
-            data-testid="campaigns-create"
-          >
-            New campaign
-          </ButtonLink>
+          build && (
+            <ButtonLink
+              to="/campaigns/new"
+              variant="primary"
+              icon={<PlusIcon size={16} />}
+              data-testid="campaigns-create"
+            >
+              New campaign
+            </ButtonLink>
+          )
         }
       />
       {list.error ? (
@@ -67,9 +71,11 @@ export function CampaignsPage() {
             icon={<CampaignsIcon size={22} />}
             title="Build your first drip campaign"
             actions={
-              <ButtonLink to="/campaigns/new" variant="primary">
-                Create campaign
-              </ButtonLink>
+              build && (
+                <ButtonLink to="/campaigns/new" variant="primary">
+                  Create campaign
+                </ButtonLink>
+              )
             }
           >
             <p>
@@ -223,6 +229,9 @@ export function CampaignDetailPage() {
   if (!campaign.data) return <LoadingRows rows={6} />;
   const c = campaign.data;
   const s = stats.data;
+  // The same matrix as the api: members build and pause, admins launch (mail goes out).
+  const build = can(me.role, 'campaigns:write');
+  const launch = can(me.role, 'campaigns:send');
   const stepNumber = new Map(c.steps.map((st, i) => [st.id, i + 1]));
 
   return (
@@ -237,12 +246,12 @@ export function CampaignDetailPage() {
         }
         actions={
           <>
-            {c.status !== 'archived' && (
+            {build && c.status !== 'archived' && (
               <ButtonLink to={`/campaigns/${c.id}/edit`} data-testid="campaign-edit">
                 Edit
               </ButtonLink>
             )}
-            {c.status === 'draft' && (
+            {launch && c.status === 'draft' && (
               <Button
                 variant="primary"
                 loading={action.isPending}
@@ -252,7 +261,7 @@ export function CampaignDetailPage() {
                 Activate
               </Button>
             )}
-            {c.status === 'active' && (
+            {build && c.status === 'active' && (
               <Button
                 loading={action.isPending}
                 onClick={() => action.mutate('pause')}
@@ -261,7 +270,7 @@ export function CampaignDetailPage() {
                 Pause
               </Button>
             )}
-            {c.status === 'paused' && (
+            {launch && c.status === 'paused' && (
               <Button
                 variant="primary"
                 loading={action.isPending}
@@ -271,12 +280,12 @@ export function CampaignDetailPage() {
                 Resume
               </Button>
             )}
-            {c.status !== 'archived' && c.status !== 'draft' && (
+            {launch && c.status !== 'archived' && c.status !== 'draft' && (
               <Button variant="ghost" onClick={() => action.mutate('archive')}>
                 Archive
               </Button>
             )}
-            {c.status === 'draft' && (
+            {build && c.status === 'draft' && (
               <Button
                 variant="ghost"
                 onClick={() =>
@@ -407,7 +416,7 @@ export function CampaignDetailPage() {
         title="Enrollments"
         description="The latest 100. Pause one lead without touching the others."
         actions={
-          c.status === 'active' ? (
+          launch && c.status === 'active' ? (
             <form
               className="inline-form-row"
               onSubmit={(e) => {
@@ -479,7 +488,7 @@ export function CampaignDetailPage() {
                     <td>{e.nextRunAt ? new Date(e.nextRunAt).toLocaleString() : '–'}</td>
                     <td>{e.source.replace('_', ' ')}</td>
                     <td className="num">
-                      {e.status === 'active' && (
+                      {build && e.status === 'active' && (
                         <Button
                           size="sm"
                           variant="ghost"
@@ -488,7 +497,7 @@ export function CampaignDetailPage() {
                           Pause
                         </Button>
                       )}
-                      {e.status === 'paused' && (
+                      {launch && e.status === 'paused' && (
                         <Button
                           size="sm"
                           variant="ghost"

@@ -32,7 +32,7 @@ import { PlusIcon, XIcon } from '../../components/icons';
 import { useToast } from '../../components/toast';
 import { applyServerError } from '../../lib/form';
 import { useSession, wsKey } from '../../lib/queries';
-import { canManage } from '../../lib/roles';
+import { can } from '../../lib/roles';
 import { relativeTime } from '../../lib/format';
 import { DARK_THEME, FIELD_TYPE_LABELS, FONTS, newField } from './defaults';
 import { FormPreview, toPublicForm } from './preview';
@@ -91,10 +91,17 @@ export function FormBuilderPage() {
     );
   }
   if (form.isError) return <ErrorState error={form.error} onRetry={() => void form.refetch()} />;
-  return <Builder key={form.data.updatedAt} form={form.data} manage={canManage(me.role)} />;
+  return (
+    <Builder
+      key={form.data.updatedAt}
+      form={form.data}
+      manage={can(me.role, 'forms:write')}
+      canDelete={can(me.role, 'forms:delete')}
+    />
+  );
 }
 
-function Builder({ form, manage }: { form: Form; manage: boolean }) {
+function Builder({ form, manage, canDelete }: { form: Form; manage: boolean; canDelete: boolean }) {
   const me = useSession();
   const qc = useQueryClient();
   const toast = useToast();
@@ -194,9 +201,11 @@ function Builder({ form, manage }: { form: Form; manage: boolean }) {
         actions={
           manage ? (
             <>
-              <Button variant="ghost" onClick={() => setDeleting(true)}>
-                Delete
-              </Button>
+              {canDelete && (
+                <Button variant="ghost" onClick={() => setDeleting(true)}>
+                  Delete
+                </Button>
+              )}
               <Button
                 type="submit"
                 variant="primary"

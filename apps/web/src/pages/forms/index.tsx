@@ -9,13 +9,13 @@ import { CodeIcon, FormsIcon, PlusIcon } from '../../components/icons';
 import { Steps } from '../../components/coming-soon';
 import { useToast } from '../../components/toast';
 import { useSession, wsKey } from '../../lib/queries';
-import { canManage } from '../../lib/roles';
+import { can } from '../../lib/roles';
 import { relativeTime, shortDate } from '../../lib/format';
 import { NEW_FORM } from './defaults';
 
 export function FormsPage() {
   const me = useSession();
-  const manage = canManage(me.role);
+  const manage = can(me.role, 'forms:write');
   const navigate = useNavigate();
   const toast = useToast();
   const qc = useQueryClient();

@@ -10,6 +10,7 @@ import { Alert, ErrorState, LoadingRows } from '../../components/feedback';
 import { DownloadIcon, XIcon } from '../../components/icons';
 import { useToast } from '../../components/toast';
 import { useSession, wsKey } from '../../lib/queries';
+import { can } from '../../lib/roles';
 import { relativeTime, shortDate } from '../../lib/format';
 import { NotFoundPage } from '../not-found';
 import { STATUS_TONE, fullName } from './common';
@@ -195,12 +196,18 @@ export function LeadDetailPage() {
               <DownloadIcon size={16} />
               Download data
             </a>
-            {l.status === 'active' && (
+            {can(me.role, 'leads:write') && l.status === 'active' && (
               <Button onClick={() => setConfirm('unsubscribe')}>Unsubscribe</Button>
             )}
-            <Button variant="danger" onClick={() => setConfirm('delete')} data-testid="lead-delete">
-              Delete
-            </Button>
+            {can(me.role, 'leads:write') && (
+              <Button
+                variant="danger"
+                onClick={() => setConfirm('delete')}
+                data-testid="lead-delete"
+              >
+                Delete
+              </Button>
+            )}
           </>
         }
       />

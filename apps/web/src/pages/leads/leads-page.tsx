@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, LoadingRows } from '../../components/feedback';
 import { DownloadIcon, FormsIcon, LeadsIcon, PlusIcon } from '../../components/icons';
 import { useToast } from '../../components/toast';
 import { useSession, wsKey } from '../../lib/queries';
+import { can } from '../../lib/roles';
 import { relativeTime, shortDate } from '../../lib/format';
 import { ExportDialog } from './export-dialog';
 import {
@@ -33,6 +34,14 @@ const SORTABLE: { key: string; label: string }[] = [
 
 export function LeadsPage() {
   const me = useSession();
+  // What the api allows this role (packages/shared permissions): one lead is ordinary work,
+  // many at once and the full export need an admin.
+  const may = {
+    write: can(me.role, 'leads:write'),
+    bulkDestructive: can(me.role, 'leads:bulk-destructive'),
+    enroll: can(me.role, 'campaigns:send'),
+    export: can(me.role, 'leads:export'),
+  };
   const qc = useQueryClient();
   const toast = useToast();
   const [params, setParams] = useSearchParams();
@@ -177,18 +186,26 @@ export function LeadsPage() {
         }
         actions={
           <>
-            <ButtonLink to="/leads/import" icon={<PlusIcon size={16} />} data-testid="leads-import">
-              Import CSV
-            </ButtonLink>
-            <Button
-              variant="primary"
-              icon={<DownloadIcon size={16} />}
-              onClick={() => setExporting(true)}
-              disabled={!total}
-              data-testid="leads-export"
-            >
-              Export CSV
-            </Button>
+            {may.write && (
+              <ButtonLink
+                to="/leads/import"
+                icon={<PlusIcon size={16} />}
+                data-testid="leads-import"
+              >
+                Import CSV
+              </ButtonLink>
+            )}
+            {may.export && (
+              <Button
+                variant="primary"
+                icon={<DownloadIcon size={16} />}
+                onClick={() => setExporting(true)}
+                disabled={!total}
+                data-testid="leads-export"
+              >
+                Export CSV
+              </Button>
+            )}
           </>
         }
       />
@@ -204,7 +221,7 @@ export function LeadsPage() {
                 <ButtonLink to="/forms" variant="primary" icon={<FormsIcon size={16} />}>
                   Go to Forms
                 </ButtonLink>
-                <ButtonLink to="/leads/import">Import a CSV file</ButtonLink>
+                {may.write && <ButtonLink to="/leads/import">Import a CSV file</ButtonLink>}
               </>
             }
           >
@@ -360,26 +377,36 @@ export function LeadsPage() {
                 </button>
               )}
               <span className="bulk-spacer" />
-              <Button size="sm" onClick={() => void askConfirm('tag')} data-testid="bulk-tag">
-                Tag
-              </Button>
-              <Button size="sm" onClick={() => void askConfirm('untag')}>
-                Remove tag
-              </Button>
-              <Button size="sm" onClick={() => void askConfirm('enroll')}>
-                Enroll
-              </Button>
-              <Button size="sm" onClick={() => void askConfirm('unsubscribe')}>
-                Unsubscribe
-              </Button>
-              <Button
-                size="sm"
-                variant="danger"
-                onClick={() => void askConfirm('delete')}
-                data-testid="bulk-delete"
-              >
-                Delete
-              </Button>
+              {may.write && (
+                <>
+                  <Button size="sm" onClick={() => void askConfirm('tag')} data-testid="bulk-tag">
+                    Tag
+                  </Button>
+                  <Button size="sm" onClick={() => void askConfirm('untag')}>
+                    Remove tag
+                  </Button>
+                </>
+              )}
+              {may.enroll && (
+                <Button size="sm" onClick={() => void askConfirm('enroll')}>
+                  Enroll
+                </Button>
+              )}
+              {(may.bulkDestructive || (may.write && !allMatching && selected.size === 1)) && (
+                <>
+                  <Button size="sm" onClick={() => void askConfirm('unsubscribe')}>
+                    Unsubscribe
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="danger"
+                    onClick={() => void askConfirm('delete')}
+                    data-testid="bulk-delete"
+                  >
+                    Delete
+                  </Button>
+                </>
+              )}
             </div>
           )}
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createApiKeySchema } from '@kindling/shared';
+import { SCOPES, createApiKeySchema, grantableScopes } from '@kindling/shared';
 import type { ApiKey, CreateApiKeyInput, CreatedApiKey } from '@kindling/shared';
 import { api } from '../../api';
 import { Badge, Card } from '../../components/layout';
@@ -15,12 +15,15 @@ import { KeyIcon, PlusIcon } from '../../components/icons';
 import { useToast } from '../../components/toast';
 import { applyServerError } from '../../lib/form';
 import { useSession, wsKey } from '../../lib/queries';
-import { canManage } from '../../lib/roles';
+import { can } from '../../lib/roles';
 import { relativeTime, shortDate } from '../../lib/format';
 
 export function ApiKeysSettingsPage() {
   const me = useSession();
-  const manage = canManage(me.role);
+  // Anyone may make keys within their own role; admins may revoke anyone's.
+  const manage = can(me.role, 'api-keys:own');
+  const revokeAny = can(me.role, 'settings');
+  const grantable = grantableScopes(me.role);
   const qc = useQueryClient();
   const toast = useToast();
   const key = wsKey(me.workspace.id, 'api-keys');
@@ -38,16 +41,16 @@ export function ApiKeysSettingsPage() {
     formState: { errors },
   } = useForm({
     resolver: zodResolver(createApiKeySchema),
-    defaultValues: { name: '' } satisfies CreateApiKeyInput,
+    defaultValues: { name: '', scopes: ['read'] } satisfies CreateApiKeyInput,
   });
 
   const create = useMutation({
     mutationFn: (body: CreateApiKeyInput) => api.post<CreatedApiKey>('/api/api-keys', body),
     onSuccess: (k) => {
       setCreated(k);
-      reset({ name: '' });
+      reset({ name: '', scopes: ['read'] });
     },
-    onError: (err) => setFormError(applyServerError(err, setError, ['name'])),
+    onError: (err) => setFormError(applyServerError(err, setError, ['name', 'scopes'])),
     onSettled: () => qc.invalidateQueries({ queryKey: key }),
   });
 
@@ -88,7 +91,7 @@ export function ApiKeysSettingsPage() {
               <TextField
                 label="Key name"
                 placeholder="e.g. CRM sync"
-                hint="So you recognise it later. Only you and other admins see this."
+                hint="So you recognise it later. Everyone in the workspace sees key names, never the keys."
                 error={errors.name?.message}
                 className="input-grow"
                 data-testid="api-key-name"
@@ -106,6 +109,22 @@ export function ApiKeysSettingsPage() {
                 </Button>
               </div>
             </div>
+            <fieldset className="form-stack" data-testid="api-key-scopes">
+              <legend className="field-label">What the key may do</legend>
+              {grantable.map((scope) => (
+                <label key={scope} className="check">
+                  <input type="checkbox" value={scope} {...register('scopes')} />
+                  <span>
+                    <code className="code-pill">{scope}</code> {SCOPES[scope].label}
+                  </span>
+                </label>
+              ))}
+              {errors.scopes && <p className="field-error">{errors.scopes.message}</p>}
+              <p className="muted">
+                A key never does more than your own role allows, and shrinks with it if your role
+                changes.
+              </p>
+            </fieldset>
           </form>
           {created && (
             <div className="reveal" data-testid="api-key-created">
@@ -159,6 +178,8 @@ export function ApiKeysSettingsPage() {
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Key</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Created by</th>
                   <th scope="col">Created</th>
                   <th scope="col">Last used</th>
                   <th scope="col">
@@ -177,6 +198,14 @@ export function ApiKeysSettingsPage() {
                     <td>
                       <code className="code-pill">{k.prefix}…</code>
                     </td>
+                    <td data-testid="api-key-row-scopes">
+                      {k.scopes.map((scope) => (
+                        <Badge key={scope}>{scope}</Badge>
+                      ))}
+                    </td>
+                    <td className="muted">
+                      {k.createdBy ? k.createdBy.name || k.createdBy.email : 'Former member'}
+                    </td>
                     <td className="muted" title={shortDate(k.createdAt)}>
                       {relativeTime(k.createdAt)}
                     </td>
@@ -184,7 +213,7 @@ export function ApiKeysSettingsPage() {
                     <td className="cell-actions">
                       {k.revokedAt ? (
                         <Badge tone="danger">Revoked {relativeTime(k.revokedAt)}</Badge>
-                      ) : manage ? (
+                      ) : revokeAny || k.createdBy?.id === me.user.id ? (
                         <Button
                           size="sm"
                           variant="ghost"

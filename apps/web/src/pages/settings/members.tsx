@@ -14,7 +14,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { CopyField } from '../../components/copy-field';
 import { MailIcon } from '../../components/icons';
 import { useToast } from '../../components/toast';
-import { applyServerError, emptyToUndefined } from '../../lib/form';
+import { applyServerError } from '../../lib/form';
 import { useSession, wsKey } from '../../lib/queries';
 import { assignableRoles, canEditMember, canManage, ROLE_HINT, ROLE_LABEL } from '../../lib/roles';
 import { initials, relativeTime, shortDate } from '../../lib/format';
@@ -186,7 +186,7 @@ function InvitesSection({ me, manage }: { me: Me; manage: boolean }) {
     formState: { errors },
   } = useForm({
     resolver: zodResolver(createInviteSchema),
-    defaultValues: { email: undefined, role: 'member' } satisfies CreateInviteInput,
+    defaultValues: { email: '', role: 'member' } satisfies CreateInviteInput,
   });
 
   const create = useMutation({
@@ -194,8 +194,8 @@ function InvitesSection({ me, manage }: { me: Me; manage: boolean }) {
       api.post<CreatedInvite>('/api/invites', body),
     onSuccess: (inv) => {
       setCreated(inv);
-      reset({ email: undefined, role: 'member' });
-      toast.success(inv.email ? `Invite created for ${inv.email}` : 'Invite link created');
+      reset({ email: '', role: 'member' });
+      toast.success(`Invite created for ${inv.email}`);
     },
     onError: (err) => setFormError(applyServerError(err, setError, ['email', 'role'])),
     onSettled: () => qc.invalidateQueries({ queryKey: key }),
@@ -212,7 +212,7 @@ function InvitesSection({ me, manage }: { me: Me; manage: boolean }) {
   });
 
   const inviteRoles = assignableRoles(me.role).filter(
-    (r): r is 'admin' | 'member' => r !== 'owner',
+    (r): r is Exclude<Role, 'owner'> => r !== 'owner',
   );
   const pending = invites.data?.filter((i) => i.acceptedAt === null) ?? [];
 
@@ -221,7 +221,7 @@ function InvitesSection({ me, manage }: { me: Me; manage: boolean }) {
       {manage && (
         <Card
           title="Invite a teammate"
-          description="Send the link yourself by email or chat. It works once and expires."
+          description="Send the link yourself by email or chat. It works once, only for that address, and expires."
           testId="invite-card"
         >
           <form
@@ -237,13 +237,12 @@ function InvitesSection({ me, manage }: { me: Me; manage: boolean }) {
               <TextField
                 label="Email"
                 type="email"
-                optional
                 placeholder="teammate@company.com"
-                hint="Leave empty to create a link anyone can use once."
+                hint="Only someone signed in with this address can accept."
                 error={errors.email?.message}
                 className="input-grow"
                 data-testid="invite-email"
-                {...register('email', { setValueAs: emptyToUndefined })}
+                {...register('email')}
               />
               <SelectField
                 label="Role"
@@ -269,17 +268,17 @@ function InvitesSection({ me, manage }: { me: Me; manage: boolean }) {
                 </Button>
               </div>
             </div>
-            <p className="field-hint">
-              <strong>Admin:</strong> {ROLE_HINT.admin}. <strong>Member:</strong> {ROLE_HINT.member}
-              .
-            </p>
+            <ul className="field-hint" data-testid="role-hints">
+              {inviteRoles.map((r) => (
+                <li key={r}>
+                  <strong>{ROLE_LABEL[r]}:</strong> {ROLE_HINT[r]}.
+                </li>
+              ))}
+            </ul>
           </form>
           {created && (
             <div className="reveal" data-testid="invite-created">
-              <Alert
-                tone="success"
-                title={created.email ? `Invite link for ${created.email}` : 'Invite link ready'}
-              >
+              <Alert tone="success" title={`Invite link for ${created.email}`}>
                 Copy it now and send it to your teammate. For your security it will not be shown
                 again; if you lose it, revoke the invite and create a new one. Expires{' '}
                 {relativeTime(created.expiresAt)}.
@@ -342,7 +341,9 @@ function InvitesSection({ me, manage }: { me: Me; manage: boolean }) {
               <tbody>
                 {pending.map((inv) => (
                   <tr key={inv.id}>
-                    <td>{inv.email ?? <span className="muted">Anyone with the link</span>}</td>
+                    <td>
+                      {inv.email ?? <span className="muted">No address (cannot be accepted)</span>}
+                    </td>
                     <td>
                       <Badge>{ROLE_LABEL[inv.role]}</Badge>
                     </td>

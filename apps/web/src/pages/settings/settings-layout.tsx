@@ -28,7 +28,8 @@ export function SettingsLayout() {
       {!canManage(me.role) && (
         <div className="settings-notice">
           <Alert tone="info" title="You have read-only access">
-            Only workspace admins and owners can change settings, members and API keys.
+            Only workspace admins and owners can change settings and members. You can create API
+            keys that do no more than your own role allows.
           </Alert>
         </div>
       )}
