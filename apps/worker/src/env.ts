@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv } from '@kindling/shared';
+import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import { EVENTS_STREAM } from '@kindling/queue';
 import { SUBMISSIONS_STREAM } from '@kindling/leads';
 
@@ -12,6 +12,7 @@ export const workerEnvSchema = z.object({
   TRACKING_URL: z.url().default('http://localhost:3001'),
   /** Port of the worker's health and metrics endpoint. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  METRICS_TOKEN: metricsTokenEnv,
   HOST: z.string().default('0.0.0.0'),
   /** Jobs processed at once per queue in this process. */
   CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),

@@ -58,7 +58,11 @@ runMain(async (lifecycle) => {
   });
   // Closed in reverse order: health endpoint, worker modules (finishing active jobs), Redis, Postgres.
   lifecycle.onClose('worker modules', () => worker.close());
-  const health = createHealthServer(worker.registry, workerReadiness(db, redis, worker.registry));
+  const health = createHealthServer(
+    worker.registry,
+    workerReadiness(db, redis, worker.registry),
+    env.METRICS_TOKEN,
+  );
   await new Promise<void>((resolve) => health.listen(env.HEALTH_PORT, env.HOST, resolve));
   lifecycle.onClose('health server', () => new Promise((r) => health.close(r)));
   logger.info({ healthPort: env.HEALTH_PORT }, 'worker started');

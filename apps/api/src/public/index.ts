@@ -23,7 +23,9 @@ import { page } from './pages.js';
 /** Largest accepted submission body; a form with 50 long fields still fits. */
 export const SUBMISSION_LIMIT = '32kb';
 
-const publicIdParams = z.object({ publicId: z.string().min(1).max(64) });
+/** The shape newPublicId makes (and the fast path's route accepts); anything else is a 404. */
+const PUBLIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const publicIdParams = z.object({ publicId: z.string().regex(PUBLIC_ID) });
 
 const isForm = (req: Request) =>
   req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
@@ -239,8 +241,11 @@ export function publicRouter(deps: AppDeps): express.Router {
   ];
   // Preflight: answered only for an existing form and an allowed origin.
   router.options('/api/public/forms/:publicId{/submissions}', async (req, res) => {
+    const publicId = String(req.params.publicId);
+    if (!PUBLIC_ID.test(publicId))
+      throw new AppError('not_found', 'This form does not exist or is not accepting submissions');
     const origin = req.get('origin');
-    const form = await loadPublicForm(deps, String(req.params.publicId)).catch((err: unknown) => {
+    const form = await loadPublicForm(deps, publicId).catch((err: unknown) => {
       // Database down and the form not cached: grant the preflight anyway, so the browser sends
       // the post and the widget can read its 503 + Retry-After (the post checks the origin).
       if (!isDbUnavailable(err)) throw err;

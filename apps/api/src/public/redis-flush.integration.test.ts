@@ -64,6 +64,8 @@ const listen = (server: Server) =>
     ),
   );
 
+const METRICS_TOKEN = 'flush-test-metrics-token-0123';
+
 beforeAll(async () => {
   api = await startTestApi(
     { submissionsStream, formRateLimits: { perIp: 100_000, perForm: 100_000 } },
@@ -100,7 +102,11 @@ beforeAll(async () => {
       drains: { retryDelayMs: 100 },
     },
   });
-  health = createHealthServer(worker.registry, workerReadiness(db, redis, worker.registry));
+  health = createHealthServer(
+    worker.registry,
+    workerReadiness(db, redis, worker.registry),
+    METRICS_TOKEN,
+  );
   healthUrl = await listen(health);
 });
 
@@ -204,7 +210,9 @@ describe('drains after lost Redis state', () => {
     expect(body.drains.events).toMatchObject({ status: 'ok', streamLength: 0 });
     expect(body.drains.submissions!.groupRecreated).toBeGreaterThanOrEqual(1);
     expect(body.drains.events!.groupRecreated).toBeGreaterThanOrEqual(1);
-    const metrics = await (await fetch(`${healthUrl}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${healthUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/kindling_worker_drain_group_recreated_total\{drain="events"\} [1-9]/);
     expect(metrics).toMatch(
       /kindling_worker_drain_oldest_entry_age_seconds\{drain="submissions"\} /,
