@@ -2,7 +2,8 @@
 // validation, staging COPY, set-based merge into "Lead", progress in Redis) against psql's
 // \copy (COPY ... FROM STDIN) of the same file into a table shaped like "Lead", with the same
 // indexes and constraints. Both start from an empty table each round. The api's peak RSS is
-// reported too: the file is streamed, never held in memory.
+// reported too: the file is streamed, never held in memory. A last import of the same file into
+// a campaign measures enrollment (set-based, outside the ratio) and the RSS after it.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,7 +84,8 @@ export async function run({ rounds: requested, log }) {
       if (n !== rows) throw new Error(`COPY loaded ${n} rows`);
       return { seconds: round(r.seconds, 3) };
     };
-    const kindling = async () => {
+    /** One whole import of the file through the api (from an empty "Lead"); `extra` for /start. */
+    const importFile = async (extra = {}) => {
       psql(url, `TRUNCATE "Lead" CASCADE`);
       const t0 = performance.now();
       const up = await timed(
@@ -109,7 +111,7 @@ export async function run({ rounds: requested, log }) {
       const start = await fetch(`${api.url}/api/leads/imports/${id}/start`, {
         method: 'POST',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ mapping: ['email', 'firstName', 'lastName', 'phone'] }),
+        body: JSON.stringify({ mapping: ['email', 'firstName', 'lastName', 'phone'], ...extra }),
       });
       if (start.status !== 202)
         throw new Error(`start answered ${start.status}: ${await start.text()}`);
@@ -121,15 +123,35 @@ export async function run({ rounds: requested, log }) {
         psql(url, `SELECT count(*) FROM "Lead" WHERE "workspaceId" = '${workspaceId}'`),
       );
       if (n !== rows) throw new Error(`import left ${n} leads`);
+      return { seconds, uploadSeconds: up.seconds, enrolled: s.enrolled };
+    };
+    const kindling = async () => {
+      const r = await importFile();
       return {
-        seconds: round(seconds, 3),
-        uploadSeconds: round(up.seconds, 3),
+        seconds: round(r.seconds, 3),
+        uploadSeconds: round(r.uploadSeconds, 3),
         peakRssMb: peakRssMb(pid),
       };
     };
 
     const results = await interleaved({ copy, kindling }, { rounds, log });
     const peak = peakRssMb(pid);
+    // Once more into a campaign: every row enrolled through the set-based enrollment service,
+    // outside the ratio (COPY has nothing to compare it with); the api's peak RSS must not grow.
+    const campaignId = psql(
+      url,
+      `WITH c AS (INSERT INTO "Campaign" (id, "workspaceId", name, status, "updatedAt")
+         VALUES (gen_random_uuid(), '${workspaceId}', 'Bench import', 'active', now()) RETURNING id),
+       s AS (INSERT INTO "CampaignStep" (id, "campaignId", position, type, config, "updatedAt")
+         SELECT gen_random_uuid(), id, 0, 'email', '{"subject":"Hi"}', now() FROM c)
+       SELECT id FROM c`,
+    ).trim();
+    const enrolling = await importFile({ campaignId });
+    if (enrolling.enrolled !== rows)
+      throw new Error(`enrolled ${enrolling.enrolled} of ${rows} imported rows`);
+    log(
+      `import with enrollment: ${rows} rows in ${round(enrolling.seconds, 1)} s, api peak RSS ${peakRssMb(pid)} MB`,
+    );
     return {
       metrics: {
         rows,
@@ -139,6 +161,9 @@ export async function run({ rounds: requested, log }) {
         kindling_upload_s: medianOf(results.kindling, 'uploadSeconds'),
         kindling_rows_per_s: Math.round(rows / medianOf(results.kindling, 'seconds')),
         api_peak_rss_mb: peak,
+        kindling_enroll_s: round(enrolling.seconds, 3),
+        kindling_enroll_rows_per_s: Math.round(rows / enrolling.seconds),
+        api_peak_rss_after_enroll_mb: peakRssMb(pid),
       },
       ratios: [
         {

@@ -1,7 +1,8 @@
 // Submissions that hit a network error or a 5xx wait in localStorage and are retried with
-// exponential backoff (and when the browser comes back online, and on the next page load) until
-// the server accepts them, so a lead is never lost to a blip. Each carries a client-made id that
-// the server uses to drop a duplicate when an earlier attempt did land.
+// exponential backoff, never sooner than a Retry-After asks (and when the browser comes back
+// online, and on the next page load) until the server accepts them, so a lead is never lost to a
+// blip. Each carries a client-made id that the server uses to drop a duplicate when an earlier
+// attempt did land.
 import type { SubmissionValue } from '@kindling/shared/form-submission';
 import type { SubmitOutcome } from './render.js';
 
@@ -36,7 +37,15 @@ function save(items: Pending[]): void {
   }
 }
 
-type Answer = { status: number; body: unknown } | null;
+type Answer = { status: number; body: unknown; retryAfterMs: number } | null;
+
+/** Retry-After in seconds or as an HTTP date; 0 when absent or unreadable. */
+function retryAfterMs(header: string | null): number {
+  if (!header) return 0;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.min(MAX_DELAY_MS, Math.max(0, ms)) : 0;
+}
 
 async function post(url: string, body: Record<string, SubmissionValue>): Promise<Answer> {
   try {
@@ -47,15 +56,23 @@ async function post(url: string, body: Record<string, SubmissionValue>): Promise
       credentials: 'omit',
       keepalive: true,
     });
-    return { status: res.status, body: await res.json().catch(() => null) };
+    return {
+      status: res.status,
+      body: await res.json().catch(() => null),
+      retryAfterMs: retryAfterMs(res.headers.get('Retry-After')),
+    };
   } catch {
     return null;
   }
 }
 
 const retryable = (a: Answer) => !a || a.status >= 500 || a.status === 408;
-const delayFor = (tries: number) =>
-  Math.min(MAX_DELAY_MS, 1000 * 2 ** tries) * (0.8 + Math.random() * 0.4);
+// Exponential backoff, but never sooner than the server asked (503/Retry-After).
+const delayFor = (tries: number, answer: Answer) =>
+  Math.max(
+    Math.min(MAX_DELAY_MS, 1000 * 2 ** tries) * (0.8 + Math.random() * 0.4),
+    answer?.retryAfterMs ?? 0,
+  );
 
 function enqueue(item: Pending): void {
   const items = load().filter((p) => p.body._sid !== item.body._sid);
@@ -83,7 +100,8 @@ export async function flush(): Promise<void> {
       const answer = await post(item.url, item.body);
       const rest = load().filter((p) => p.body._sid !== item.body._sid);
       if (retryable(answer)) {
-        rest.push({ ...item, tries: item.tries + 1, next: Date.now() + delayFor(item.tries + 1) });
+        const tries = item.tries + 1;
+        rest.push({ ...item, tries, next: Date.now() + delayFor(tries, answer) });
       }
       save(rest);
     }
@@ -105,7 +123,7 @@ export async function submit(
 ): Promise<SubmitOutcome> {
   const answer = await post(url, body);
   if (retryable(answer)) {
-    enqueue({ url, body, tries: 1, next: Date.now() + delayFor(1) });
+    enqueue({ url, body, tries: 1, next: Date.now() + delayFor(1, answer) });
     return { kind: 'queued' };
   }
   const { status, body: res } = answer!;

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+import { isDbUnavailable } from '@kindling/db';
 import { ERROR_STATUS, type ErrorCode, type ErrorDetail, type ErrorBody } from '@kindling/shared';
 
 /** The one error type handlers throw; the error middleware turns it into the JSON answer. */
@@ -24,11 +25,27 @@ export function zodDetails(error: z.ZodError): ErrorDetail[] {
   return error.issues.map((i) => ({ field: i.path.join('.') || '(body)', issue: i.message }));
 }
 
+/** Seconds a client is asked to wait while the database is unreachable. */
+export const DB_RETRY_AFTER_S = 5;
+
+/** The answer for an unreachable database: a 503 the client retries, never a 500 or a hang. */
+export function dbUnavailable(): AppError {
+  return new AppError(
+    'unavailable',
+    'The database cannot be reached right now; please try again in a few seconds.',
+    undefined,
+    { 'Retry-After': String(DB_RETRY_AFTER_S) },
+  );
+}
+
 /** Maps every thrown error to `{ error: { code, message, details? } }`; unknown errors are 500s. */
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   let appError: AppError;
   if (err instanceof AppError) appError = err;
-  else if (err instanceof z.ZodError)
+  else if (isDbUnavailable(err)) {
+    req.log.warn({ err }, 'database unreachable');
+    appError = dbUnavailable();
+  } else if (err instanceof z.ZodError)
     appError = new AppError('validation_failed', 'Some fields are invalid', zodDetails(err));
   else if (isBodyParserError(err)) appError = bodyError(err);
   else {

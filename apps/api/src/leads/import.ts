@@ -21,7 +21,8 @@ import type { Request } from 'express';
 import { parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
-import { enrollByTrigger, enrollLead } from '@kindling/campaigns';
+import { enrollMany } from '@kindling/campaigns';
+import type { TriggerType } from '@kindling/db';
 import { isValidTimeZone, unstorableTextReason, type ImportStatus } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
@@ -634,9 +635,14 @@ async function runImport(deps: AppDeps, s: ImportState): Promise<void> {
   }
 }
 
+/** Imported lead ids handed to the enrollment service per round (one INSERT per campaign). */
+const ENROLL_BATCH = 10_000;
+
 /**
- * Enrolls the imported leads through the one enrollment service: the chosen campaign, plus any
- * campaign triggered by CSV imports or by the import's tag. Skipped entirely when none applies.
+ * Enrolls the imported leads through the one enrollment service, set-based (enrollMany, as the
+ * API's bulk enroll): the chosen campaign, plus any active campaign triggered by CSV imports or
+ * by the import's tag. The ids are read through a cursor, so memory stays flat at any size.
+ * Skipped entirely when no campaign applies.
  */
 async function enrollImported(
   deps: AppDeps,
@@ -644,7 +650,7 @@ async function enrollImported(
   staging: string,
   s: ImportState,
 ): Promise<void> {
-  const triggered = await deps.db.campaign.count({
+  const triggered = await deps.db.campaign.findMany({
     where: {
       workspaceId: s.workspaceId,
       status: 'active',
@@ -657,8 +663,19 @@ async function enrollImported(
         },
       },
     },
+    select: { id: true, triggers: { select: { type: true, tag: true } } },
   });
-  if (!s.campaignId && triggered === 0) return;
+  const targets = new Map<string, TriggerType>();
+  if (s.campaignId) targets.set(s.campaignId, 'csv_import');
+  for (const c of triggered) {
+    const byCsv = c.triggers.some((t) => t.type === 'csv_import');
+    if (!targets.has(c.id)) targets.set(c.id, byCsv ? 'csv_import' : 'tag_added');
+  }
+  if (targets.size === 0) return;
+  // The merge just added up to millions of leads the planner does not know about yet; with stale
+  // statistics enrollMany's anti-join becomes a nested loop over every earlier batch (66 s per
+  // 10,000 leads instead of 0.2 s). A sampled ANALYZE costs a fraction of a second.
+  await client.query('ANALYZE "Lead"');
   await client.query('BEGIN');
   try {
     await client.query(
@@ -666,34 +683,16 @@ async function enrollImported(
       [s.workspaceId],
     );
     for (;;) {
-      const { rows } = await client.query<{ id: string }>('FETCH 500 FROM imported');
+      const { rows } = await client.query<{ id: string }>(`FETCH ${ENROLL_BATCH} FROM imported`);
       if (rows.length === 0) break;
-      for (const { id: leadId } of rows) {
-        if (s.campaignId) {
-          const e = await enrollLead(deps.db, {
-            workspaceId: s.workspaceId,
-            campaignId: s.campaignId,
-            leadId,
-            source: 'csv_import',
-          });
-          if (e) s.enrolled++;
-        }
-        if (triggered > 0) {
-          const list = await enrollByTrigger(deps.db, {
-            workspaceId: s.workspaceId,
-            leadId,
-            event: { type: 'csv_import' },
-          });
-          s.enrolled += list.length;
-          if (s.tag) {
-            const byTag = await enrollByTrigger(deps.db, {
-              workspaceId: s.workspaceId,
-              leadId,
-              event: { type: 'tag_added', tag: s.tag },
-            });
-            s.enrolled += byTag.length;
-          }
-        }
+      const leadIds = rows.map((r) => r.id);
+      for (const [campaignId, source] of targets) {
+        s.enrolled += await enrollMany(deps.db, {
+          workspaceId: s.workspaceId,
+          campaignId,
+          leadIds,
+          source,
+        });
       }
       await saveState(deps, s);
     }

@@ -339,14 +339,36 @@ describe('CSV import', () => {
     await api.deps.db.lead.create({
       data: { workspaceId: ws, email: unsub, status: 'unsubscribed' },
     });
+    // Campaigns started by any CSV import and by the import's tag enroll the rows too.
+    const triggered = async (trigger: { type: 'csv_import' | 'tag_added'; tag?: string }) => {
+      const c = await api.deps.db.campaign.create({
+        data: { workspaceId: ws, name: trigger.type, status: 'active' },
+      });
+      await api.deps.db.campaignStep.create({
+        data: { campaignId: c.id, position: 0, type: 'email', config: { subject: 'Hi' } },
+      });
+      await api.deps.db.campaignTrigger.create({ data: { campaignId: c.id, ...trigger } });
+      return c;
+    };
+    const byCsv = await triggered({ type: 'csv_import' });
+    const byTag = await triggered({ type: 'tag_added', tag: 'fair' });
     const emails = [uniqueEmail('e1'), uniqueEmail('e2'), unsub];
     const up = await upload(a.client, `email\n${emails.join('\n')}\n`);
     await a.client.post(`/api/leads/imports/${up.body.id}/start`, {
       mapping: ['email'],
       campaignId: campaign.id,
+      tag: 'fair',
     });
     const done = await waitForImport(a.client, up.body.id);
-    expect(done).toMatchObject({ status: 'done', created: 2, updated: 1, enrolled: 2 });
+    expect(done).toMatchObject({ status: 'done', created: 2, updated: 1, enrolled: 6 });
+    for (const [c, source] of [
+      [byCsv, 'csv_import'],
+      [byTag, 'tag_added'],
+    ] as const) {
+      const list = await api.deps.db.enrollment.findMany({ where: { campaignId: c.id } });
+      expect(list).toHaveLength(2);
+      expect(list.every((e) => e.source === source)).toBe(true);
+    }
     const enrollments = await api.deps.db.enrollment.findMany({
       where: { campaignId: campaign.id },
       include: { lead: true },

@@ -3,19 +3,37 @@
 // disabled form or a newly activated campaign reaches every api process within TTL_MS.
 export const TTL_MS = 5_000;
 
-/** Caches `load(key)` results (misses included) for `ttlMs`; concurrent misses share one load. */
-export function ttlCache<T>(ttlMs = TTL_MS, max = 10_000) {
+/**
+ * Caches `load(key)` results (misses included) for `ttlMs`; concurrent misses share one load.
+ * With `keepOnError`, a reload failing with such an error (the database unreachable) answers the
+ * last loaded value instead, for another `ttlMs` before the next try.
+ */
+export function ttlCache<T>(ttlMs = TTL_MS, max = 10_000, keepOnError?: (err: unknown) => boolean) {
   const entries = new Map<string, { at: number; value: Promise<T> }>();
+  const last = new Map<string, T>();
   return {
     get(key: string, load: () => Promise<T>): Promise<T> {
       const hit = entries.get(key);
       if (hit && Date.now() - hit.at < ttlMs) return hit.value;
       if (entries.size >= max) entries.clear();
-      const value = load();
+      if (last.size >= max) last.clear();
+      const value = load().then(
+        (v) => {
+          if (keepOnError) last.set(key, v);
+          return v;
+        },
+        (err: unknown) => {
+          if (keepOnError?.(err) && last.has(key)) return last.get(key)!;
+          throw err;
+        },
+      );
       entries.set(key, { at: Date.now(), value });
       value.catch(() => entries.delete(key));
       return value;
     },
-    clear: () => entries.clear(),
+    clear: () => {
+      entries.clear();
+      last.clear();
+    },
   };
 }

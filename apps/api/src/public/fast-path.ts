@@ -9,7 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { ErrorBody } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
-import { AppError } from '../http/errors.js';
+import { isDbUnavailable } from '@kindling/db';
+import { AppError, dbUnavailable } from '../http/errors.js';
 import { ttlCache } from './cache.js';
 import { acceptSubmission, type LoadedForm } from './submit.js';
 
@@ -21,11 +22,15 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 const formCaches = new WeakMap<AppDeps, ReturnType<typeof ttlCache<LoadedForm | null>>>();
 
-/** The form (with fields) by public id, from a 5 s in-process cache shared by both paths. */
+/**
+ * The form (with fields) by public id, from a 5 s in-process cache shared by both paths. While
+ * the database cannot be reached, the last definition loaded stays in use, so submissions to a
+ * form this process has served are still accepted into Redis.
+ */
 export function loadPublicForm(deps: AppDeps, publicId: string): Promise<LoadedForm | null> {
   let cache = formCaches.get(deps);
   if (!cache) {
-    cache = ttlCache<LoadedForm | null>();
+    cache = ttlCache<LoadedForm | null>(undefined, undefined, isDbUnavailable);
     formCaches.set(deps, cache);
   }
   return cache.get(publicId, () =>
@@ -50,6 +55,8 @@ export function corsHeaders(origin: string | undefined): Record<string, string> 
     'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
     'Access-Control-Allow-Headers': 'Content-Type',
     'Access-Control-Max-Age': '600',
+    // The widget's retry waits as long as a 503 or 429 asks.
+    'Access-Control-Expose-Headers': 'Retry-After',
   };
 }
 
@@ -136,17 +143,22 @@ export function submissionFastPath(
       typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
     void handle(deps, match[1]!, req, res, requestId).catch((err: unknown) => {
-      // A visitor who went away mid-body is not an error of ours; nothing was accepted.
-      if (req.destroyed && !res.headersSent) return;
+      // A visitor who went away mid-body is not an error of ours; nothing was accepted. (Not
+      // req.destroyed: Node sets it as soon as the body has been read.)
+      if (req.socket.destroyed) return;
+      if (res.headersSent) return void res.destroy();
+      // The form could not be loaded (not cached): 503 + Retry-After, readable by the widget.
+      if (isDbUnavailable(err)) {
+        deps.logger.warn({ err, requestId }, 'form submission: database unreachable');
+        return sendError(res, dbUnavailable(), requestId, corsHeaders(req.headers.origin));
+      }
       deps.logger.error({ err, requestId }, 'form submission failed');
-      if (!res.headersSent)
-        sendError(
-          res,
-          new AppError('internal', 'Something went wrong on our side; it has been logged'),
-          requestId,
-          {},
-        );
-      else res.destroy();
+      sendError(
+        res,
+        new AppError('internal', 'Something went wrong on our side; it has been logged'),
+        requestId,
+        {},
+      );
     });
     return true;
   };

@@ -10,6 +10,7 @@ import express, {
 } from 'express';
 import { z } from 'zod';
 import type { PublicForm } from '@kindling/shared';
+import { isDbUnavailable } from '@kindling/db';
 import type { AppDeps } from '../deps.js';
 import { AppError, errorHandler } from '../http/errors.js';
 import { defineRoute, mountRoutes, type AnyRoute } from '../http/route.js';
@@ -243,11 +244,17 @@ export function publicRouter(deps: AppDeps): express.Router {
     const publicId = String(req.params.publicId);
     if (!PUBLIC_ID.test(publicId))
       throw new AppError('not_found', 'This form does not exist or is not accepting submissions');
-    const form = await deps.db.form.findUnique({
-      where: { publicId },
-      select: { allowedOrigins: true, status: true },
-    });
     const origin = req.get('origin');
+    const form = await loadPublicForm(deps, publicId).catch((err: unknown) => {
+      // Database down and the form not cached: grant the preflight anyway, so the browser sends
+      // the post and the widget can read its 503 + Retry-After (the post checks the origin).
+      if (!isDbUnavailable(err)) throw err;
+      return 'unknown' as const;
+    });
+    if (form === 'unknown') {
+      applyCors(res, origin);
+      return void res.status(204).end();
+    }
     if (!form || form.status !== 'enabled')
       throw new AppError('not_found', 'This form does not exist or is not accepting submissions');
     if (!originAllowed(form, origin))
