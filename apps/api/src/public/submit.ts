@@ -69,11 +69,12 @@ const str = (v: unknown, max: number): string | null => {
   return s ? s.slice(0, max) : null;
 };
 
-const LEAD_COLUMNS: Record<string, 'firstName' | 'lastName' | 'phone'> = {
-  first_name: 'firstName',
-  last_name: 'lastName',
-  phone: 'phone',
-};
+// A Map, not an object: a field keyed "constructor" must not find Object.prototype's.
+const LEAD_COLUMNS = new Map<string, 'firstName' | 'lastName' | 'phone'>([
+  ['first_name', 'firstName'],
+  ['last_name', 'lastName'],
+  ['phone', 'phone'],
+]);
 
 const DEFAULT_LIMITS = { perIp: 20, perForm: 600 };
 const appenders = new WeakMap<AppDeps, SubmissionAppender>();
@@ -231,7 +232,8 @@ export async function acceptSubmission(
   for (const f of fields) {
     const v = data[f.key];
     if (v === undefined || f.key === 'email' || f.type === 'consent') continue;
-    const column = LEAD_COLUMNS[f.key] ?? (f.type === 'phone' && !lead.phone ? 'phone' : undefined);
+    const column =
+      LEAD_COLUMNS.get(f.key) ?? (f.type === 'phone' && !lead.phone ? 'phone' : undefined);
     if (column && typeof v === 'string') lead[column] = v;
     else lead.customFields[f.key] = v;
   }
