@@ -17,13 +17,17 @@ export interface TestApi {
   close: () => Promise<void>;
 }
 
-/** Starts the api on 127.0.0.1 with DATABASE_URL/REDIS_URL from the test environment. */
+/**
+ * Starts the api on 127.0.0.1 with DATABASE_URL/REDIS_URL from the test environment (or the
+ * given URLs: a Redis database of a test's own, a proxy in front of Postgres), optionally with
+ * shorter server timeouts.
+ */
 export async function startTestApi(
   config: Partial<AppDeps['config']> = {},
-  timeouts: Partial<HttpTimeouts> = {},
+  options: { databaseUrl?: string; redisUrl?: string; timeouts?: Partial<HttpTimeouts> } = {},
 ): Promise<TestApi> {
-  const databaseUrl = process.env.DATABASE_URL;
-  const redisUrl = process.env.REDIS_URL;
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (!databaseUrl || !redisUrl)
     throw new Error('DATABASE_URL and REDIS_URL must be set (vitest integration project)');
   const deps: AppDeps = {
@@ -41,7 +45,7 @@ export async function startTestApi(
     },
   };
   await assertRedisReachable(deps.redis, redisUrl);
-  const server = createHttpServer(createHttpHandler(deps), timeouts).listen(0, '127.0.0.1');
+  const server = createHttpServer(createHttpHandler(deps), options.timeouts).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as AddressInfo;
   return {

@@ -30,6 +30,10 @@ export const workerEnvSchema = z.object({
   EVENTS_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
   /** Redis stream of accepted form submissions; must equal the api's. */
   SUBMISSIONS_STREAM: z.string().min(1).default(SUBMISSIONS_STREAM),
+  /** Stream drains: failures of one entry on its own before it moves to the dead-letter stream. */
+  DRAIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Stream drains: no successful round for this long (ms) makes /readyz fail. */
+  DRAIN_STALL_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
   /** Built-in dev mail catcher (identities without an SMTP relay): loopback port, 0 = ephemeral. */
   DEV_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   /** Inbound SMTP for bounces (DSN), complaints (ARF) and mailto unsubscribes; -1 = off, 0 = ephemeral. */

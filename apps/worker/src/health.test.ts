@@ -13,7 +13,11 @@ afterEach(async () => {
 
 async function start(token?: string): Promise<string> {
   const registry = new Registry();
-  server = createHealthServer(registry, () => Promise.resolve({ postgres: 'ok' as const }), token);
+  server = createHealthServer(
+    registry,
+    () => Promise.resolve({ checks: { postgres: 'ok' as const } }),
+    token,
+  );
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

@@ -16,7 +16,7 @@ beforeAll(async () => {
       submissionsStream: `malformed-${randomUUID()}`,
       formRateLimits: { perIp: 1000, perForm: 1000 },
     },
-    { bodyIdleMs: 300 },
+    { timeouts: { bodyIdleMs: 300 } },
   );
   owner = await signUp(api, 'malformed');
   const form = await owner.client.post('/api/forms', {
