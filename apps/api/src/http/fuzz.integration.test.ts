@@ -41,7 +41,7 @@ beforeAll(async () => {
       // No network here: SNS certificates are never fetched, so no forged message verifies.
       sesCertFetcher: () => Promise.reject(new Error('no certificates in this test')),
     },
-    { bodyIdleMs: 2_000 },
+    { timeouts: { bodyIdleMs: 2_000 } },
   );
   owner = await signUp(api, 'fuzz');
   const form = await owner.client.post('/api/forms', {
