@@ -1,6 +1,7 @@
-// Accepting one public form submission: spam checks, validation against the form's fields with
-// the shared schema, then ONE Redis round trip (rate limits, duplicate check, XADD to the
-// submissions stream; see submission-stream.ts). The worker's submissions drain stores the lead
+// Accepting one public form submission: the rate limits (Redis) before any validation work,
+// spam checks, validation against the form's fields with the shared schema (patterns in RE2),
+// then one more Redis round trip (duplicate check, XADD to the submissions stream; see
+// submission-stream.ts). The worker's submissions drain stores the lead
 // and the submission in one transaction and enrolls or sends the double opt-in email. A rejected
 // submission is never written anywhere; an accepted one is in the (persistent) stream before the
 // visitor is answered, so the answer is 202 and nothing answered 2xx is lost.
