@@ -371,7 +371,14 @@ describe(
               if (a.status < 400) await stillSignedIn();
             },
           ),
-          { numRuns: ROUTE_RUNS },
+          {
+            numRuns: ROUTE_RUNS,
+            // Failed once (500s): a path id the router cannot percent-decode; broken brotli.
+            examples: [
+              [withParams ? '%' : null, '', { encoding: 'br', body: Buffer.from([46]) }],
+              [withParams ? '%E0%A4%A' : null, 'q=%', { encoding: 'br', body: Buffer.from([249]) }],
+            ],
+          },
         );
       }
     });
