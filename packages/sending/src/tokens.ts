@@ -44,6 +44,11 @@ export function signToken(secret: string, payload: TokenPayload): string {
   return `${body}.${tag.toString('base64url')}`;
 }
 
+// Ids are checked even though only we sign: a payload that is not what we sign never reaches a
+// query (where a malformed id is a database error, not a "no such message").
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (v: unknown): boolean => typeof v === 'string' && UUID.test(v);
+
 /** The payload when `token` is intact, ours and of `kind`; null otherwise (never throws). */
 export function verifyToken(secret: string, token: string, kind: TokenKind): TokenPayload | null {
   const dot = token.indexOf('.');
@@ -60,7 +65,9 @@ export function verifyToken(secret: string, token: string, kind: TokenKind): Tok
     return payload &&
       typeof payload === 'object' &&
       payload.k === kind &&
-      typeof payload.w === 'string'
+      isUuid(payload.w) &&
+      (payload.m === undefined || isUuid(payload.m)) &&
+      (payload.l === undefined || isUuid(payload.l))
       ? payload
       : null;
   } catch {

@@ -258,7 +258,16 @@ export function buildSubmissionSchema(
     shape[f.key] = f.required || f.type === 'email' ? schema : z.optional(schema);
   }
   return z.pipe(
-    z.object(shape, { error: 'Send the form fields as an object' }),
+    // Own properties only, on an object without a prototype: a field keyed "constructor" reads
+    // the visitor's value (or nothing), never Object.prototype's.
+    z.pipe(
+      z.transform((v: unknown) =>
+        typeof v === 'object' && v !== null && !Array.isArray(v)
+          ? Object.assign(Object.create(null) as Record<string, unknown>, v)
+          : v,
+      ),
+      z.object(shape, { error: 'Send the form fields as an object' }),
+    ),
     z.transform((o) => {
       const out: SubmissionData = {};
       for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
@@ -285,7 +294,7 @@ export function submissionValidator(
     const errors: Record<string, string> = {};
     for (const issue of r.error.issues) {
       const key = issue.path.length ? String(issue.path[0]) : '(body)';
-      errors[key] ??= issue.message;
+      if (!Object.hasOwn(errors, key)) errors[key] = issue.message;
     }
     return { ok: false, errors };
   };

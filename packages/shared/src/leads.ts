@@ -114,6 +114,27 @@ export type LeadList = z.infer<typeof leadListSchema>;
 
 const customValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
 
+// zod's records drop a "__proto__" key (it assigns into a plain {}). Custom field names are the
+// tenant's own, so that key is carried through under a stand-in no real key can have (a NUL,
+// which the storable-text rule refuses before any schema runs) and put back as an own key.
+const PROTO_STAND_IN = '\u0000__proto__';
+const customFieldsSchema = (() => {
+  const record = z.record(z.string().trim().min(1).max(100), customValue);
+  const rename = (o: object, from: (k: string) => boolean, to: string) =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [from(k) ? to : k, v] as const));
+  return z
+    .preprocess(
+      (v) =>
+        typeof v === 'object' && v !== null && !Array.isArray(v)
+          ? rename(v, (k) => k.trim() === '__proto__', PROTO_STAND_IN)
+          : v,
+      record,
+    )
+    .transform((o) =>
+      rename(o, (k) => k === PROTO_STAND_IN, '__proto__'),
+    ) as unknown as typeof record;
+})();
+
 export const updateLeadSchema = z.object({
   firstName: z.string().trim().max(200).nullable().optional(),
   lastName: z.string().trim().max(200).nullable().optional(),
@@ -121,7 +142,7 @@ export const updateLeadSchema = z.object({
   timeZone: z.string().trim().max(64).nullable().optional(),
   tags: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
   /** Replaces the custom fields object; null values remove a key. */
-  customFields: z.record(z.string().trim().min(1).max(100), customValue).optional(),
+  customFields: customFieldsSchema.optional(),
 });
 export type UpdateLeadInput = z.input<typeof updateLeadSchema>;
 

@@ -48,6 +48,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   } else if (err instanceof z.ZodError)
     appError = new AppError('validation_failed', 'Some fields are invalid', zodDetails(err));
   else if (isBodyParserError(err)) appError = bodyError(err);
+  // The router cannot percent-decode a path parameter ("/api/forms/%").
+  else if (err instanceof URIError)
+    appError = new AppError('bad_request', 'The URL is not valid: broken percent-encoding');
   else {
     req.log.error({ err }, 'unhandled error');
     appError = new AppError('internal', 'Something went wrong on our side; it has been logged');
@@ -65,7 +68,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   res.status(appError.status).json(body);
 };
 
-/** What body-parser throws: an http-errors 4xx with a `type`, or a zlib error it wrapped. */
+/** What body-parser throws: an http-errors 4xx with a `type`, or a decompression error it wrapped. */
 interface BodyParserError {
   status: number;
   type?: unknown;
@@ -79,9 +82,13 @@ function isBodyParserError(err: unknown): err is BodyParserError {
     typeof status === 'number' &&
     status >= 400 &&
     status < 500 &&
-    (typeof type === 'string' || (typeof code === 'string' && code.startsWith('Z_')))
+    (typeof type === 'string' || isDecompressionError(code))
   );
 }
+
+/** zlib's error codes (gzip, deflate) and brotli's. */
+const isDecompressionError = (code: unknown) =>
+  typeof code === 'string' && /^(Z_|ERR__ERROR_|ERR_BROTLI)/.test(code);
 
 /** Body-parser failures: each a 4xx that says what was wrong with the body. */
 function bodyError(err: BodyParserError): AppError {
@@ -91,7 +98,7 @@ function bodyError(err: BodyParserError): AppError {
       'unsupported_media_type',
       'Unsupported body encoding: send identity, gzip, deflate or br, and UTF-8 text',
     );
-  if (typeof err.code === 'string' && err.code.startsWith('Z_'))
+  if (isDecompressionError(err.code))
     return new AppError(
       'bad_request',
       'Request body could not be decompressed: it does not match its Content-Encoding',

@@ -369,6 +369,7 @@ export function prepareRow(
   let phone: string | null = null;
   let timeZone: string | null = null;
   const tags: string[] = [];
+  // Null prototype: a column mapped to cf.__proto__ is a key like any other, not a prototype.
   let custom: Record<string, string> | null = null;
   if (record.length > columns.length && record.slice(columns.length).some((v) => v.trim() !== '')) {
     problems.push({
@@ -445,7 +446,8 @@ export function prepareRow(
         break;
       default: {
         const v = text(2000);
-        if (v !== null) (custom ??= {})[target.slice(3)] = v;
+        if (v !== null)
+          (custom ??= Object.create(null) as Record<string, string>)[target.slice(3)] = v;
       }
     }
   }

@@ -1,6 +1,6 @@
 // The hot path of every landing page, in front of express: a JSON `POST
 // /api/public/forms/:publicId/submissions` is answered by plain node:http code (body limit,
-// JSON parse, cached form, Origin check and CORS, the shared validation, one Redis round trip).
+// JSON parse, cached form, Origin check and CORS, rate limits, the shared validation, the XADD).
 // Express costs about three quarters of node:http's throughput on its own; this route is the one
 // that must absorb a landing page's traffic spike. Answers are the same as express's (status,
 // headers, `{ error: { code, message, details?, requestId } }`); every other request, and

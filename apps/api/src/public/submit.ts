@@ -1,6 +1,7 @@
-// Accepting one public form submission: spam checks, validation against the form's fields with
-// the shared schema, then ONE Redis round trip (rate limits, duplicate check, XADD to the
-// submissions stream; see submission-stream.ts). The worker's submissions drain stores the lead
+// Accepting one public form submission: the rate limits (Redis) before any validation work,
+// spam checks, validation against the form's fields with the shared schema (patterns in RE2),
+// then one more Redis round trip (duplicate check, XADD to the submissions stream; see
+// submission-stream.ts). The worker's submissions drain stores the lead
 // and the submission in one transaction and enrolls or sends the double opt-in email. A rejected
 // submission is never written anywhere; an accepted one is in the (persistent) stream before the
 // visitor is answered, so the answer is 202 and nothing answered 2xx is lost.
@@ -69,11 +70,12 @@ const str = (v: unknown, max: number): string | null => {
   return s ? s.slice(0, max) : null;
 };
 
-const LEAD_COLUMNS: Record<string, 'firstName' | 'lastName' | 'phone'> = {
-  first_name: 'firstName',
-  last_name: 'lastName',
-  phone: 'phone',
-};
+// A Map, not an object: a field keyed "constructor" must not find Object.prototype's.
+const LEAD_COLUMNS = new Map<string, 'firstName' | 'lastName' | 'phone'>([
+  ['first_name', 'firstName'],
+  ['last_name', 'lastName'],
+  ['phone', 'phone'],
+]);
 
 const DEFAULT_LIMITS = { perIp: 20, perForm: 600 };
 const appenders = new WeakMap<AppDeps, SubmissionAppender>();
@@ -231,7 +233,8 @@ export async function acceptSubmission(
   for (const f of fields) {
     const v = data[f.key];
     if (v === undefined || f.key === 'email' || f.type === 'consent') continue;
-    const column = LEAD_COLUMNS[f.key] ?? (f.type === 'phone' && !lead.phone ? 'phone' : undefined);
+    const column =
+      LEAD_COLUMNS.get(f.key) ?? (f.type === 'phone' && !lead.phone ? 'phone' : undefined);
     if (column && typeof v === 'string') lead[column] = v;
     else lead.customFields[f.key] = v;
   }

@@ -402,18 +402,20 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       handler: async ({ auth, params, body }) => {
         const lead = await findLead(auth.workspaceId, params.id);
         const { customFields, tags, ...rest } = body;
-        let fields: Prisma.InputJsonValue | undefined;
-        if (customFields) {
-          fields = Object.fromEntries(Object.entries(customFields).filter(([, v]) => v !== null));
-        }
+        const fields = customFields
+          ? Object.fromEntries(Object.entries(customFields).filter(([, v]) => v !== null))
+          : undefined;
         const newTags = tags ? [...new Set(tags)] : undefined;
-        const updated = await db.lead.update({
-          where: { id: lead.id },
-          data: {
-            ...rest,
-            ...(fields !== undefined ? { customFields: fields } : {}),
-            ...(newTags ? { tags: newTags } : {}),
-          },
+        const updated = await db.$transaction(async (tx) => {
+          const row = await tx.lead.update({
+            where: { id: lead.id },
+            data: { ...rest, ...(newTags ? { tags: newTags } : {}) },
+          });
+          if (fields === undefined) return row;
+          // Not through Prisma's JSON encoding, which drops a "__proto__" key: custom field
+          // names are the tenant's own and are stored verbatim.
+          await tx.$executeRaw`UPDATE "Lead" SET "customFields" = ${JSON.stringify(fields)}::jsonb WHERE id = ${lead.id}::uuid`;
+          return { ...row, customFields: fields as Prisma.JsonObject };
         });
         if (newTags) {
           for (const tag of newTags.filter((t) => !lead.tags.includes(t))) {
