@@ -13,3 +13,4 @@ export * from './smtp-listener.js';
 export * from './ses.js';
 export * from './outcomes.js';
 export * from './outbox.js';
+export * from './review.js';
