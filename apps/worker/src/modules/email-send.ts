@@ -339,6 +339,11 @@ export const emailSendModule: WorkerModule = async (ctx) => {
     connection: ctx.redis,
     prefix: ctx.prefix,
     concurrency: ctx.config.sendConcurrency ?? ctx.concurrency,
+    // A job a dead worker took but had not claimed yet (its row still `queued`) comes back through
+    // BullMQ's stalled check: within ~20 s instead of ~60 s with the defaults. Claimed rows do not
+    // wait for this (the heartbeat sweep above).
+    lockDuration: 15_000,
+    stalledInterval: 5_000,
   });
   ctx.observe(worker);
   await worker.waitUntilReady();
