@@ -95,9 +95,10 @@ it("resolves a stopped worker's claims at once: never handed over -> sent once, 
   const fresh = await message({ status: 'sending', claimedAt: new Date() });
   const handed = await message({ status: 'sending', claimedAt: new Date() });
   await db.message.update({ where: { id: handed.id }, data: { handedAt: new Date() } });
-  // A live worker's handed claim: its heartbeat is fresh, so nobody may judge it yet.
+  // A live worker's handed claim: its heartbeat is fresh (for the next hour, so a slow machine
+  // cannot age it out mid-test), so nobody may judge it yet.
   const liveWorker = `live-worker:${randomUUID().slice(0, 8)}`;
-  await db.sendWorker.create({ data: { id: liveWorker, seenAt: new Date() } });
+  await db.sendWorker.create({ data: { id: liveWorker, seenAt: new Date(Date.now() + 3600_000) } });
   const live = await message({ status: 'sending', claimedAt: new Date() });
   await db.message.update({
     where: { id: live.id },

@@ -32,8 +32,35 @@ export type Delivery =
 
 class ClaimLost extends Error {}
 
+/** Set on a message's body stream: called when a connection picks the message up. */
+const PICKED_UP = Symbol('picked up');
+type Transport = ReturnType<TransportPool['get']>;
+
 /** Delivers through `transports`. */
 export class Deliverer {
+  private readonly hooked = new WeakSet<Transport>();
+
+  /**
+   * The pool calls the message's createReadStream() at the moment a connection takes it, in the
+   * same turn as it writes MAIL FROM: the mark is asked for right then (the body's first read
+   * comes an event-loop turn later, and every turn counts when the mark is on the way to the end
+   * of DATA).
+   */
+  private hookPickup(transport: Transport): void {
+    if (this.hooked.has(transport)) return;
+    this.hooked.add(transport);
+    transport.use('stream', (mail, done) => {
+      const node = mail.message as unknown as { createReadStream: (...a: unknown[]) => unknown };
+      const raw = mail.data.raw as { [PICKED_UP]?: () => void } | undefined;
+      const create = node.createReadStream.bind(node);
+      node.createReadStream = (...a: unknown[]) => {
+        raw?.[PICKED_UP]?.();
+        return create(...a);
+      };
+      done();
+    });
+  }
+
   constructor(
     private readonly transports: TransportPool,
     private readonly recorder: Recorder,
@@ -55,23 +82,38 @@ export class Deliverer {
     const raw = prepared.raw as Buffer;
     const recorder = this.recorder;
     let asked = false;
+    let pushed = false;
+    let marked = false;
     let released = false;
-    const body = new Readable({
+    const release = () => {
+      if (!pushed || !marked || released) return;
+      released = true;
+      body.push(null);
+    };
+    const pickedUp = () => {
+      if (asked) return;
+      asked = true;
+      recorder.handed(id).then(
+        (ok) => {
+          if (!ok) return body.destroy(new ClaimLost());
+          marked = true;
+          release();
+        },
+        (e: unknown) => body.destroy(e as Error),
+      );
+    };
+    const body: Readable & { [PICKED_UP]?: () => void } = new Readable({
       // Not pushed before the first read: a push would make the stream read ahead by itself.
       read() {
-        if (asked) return;
-        asked = true;
+        pickedUp();
+        if (pushed) return;
+        pushed = true;
         this.push(raw);
-        recorder.handed(id).then(
-          (ok) => {
-            if (!ok) return this.destroy(new ClaimLost());
-            released = true;
-            this.push(null);
-          },
-          (e: unknown) => this.destroy(e as Error),
-        );
+        release();
       },
     });
+    body[PICKED_UP] = pickedUp;
+    this.hookPickup(transport);
     let info: { response?: string };
     try {
       info = (await transport.sendMail({ ...prepared, raw: body })) as { response?: string };

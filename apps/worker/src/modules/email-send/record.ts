@@ -119,14 +119,14 @@ export class Recorder {
   /**
    * The "handed to SMTP" mark, asked for when a connection picks the message up: resolves true
    * once it is committed together with every earlier outcome, false when this worker no longer
-   * holds the claim (recovery took it back): then the message must not be delivered. Marks asked
-   * for in the same turn of the event loop (connections answered together) share a statement;
-   * statements are not serialised, so one mark never waits for another's commit.
+   * holds the claim (recovery took it back): then the message must not be delivered. Statements
+   * are not serialised, so one mark never waits for another's commit.
    */
   handed(id: string): Promise<boolean> {
     return new Promise((done, fail) => {
       this.marks.push({ id, done, fail });
-      if (this.marks.length === 1) setImmediate(() => void this.flushMarks());
+      // Marks asked for in the same callback share a statement; no later turn is waited for.
+      if (this.marks.length === 1) queueMicrotask(() => void this.flushMarks());
     });
   }
 
