@@ -25,6 +25,7 @@ const DB = 'kindling_bench_tracking';
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_TRACKING_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const SECRET = 'bench-tracking-secret-0123456789abcdef0123';
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 3);
 const DESTINATION = 'https://example.com/landing?utm_source=kindling';
@@ -89,7 +90,9 @@ function streamLength(stream) {
 
 /** Sums kindling_tracking_hits_total by outcome, plus events lost, from the app's /metrics. */
 async function hitCounters(base) {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await (
+    await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   const out = { recorded: 0, rejected: 0, lost: 0 };
   for (const line of text.split('\n')) {
     const m = /^kindling_tracking_hits_total\{kind="[^"]+",outcome="([a-z]+)"\} (\d+)/.exec(line);
@@ -127,6 +130,7 @@ export async function run({ rounds, log }) {
       REDIS_URL,
       APP_SECRET: SECRET,
       EVENTS_STREAM: stream,
+      METRICS_TOKEN,
       LOG_LEVEL: 'warn',
     };
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Bundles a Node app (run from its workspace folder): src/main.ts (+ src/seed.ts if present) into
+// Bundles a Node app (run from its workspace folder): src/main.ts (+ src/seed.ts and
+// src/dead-letters-cli.ts if present) into
 // dist/. Workspace packages (@kindling/*, TypeScript source) are inlined; npm dependencies stay
 // external and load from node_modules.
 import { build } from 'esbuild';
@@ -20,7 +21,9 @@ const addDeps = (p) => {
 };
 addDeps(pkg);
 
-const entryPoints = ['src/main.ts', 'src/seed.ts'].filter((e) => existsSync(path.join(cwd, e)));
+const entryPoints = ['src/main.ts', 'src/seed.ts', 'src/dead-letters-cli.ts'].filter((e) =>
+  existsSync(path.join(cwd, e)),
+);
 await build({
   entryPoints,
   outdir: 'dist',

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: the whole suite. Checks PostgreSQL, recreates the test database, starts the suite's
-// own redis-server on a free port (unless TEST_REDIS_URL names one), builds what the end-to-end
-// tests run, runs every vitest project (unit, integration, e2e) and ends with one line
-// `N passed, N failed`. Nothing outside its own database and Redis is touched, so it can run
-// beside `npm start`.
+// `npm test`: the whole suite. Installs the Debian packages of its real peers when missing
+// (scripts/system-packages.txt; as root with apt, else says the command), checks PostgreSQL,
+// recreates the test database, starts the suite's own redis-server on a free port (unless
+// TEST_REDIS_URL names one), builds what the end-to-end tests run, runs every vitest project
+// (unit, integration, e2e) and ends with one line `N passed, N failed`. Nothing outside its own
+// database and Redis is touched, so it can run beside `npm start`.
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { checkServices, ensureDatabase } from './lib/services.mjs';
 import { run } from './lib/run.mjs';
 import { startPrivateRedis } from './lib/private-redis.mjs';
+import { ensureSystemPackages } from './lib/system-packages.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const databaseUrl =
@@ -19,6 +21,15 @@ const extraArgs = process.argv.slice(2);
 
 function summary(passed, failed) {
   console.log(`${passed} passed, ${failed} failed`);
+}
+
+// The real peers first (Chromium, Postfix, dnsmasq, redis-server...): installed here when this
+// runs as root with apt, otherwise the one command to run, before anything else happens.
+const missingPackages = ensureSystemPackages();
+if (missingPackages) {
+  console.error(missingPackages);
+  summary(0, 1);
+  process.exit(1);
 }
 
 let redisUrl = process.env.TEST_REDIS_URL;

@@ -3,7 +3,11 @@
 // then fails local delivery ("5.1.1 unknown user"), so a real RFC 3464 DSN goes to the envelope
 // sender; mail for the VERP return domain is relayed to the product's inbound SMTP listener.
 // Other outcomes by recipient domain: full.example -> 450 at RCPT, blocked.example -> 550 at RCPT.
-// See /work/shared/notes/real-peers.md for the traps this works around.
+// Traps this works around: `postfix -c DIR` refuses silently unless DIR is registered in the
+// default instance's alternate_config_directories; its check/start errors go only to a terminal
+// (run under `script`); the data directory must belong to the postfix user; no DNS here, so
+// smtp_dns_support_level=disabled with native host lookup; zero queue lifetimes make deferred
+// mail bounce at once.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,

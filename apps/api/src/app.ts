@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pingDb } from '@kindling/db';
 import { pingRedis } from '@kindling/queue';
+import { METRICS_REFUSED, metricsAccess } from '@kindling/runtime';
 import type { AppDeps } from './deps.js';
 import { AppError, errorHandler } from './http/errors.js';
 import { createMetrics, requestLogger } from './http/observability.js';
@@ -55,7 +56,12 @@ export function createApp(deps: AppDeps): Express {
     const ready = checks.postgres === 'ok' && checks.redis === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    const access = metricsAccess(req.get('authorization'), deps.config.metricsToken);
+    if (access !== 'ok') {
+      const { code, message } = METRICS_REFUSED[access];
+      throw new AppError(code, message);
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

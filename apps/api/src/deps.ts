@@ -27,6 +27,8 @@ export interface AppDeps {
     /** Redis stream accepted form submissions go to (the worker drains it); tests use their own. */
     submissionsStream?: string;
     version: string;
+    /** METRICS_TOKEN: /metrics needs it as a bearer token; unset = metrics off. */
+    metricsToken?: string;
     /** Fetches SNS signing certificates (tests inject a local one); SNS hosts only by default. */
     sesCertFetcher?: (url: string) => Promise<string>;
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv } from '@kindling/shared';
+import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import { SUBMISSIONS_STREAM } from '@kindling/leads';
 
 const url = (protocols: string[]) =>
@@ -30,6 +30,7 @@ export const apiEnvSchema = z.object({
   FORM_RATE_LIMIT_PER_FORM: z.coerce.number().int().min(1).default(600),
   /** Redis stream accepted form submissions go to; must equal the worker's. */
   SUBMISSIONS_STREAM: z.string().min(1).default(SUBMISSIONS_STREAM),
+  METRICS_TOKEN: metricsTokenEnv,
 });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 

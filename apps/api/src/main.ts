@@ -1,14 +1,18 @@
 // The api process: parse env, connect, listen; SIGTERM stops accepting connections, lets
 // in-flight requests finish, then closes Postgres and Redis, inside 10 seconds.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import pino from 'pino';
 import pg from 'pg';
 import { assertServices } from '@kindling/shared';
 import { assertDbReachable, createDb } from '@kindling/db';
 import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
-import { runMain } from '@kindling/runtime';
+import { createHttpServer, runMain } from '@kindling/runtime';
 import { createHttpHandler } from './http-handler.js';
 import { loadApiEnv } from './env.js';
+
+// Lead imports stream up to 1 GiB, so a whole request may take minutes; a stalled body or slow
+// headers are still cut within seconds (createHttpServer).
+const API_TIMEOUTS = { requestMs: 15 * 60_000 };
 
 runMain(async (lifecycle) => {
   const env = loadApiEnv(process.env);
@@ -41,10 +45,11 @@ runMain(async (lifecycle) => {
       formRateLimits: { perIp: env.FORM_RATE_LIMIT_PER_IP, perForm: env.FORM_RATE_LIMIT_PER_FORM },
       submissionsStream: env.SUBMISSIONS_STREAM,
       version: process.env.npm_package_version ?? '0.0.0',
+      metricsToken: env.METRICS_TOKEN,
     },
   });
   const server: Server = await new Promise((resolve) => {
-    const s = createServer(handler).listen(env.PORT, env.HOST, () => resolve(s));
+    const s = createHttpServer(handler, API_TIMEOUTS).listen(env.PORT, env.HOST, () => resolve(s));
   });
   lifecycle.onClose('http server', async () => {
     const closed = new Promise((r) => server.close(r));

@@ -1,6 +1,5 @@
 // Helpers for the api's integration tests: a real app on an ephemeral port over the test
 // database and Redis, and a tiny cookie-keeping HTTP client.
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -8,6 +7,7 @@ import pg from 'pg';
 import type { Me } from '@kindling/shared';
 import { createDb } from '@kindling/db';
 import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
+import { createHttpServer, type HttpTimeouts } from '@kindling/runtime';
 import { createHttpHandler } from './http-handler.js';
 import type { AppDeps } from './deps.js';
 
@@ -17,10 +17,17 @@ export interface TestApi {
   close: () => Promise<void>;
 }
 
-/** Starts the api on 127.0.0.1 with DATABASE_URL/REDIS_URL from the test environment. */
-export async function startTestApi(config: Partial<AppDeps['config']> = {}): Promise<TestApi> {
-  const databaseUrl = process.env.DATABASE_URL;
-  const redisUrl = process.env.REDIS_URL;
+/**
+ * Starts the api on 127.0.0.1 with DATABASE_URL/REDIS_URL from the test environment (or the
+ * given URLs: a Redis database of a test's own, a proxy in front of Postgres), optionally with
+ * shorter server timeouts.
+ */
+export async function startTestApi(
+  config: Partial<AppDeps['config']> = {},
+  options: { databaseUrl?: string; redisUrl?: string; timeouts?: Partial<HttpTimeouts> } = {},
+): Promise<TestApi> {
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (!databaseUrl || !redisUrl)
     throw new Error('DATABASE_URL and REDIS_URL must be set (vitest integration project)');
   const deps: AppDeps = {
@@ -38,7 +45,7 @@ export async function startTestApi(config: Partial<AppDeps['config']> = {}): Pro
     },
   };
   await assertRedisReachable(deps.redis, redisUrl);
-  const server = createServer(createHttpHandler(deps)).listen(0, '127.0.0.1');
+  const server = createHttpServer(createHttpHandler(deps), options.timeouts).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as AddressInfo;
   return {

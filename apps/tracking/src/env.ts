@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv } from '@kindling/shared';
+import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import { EVENTS_STREAM } from '@kindling/queue';
 
 export const trackingEnvSchema = z.object({
@@ -15,6 +15,7 @@ export const trackingEnvSchema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Redis stream the events go to; must equal the worker's. */
   EVENTS_STREAM: z.string().min(1).default(EVENTS_STREAM),
+  METRICS_TOKEN: metricsTokenEnv,
 });
 export type TrackingEnv = z.infer<typeof trackingEnvSchema>;
 

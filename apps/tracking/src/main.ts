@@ -1,9 +1,8 @@
 // The tracking process: opens, clicks and unsubscribes. SIGTERM stops accepting connections,
 // lets in-flight requests finish, then closes connections, inside 10 seconds.
-import { createServer } from 'node:http';
 import pino from 'pino';
 import { assertServices } from '@kindling/shared';
-import { runMain } from '@kindling/runtime';
+import { createHttpServer, runMain } from '@kindling/runtime';
 import { assertDbReachable, createDb } from '@kindling/db';
 import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
 import { loadTrackingEnv } from './env.js';
@@ -34,10 +33,15 @@ runMain(async (lifecycle) => {
       publicUrl: env.PUBLIC_URL,
       trustProxy: env.TRUST_PROXY,
       eventsStream: env.EVENTS_STREAM,
+      metricsToken: env.METRICS_TOKEN,
     },
   });
-  const server = createServer(handler);
-  server.keepAliveTimeout = 5_000;
+  // Opens, clicks and unsubscribes are tiny requests: seconds are plenty.
+  const server = createHttpServer(handler, {
+    headersMs: 5_000,
+    requestMs: 10_000,
+    bodyIdleMs: 5_000,
+  });
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   lifecycle.onClose('http server', async () => {
     const closed = new Promise((r) => server.close(r));

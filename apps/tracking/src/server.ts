@@ -8,6 +8,7 @@ import { clickDestination, verifyToken, type TokenPayload } from '@kindling/send
 import { classifyRequest, clientIp } from './classify.js';
 import { renderUnsubscribePage, type PageState } from './unsubscribe-page.js';
 import { EventAppender } from './event-appender.js';
+import { METRICS_REFUSED, metricsAccess } from '@kindling/runtime';
 
 export interface TrackingConfig {
   appSecret: string;
@@ -15,6 +16,8 @@ export interface TrackingConfig {
   trustProxy: number;
   /** Redis stream the events go to; tests and benchmarks use their own. */
   eventsStream?: string;
+  /** METRICS_TOKEN: /metrics needs it as a bearer token; unset = metrics off. */
+  metricsToken?: string;
 }
 
 export interface TrackingDeps {
@@ -268,6 +271,11 @@ export function createTrackingHandler(deps: TrackingDeps): {
       return;
     }
     if (path === '/metrics') {
+      const access = metricsAccess(rawHeader(req, 'authorization'), deps.config.metricsToken);
+      if (access !== 'ok') {
+        const { status, code, message } = METRICS_REFUSED[access];
+        return json(res, status, { error: { code, message } });
+      }
       void registry.metrics().then((text) => {
         res.writeHead(200, { 'content-type': registry.contentType }).end(text);
       });

@@ -87,6 +87,7 @@ beforeAll(async () => {
       publicUrl: 'http://localhost',
       trustProxy: 0,
       eventsStream: stream,
+      metricsToken: 'tracking-metrics-token-0123',
     },
   });
   server = createServer(handler);
@@ -340,7 +341,9 @@ describe('unsubscribe', () => {
 
 describe('observability', () => {
   it('exposes hit counters and the stream length as Prometheus metrics', async () => {
-    const text = (await (await fetch(`${base}/metrics`)).text()).split('\n');
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const bearer = { authorization: 'Bearer tracking-metrics-token-0123' };
+    const text = (await (await fetch(`${base}/metrics`, { headers: bearer })).text()).split('\n');
     expect(
       text.find((l) =>
         l.startsWith('kindling_tracking_hits_total{kind="open",outcome="recorded"}'),

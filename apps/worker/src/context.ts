@@ -6,6 +6,7 @@ import type { Db } from '@kindling/db';
 import type { SendingSettings } from './modules/sending-settings.js';
 import type { EventsDrainSettings } from './modules/events-drain.js';
 import type { SubmissionsDrainSettings } from './modules/submissions-drain.js';
+import type { DrainPolicy } from './stream-consumer.js';
 
 /** What every worker module gets: connections, logger, metrics and settings. */
 export interface WorkerContext {
@@ -33,6 +34,8 @@ export interface WorkerConfig {
   events?: Partial<EventsDrainSettings>;
   /** Form submissions drain overrides (stream key, batch size, claim idle time); defaults otherwise. */
   submissions?: Partial<SubmissionsDrainSettings>;
+  /** Both stream drains: attempts before a dead letter, retry pause, stall period. */
+  drains?: Partial<DrainPolicy>;
   /** drip.step jobs run at once (a burst of due steps is latency-bound, not CPU-bound); default `concurrency`. */
   dripConcurrency?: number;
   /** email.send jobs run at once (latency-bound: SMTP answers, claim/result batches); default `concurrency`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv } from '@kindling/shared';
+import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import { EVENTS_STREAM } from '@kindling/queue';
 import { SUBMISSIONS_STREAM } from '@kindling/leads';
 
@@ -12,6 +12,7 @@ export const workerEnvSchema = z.object({
   TRACKING_URL: z.url().default('http://localhost:3001'),
   /** Port of the worker's health and metrics endpoint. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  METRICS_TOKEN: metricsTokenEnv,
   HOST: z.string().default('0.0.0.0'),
   /** Jobs processed at once per queue in this process. */
   CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
@@ -29,6 +30,10 @@ export const workerEnvSchema = z.object({
   EVENTS_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
   /** Redis stream of accepted form submissions; must equal the api's. */
   SUBMISSIONS_STREAM: z.string().min(1).default(SUBMISSIONS_STREAM),
+  /** Stream drains: failures of one entry on its own before it moves to the dead-letter stream. */
+  DRAIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Stream drains: no successful round for this long (ms) makes /readyz fail. */
+  DRAIN_STALL_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
   /** Built-in dev mail catcher (identities without an SMTP relay): loopback port, 0 = ephemeral. */
   DEV_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   /** Inbound SMTP for bounces (DSN), complaints (ARF) and mailto unsubscribes; -1 = off, 0 = ephemeral. */

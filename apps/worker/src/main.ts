@@ -4,11 +4,11 @@
 import pino from 'pino';
 import { assertServices } from '@kindling/shared';
 import { runMain } from '@kindling/runtime';
-import { assertDbReachable, createDb, pingDb } from '@kindling/db';
-import { assertRedisReachable, createWorkerRedis, pingRedis } from '@kindling/queue';
+import { assertDbReachable, createDb } from '@kindling/db';
+import { assertRedisReachable, createWorkerRedis } from '@kindling/queue';
 import { loadWorkerEnv } from './env.js';
 import { startWorker } from './worker.js';
-import { createHealthServer } from './health.js';
+import { createHealthServer, workerReadiness } from './health.js';
 
 runMain(async (lifecycle) => {
   const env = loadWorkerEnv(process.env);
@@ -54,17 +54,16 @@ runMain(async (lifecycle) => {
         claimIdleMs: env.EVENTS_CLAIM_IDLE_MS,
       },
       submissions: { stream: env.SUBMISSIONS_STREAM },
+      drains: { maxAttempts: env.DRAIN_MAX_ATTEMPTS, stallAfterMs: env.DRAIN_STALL_AFTER_MS },
     },
   });
   // Closed in reverse order: health endpoint, worker modules (finishing active jobs), Redis, Postgres.
   lifecycle.onClose('worker modules', () => worker.close());
-  const health = createHealthServer(worker.registry, async () => {
-    const [pg, rd] = await Promise.allSettled([pingDb(db), pingRedis(redis)]);
-    return {
-      postgres: pg.status === 'fulfilled' ? 'ok' : 'unreachable',
-      redis: rd.status === 'fulfilled' ? 'ok' : 'unreachable',
-    };
-  });
+  const health = createHealthServer(
+    worker.registry,
+    workerReadiness(db, redis, worker.registry),
+    env.METRICS_TOKEN,
+  );
   await new Promise<void>((resolve) => health.listen(env.HEALTH_PORT, env.HOST, resolve));
   lifecycle.onClose('health server', () => new Promise((r) => health.close(r)));
   logger.info({ healthPort: env.HEALTH_PORT }, 'worker started');

@@ -48,3 +48,5 @@ export async function assertDbReachable(db: Db, databaseUrl: string): Promise<vo
     );
   }
 }
+
+export { isDbUnavailable } from './unavailable.js';

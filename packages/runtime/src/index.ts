@@ -1,6 +1,8 @@
 // Process lifecycle shared by the api, worker and tracking mains.
 import { EnvError } from '@kindling/shared';
 
+export * from './http-server.js';
+
 interface Logger {
   info: (obj: object, msg: string) => void;
   error: (obj: object, msg: string) => void;

@@ -1,9 +1,18 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Parses an app's environment once at start-up. On failure it throws one Error whose message
  * lists every bad variable, so an operator fixes them all in one go.
  */
+/**
+ * METRICS_TOKEN of every process: /metrics answers only `Authorization: Bearer <token>`, and
+ * is off (404) without one, so metrics are never public.
+ */
+export const metricsTokenEnv = z
+  .string()
+  .min(16, 'must be at least 16 characters (use `openssl rand -hex 32`)')
+  .optional();
+
 export function parseEnv<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined>,

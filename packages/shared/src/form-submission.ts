@@ -93,39 +93,70 @@ const PHONE_RE = /^\+?[0-9 ()./-]{5,25}$/;
 const TRUE_VALUES = ['true', 'on', '1', 'yes'];
 const DEFAULT_MAX: Partial<Record<FieldType, number>> = { textarea: 5000, email: 254 };
 
-function compilePattern(pattern: string | null): RegExp | null {
-  if (!pattern) return null;
+/** Something that answers whether a whole value matches a field's pattern. */
+export interface PatternMatcher {
+  test(value: string): boolean;
+}
+
+/**
+ * Compiles a field pattern to a whole-value matcher; null when the pattern cannot be used.
+ * The default is the engine of the runtime (the browser's, in the widget). The api passes a
+ * linear-time engine instead, because a pattern is written by a tenant and run on a stranger's
+ * input on a thread every other request shares.
+ */
+export type PatternCompiler = (pattern: string) => PatternMatcher | null;
+
+const nativePattern: PatternCompiler = (pattern) => {
   try {
     return new RegExp(`^(?:${pattern})$`, 'u');
   } catch {
     return null;
   }
+};
+
+export interface SubmissionSchemaOptions {
+  compilePattern?: PatternCompiler;
 }
 
 const isBlank = (v: unknown) =>
   v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
-function textSchema(field: PublicField) {
+function textSchema(field: PublicField, compilePattern: PatternCompiler) {
   const max = field.maxLength ?? DEFAULT_MAX[field.type] ?? 1000;
   const min = field.minLength ?? 0;
-  const re = compilePattern(field.pattern);
+  const re = field.pattern ? compilePattern(field.pattern) : null;
   const label = field.label || field.key;
   return z.pipe(
     z.pipe(
       z.union([z.string(), z.number()], { error: `${label} must be text` }),
       z.transform((v) => String(v).trim()),
     ),
+    // One check in order, the first failure wins: no format check ever sees a value that is
+    // too long, so the cost of a pattern is bounded by the field's length limit.
     z.string().check(
-      z.refine((v) => v.length >= min, `${label} needs at least ${min} characters`),
-      z.refine((v) => v.length <= max, `${label} must be at most ${max} characters`),
-      z.refine((v) => field.type !== 'email' || EMAIL_RE.test(v), 'Enter a valid email address'),
-      z.refine((v) => field.type !== 'phone' || PHONE_RE.test(v), 'Enter a valid phone number'),
-      z.refine((v) => !re || re.test(v), `${label} is not in the expected format`),
+      z.superRefine((v, ctx) => {
+        const problem =
+          v.length < min
+            ? `${label} needs at least ${min} characters`
+            : v.length > max
+              ? `${label} must be at most ${max} characters`
+              : field.type === 'email' && !EMAIL_RE.test(v)
+                ? 'Enter a valid email address'
+                : field.type === 'phone' && !PHONE_RE.test(v)
+                  ? 'Enter a valid phone number'
+                  : re && !re.test(v)
+                    ? `${label} is not in the expected format`
+                    : null;
+        if (problem) ctx.issues.push({ code: 'custom', message: problem, input: v });
+      }),
     ),
   );
 }
 
-function fieldSchema(field: PublicField): z.ZodMiniType<SubmissionValue | undefined, unknown> {
+function fieldSchema(
+  field: PublicField,
+  compilePattern: PatternCompiler,
+): z.ZodMiniType<SubmissionValue | undefined, unknown> {
   const label = field.label || field.key;
   let inner: z.ZodMiniType<SubmissionValue, unknown>;
   switch (field.type) {
@@ -173,10 +204,10 @@ function fieldSchema(field: PublicField): z.ZodMiniType<SubmissionValue | undefi
       inner =
         field.type === 'email'
           ? z.pipe(
-              textSchema(field),
+              textSchema(field, compilePattern),
               z.transform((v) => v.toLowerCase()),
             )
-          : textSchema(field);
+          : textSchema(field, compilePattern);
   }
   const required = field.required || field.type === 'email';
   const requiredMessage =
@@ -216,11 +247,15 @@ function fieldSchema(field: PublicField): z.ZodMiniType<SubmissionValue | undefi
  * values may be strings), output holds one normalised value per filled field; unknown keys are
  * dropped. The api and the widget both use it, so the same rules and messages apply on both sides.
  */
-export function buildSubmissionSchema(fields: PublicField[]) {
+export function buildSubmissionSchema(
+  fields: PublicField[],
+  { compilePattern = nativePattern }: SubmissionSchemaOptions = {},
+) {
   const shape: Record<string, z.ZodMiniType<SubmissionValue | undefined, unknown>> = {};
   for (const f of fields) {
     // Optional fields may be absent; required ones must run so a missing key gets its message.
-    shape[f.key] = f.required || f.type === 'email' ? fieldSchema(f) : z.optional(fieldSchema(f));
+    const schema = fieldSchema(f, compilePattern);
+    shape[f.key] = f.required || f.type === 'email' ? schema : z.optional(schema);
   }
   return z.pipe(
     z.object(shape, { error: 'Send the form fields as an object' }),
@@ -232,17 +267,31 @@ export function buildSubmissionSchema(fields: PublicField[]) {
   );
 }
 
-/** Validates `input` against the fields; per-field messages keyed by field key on failure. */
-export function validateSubmission(
+export type SubmissionCheck =
+  { ok: true; data: SubmissionData } | { ok: false; errors: Record<string, string> };
+
+/**
+ * The validator for one form's fields, built once (building the schema costs more than running
+ * it): per-field messages keyed by field key on failure, the first message per field.
+ */
+export function submissionValidator(
   fields: PublicField[],
-  input: unknown,
-): { ok: true; data: SubmissionData } | { ok: false; errors: Record<string, string> } {
-  const r = buildSubmissionSchema(fields).safeParse(input);
-  if (r.success) return { ok: true, data: r.data };
-  const errors: Record<string, string> = {};
-  for (const issue of r.error.issues) {
-    const key = issue.path.length ? String(issue.path[0]) : '(body)';
-    errors[key] ??= issue.message;
-  }
-  return { ok: false, errors };
+  options?: SubmissionSchemaOptions,
+): (input: unknown) => SubmissionCheck {
+  const schema = buildSubmissionSchema(fields, options);
+  return (input) => {
+    const r = schema.safeParse(input);
+    if (r.success) return { ok: true, data: r.data };
+    const errors: Record<string, string> = {};
+    for (const issue of r.error.issues) {
+      const key = issue.path.length ? String(issue.path[0]) : '(body)';
+      errors[key] ??= issue.message;
+    }
+    return { ok: false, errors };
+  };
+}
+
+/** Validates `input` against the fields; per-field messages keyed by field key on failure. */
+export function validateSubmission(fields: PublicField[], input: unknown): SubmissionCheck {
+  return submissionValidator(fields)(input);
 }

@@ -7,3 +7,4 @@ export * from './sending.js';
 export * from './forms.js';
 export * from './campaigns.js';
 export * from './leads.js';
+export * from './storable-text.js';

@@ -30,12 +30,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   if (err instanceof AppError) appError = err;
   else if (err instanceof z.ZodError)
     appError = new AppError('validation_failed', 'Some fields are invalid', zodDetails(err));
-  else if (isBodyParserError(err)) {
-    appError =
-      err.type === 'entity.too.large'
-        ? new AppError('payload_too_large', 'Request body is too large')
-        : new AppError('bad_request', 'Request body could not be parsed');
-  } else {
+  else if (isBodyParserError(err)) appError = bodyError(err);
+  else {
     req.log.error({ err }, 'unhandled error');
     appError = new AppError('internal', 'Something went wrong on our side; it has been logged');
   }
@@ -52,6 +48,41 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   res.status(appError.status).json(body);
 };
 
-function isBodyParserError(err: unknown): err is { type: string; status: number } {
-  return typeof err === 'object' && err !== null && 'type' in err && 'status' in err;
+/** What body-parser throws: an http-errors 4xx with a `type`, or a zlib error it wrapped. */
+interface BodyParserError {
+  status: number;
+  type?: unknown;
+  code?: unknown;
+}
+
+function isBodyParserError(err: unknown): err is BodyParserError {
+  if (typeof err !== 'object' || err === null) return false;
+  const { status, type, code } = err as Record<string, unknown>;
+  return (
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500 &&
+    (typeof type === 'string' || (typeof code === 'string' && code.startsWith('Z_')))
+  );
+}
+
+/** Body-parser failures: each a 4xx that says what was wrong with the body. */
+function bodyError(err: BodyParserError): AppError {
+  if (err.status === 413) return new AppError('payload_too_large', 'Request body is too large');
+  if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported')
+    return new AppError(
+      'unsupported_media_type',
+      'Unsupported body encoding: send identity, gzip, deflate or br, and UTF-8 text',
+    );
+  if (typeof err.code === 'string' && err.code.startsWith('Z_'))
+    return new AppError(
+      'bad_request',
+      'Request body could not be decompressed: it does not match its Content-Encoding',
+    );
+  if (err.type === 'request.size.invalid' || err.type === 'request.aborted')
+    return new AppError(
+      'bad_request',
+      'Request body is incomplete: shorter than its Content-Length',
+    );
+  return new AppError('bad_request', 'Request body could not be parsed');
 }

@@ -4,7 +4,7 @@ import { Client, startTestApi, type TestApi } from '../testing.js';
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ metricsToken: 'api-metrics-token-0123' });
 });
 afterAll(async () => {
   await api.close();
@@ -26,11 +26,16 @@ it('documents every declared route, with request schemas from the same zod schem
   expect(schema.properties.password.minLength).toBe(10);
 });
 
-it('serves health, readiness and metrics', async () => {
+it('serves health, readiness, and metrics only with the metrics token', async () => {
   const client = new Client(api.url);
   expect((await client.get('/healthz')).status).toBe(200);
   const ready = await client.get('/readyz');
   expect(ready.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+  expect((await client.get('/metrics')).status).toBe(401);
+  client.bearer = 'wrong-token';
+  expect((await client.get('/metrics')).status).toBe(401);
+  client.bearer = 'api-metrics-token-0123';
   const metrics = await client.get('/metrics');
+  expect(metrics.status).toBe(200);
   expect(String(metrics.body)).toContain('kindling_api_http_request_duration_seconds');
 });

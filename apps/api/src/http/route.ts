@@ -1,6 +1,6 @@
 import type { Request, Response, RequestHandler, Router } from 'express';
 import type { z } from 'zod';
-import type { Role } from '@kindling/shared';
+import { findUnstorableText, type Role } from '@kindling/shared';
 import { AppError, zodDetails } from './errors.js';
 
 export type AuthMode = 'public' | 'session' | 'any';
@@ -70,8 +70,21 @@ export function hasRole(role: Role, min: Role): boolean {
   return ROLE_RANK[role] >= ROLE_RANK[min];
 }
 
+/** 422 naming the first field whose text PostgreSQL cannot store (packages/shared storable-text). */
+export function assertStorable(value: unknown): void {
+  const bad = findUnstorableText(value);
+  if (bad)
+    throw new AppError('validation_failed', 'Some fields are invalid', [
+      { field: bad.field, issue: bad.issue },
+    ]);
+}
+
 function parsePart(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
+  // Before the schema: no route ever sees (or stores) text that Postgres would refuse.
+  if (where === 'params' && findUnstorableText(value))
+    throw new AppError('not_found', 'Resource not found');
+  assertStorable(value);
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   // A malformed path id is a resource that does not exist, not a client mistake worth 422.

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { to as copyTo } from 'pg-copy-streams';
 import { DEFAULT_EXPORT_COLUMNS, LEAD_EXPORT_COLUMNS, leadFiltersSchema } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
-import type { Auth } from '../http/route.js';
+import { assertStorable, type Auth } from '../http/route.js';
 import { AppError, zodDetails } from '../http/errors.js';
 import { leadWhere, Params } from './filters.js';
 import { csvLine, sqlGuard, sqlLiteral } from './csv.js';
@@ -98,6 +98,8 @@ export async function exportLeadsCsv(
   req: Request,
   res: Response,
 ): Promise<void> {
+  // Not a declared route (it streams), so the storable-text rule of route parsing is applied here.
+  assertStorable(req.query);
   const parsed = exportQuerySchema.safeParse(req.query);
   if (!parsed.success)
     throw new AppError('bad_request', 'Invalid query parameters', zodDetails(parsed.error));

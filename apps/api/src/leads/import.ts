@@ -22,7 +22,7 @@ import { parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import { enrollByTrigger, enrollLead } from '@kindling/campaigns';
-import { isValidTimeZone, type ImportStatus } from '@kindling/shared';
+import { isValidTimeZone, unstorableTextReason, type ImportStatus } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import { csvLine } from './csv.js';
@@ -383,6 +383,12 @@ export function prepareRow(
     const raw = record[i] ?? '';
     if (raw.includes('\uFFFD')) {
       problems.push({ column, reason: 'is not valid UTF-8 text', value: raw });
+      continue;
+    }
+    const unstorable = unstorableTextReason(raw);
+    if (unstorable) {
+      // Escaped, so the report shows where the NUL was instead of carrying it.
+      problems.push({ column, reason: unstorable, value: JSON.stringify(raw).slice(1, 101) });
       continue;
     }
     const value = raw.trim();

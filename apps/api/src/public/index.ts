@@ -22,7 +22,9 @@ import { page } from './pages.js';
 /** Largest accepted submission body; a form with 50 long fields still fits. */
 export const SUBMISSION_LIMIT = '32kb';
 
-const publicIdParams = z.object({ publicId: z.string().min(1).max(64) });
+/** The shape newPublicId makes (and the fast path's route accepts); anything else is a 404. */
+const PUBLIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const publicIdParams = z.object({ publicId: z.string().regex(PUBLIC_ID) });
 
 const isForm = (req: Request) =>
   req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
@@ -239,6 +241,8 @@ export function publicRouter(deps: AppDeps): express.Router {
   // Preflight: answered only for an existing form and an allowed origin.
   router.options('/api/public/forms/:publicId{/submissions}', async (req, res) => {
     const publicId = String(req.params.publicId);
+    if (!PUBLIC_ID.test(publicId))
+      throw new AppError('not_found', 'This form does not exist or is not accepting submissions');
     const form = await deps.db.form.findUnique({
       where: { publicId },
       select: { allowedOrigins: true, status: true },

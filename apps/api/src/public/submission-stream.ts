@@ -1,6 +1,7 @@
-// The one Redis round trip of an accepted submission: the per-IP and per-form rate limits and,
-// when both allow it, the client-id duplicate check and the XADD to the submissions stream, in
-// one Lua script. Requests arriving in the same event-loop turn share one script call (like the
+// The Redis side of a submission, in one Lua script with two modes: 'limit' takes the per-IP and
+// per-form rate limits (before the api does any validation work, so a flood of posts costs one
+// counter each), 'add' runs the client-id duplicate check and the XADD to the submissions
+// stream. Requests arriving in the same event-loop turn share one script call (like the
 // tracking app's EventAppender): each request is answered when that call returns, so nothing is
 // acknowledged before it is in the stream. A failed call fails every request in it (503).
 //
@@ -18,33 +19,32 @@ export const SID_TTL_S = 24 * 3600;
 const ARITY = 7;
 const MAX_BATCH = 500;
 
-// ARGV: windowMs, sidTtlS, then per request: mode ('add' | 'check'), ipKey, ipLimit, formKey,
+// ARGV: windowMs, sidTtlS, then per request: mode ('limit' | 'add'), ipKey, ipLimit, formKey,
 // formLimit, sidKey ('' = none), payload. Returns per request: code, retryAfterMs.
-// Codes: 0 added, 1 duplicate (already accepted with this client id), 2 rate-limited, 3 checked.
+// Codes: 0 added, 1 duplicate (already accepted with this client id), 2 rate-limited, 3 allowed.
 const SCRIPT = `
 local window = tonumber(ARGV[1])
 local out = {}
 for i = 3, #ARGV, ${ARITY} do
   local code, retry = 0, 0
-  local n = redis.call('INCR', ARGV[i + 1])
-  if n == 1 then redis.call('PEXPIRE', ARGV[i + 1], window) end
-  if n > tonumber(ARGV[i + 2]) then
-    code, retry = 2, redis.call('PTTL', ARGV[i + 1])
-  else
-    local m = redis.call('INCR', ARGV[i + 3])
-    if m == 1 then redis.call('PEXPIRE', ARGV[i + 3], window) end
-    if m > tonumber(ARGV[i + 4]) then
-      code, retry = 2, redis.call('PTTL', ARGV[i + 3])
-    elseif ARGV[i] ~= 'add' then
-      code = 3
+  if ARGV[i] == 'limit' then
+    code = 3
+    local n = redis.call('INCR', ARGV[i + 1])
+    if n == 1 then redis.call('PEXPIRE', ARGV[i + 1], window) end
+    if n > tonumber(ARGV[i + 2]) then
+      code, retry = 2, redis.call('PTTL', ARGV[i + 1])
     else
-      local sid = ARGV[i + 5]
-      if sid ~= '' and redis.call('EXISTS', sid) == 1 then
-        code = 1
-      else
-        redis.call('XADD', KEYS[1], '*', 'p', ARGV[i + 6])
-        if sid ~= '' then redis.call('SET', sid, '1', 'EX', ARGV[2]) end
-      end
+      local m = redis.call('INCR', ARGV[i + 3])
+      if m == 1 then redis.call('PEXPIRE', ARGV[i + 3], window) end
+      if m > tonumber(ARGV[i + 4]) then code, retry = 2, redis.call('PTTL', ARGV[i + 3]) end
+    end
+  else
+    local sid = ARGV[i + 5]
+    if sid ~= '' and redis.call('EXISTS', sid) == 1 then
+      code = 1
+    else
+      redis.call('XADD', KEYS[1], '*', 'p', ARGV[i + 6])
+      if sid ~= '' then redis.call('SET', sid, '1', 'EX', ARGV[2]) end
     end
   end
   out[#out + 1] = code
@@ -53,8 +53,8 @@ end
 return out`;
 
 export interface StreamRequest {
-  /** 'check' counts the request against the limits only (rejected submissions count too). */
-  mode: 'add' | 'check';
+  /** 'limit' counts the request against the limits (every post, valid or not); 'add' stores it. */
+  mode: 'limit' | 'add';
   ip: string;
   formId: string;
   limits: { perIp: number; perForm: number };
@@ -67,7 +67,7 @@ export interface StreamRequest {
 export type StreamOutcome =
   | { kind: 'added' }
   | { kind: 'duplicate' }
-  | { kind: 'checked' }
+  | { kind: 'allowed' }
   | { kind: 'rate_limited'; retryAfterMs: number };
 
 interface SubmittingRedis extends Redis {
@@ -77,7 +77,7 @@ interface SubmittingRedis extends Redis {
 const OUTCOMES: Record<number, StreamOutcome['kind']> = {
   0: 'added',
   1: 'duplicate',
-  3: 'checked',
+  3: 'allowed',
 };
 
 /** Batches the submission script calls of one event-loop turn into one. */

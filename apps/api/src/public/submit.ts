@@ -8,9 +8,10 @@ import type { Form, FormField } from '@kindling/db';
 import {
   META_KEYS,
   MIN_HUMAN_FILL_MS,
-  buildSubmissionSchema,
+  findUnstorableText,
+  submissionValidator,
   type PublicField,
-  type SubmissionData,
+  type SubmissionCheck,
 } from '@kindling/shared';
 import {
   SUBMISSIONS_STREAM,
@@ -20,6 +21,7 @@ import {
 } from '@kindling/leads';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
+import { re2Pattern } from './patterns.js';
 import { SubmissionAppender, type StreamOutcome, type StreamRequest } from './submission-stream.js';
 
 export type LoadedForm = Form & { fields: FormField[] };
@@ -85,37 +87,22 @@ function appender(deps: AppDeps): SubmissionAppender {
   return a;
 }
 
-type Checked = { ok: true; data: SubmissionData } | { ok: false; errors: Record<string, string> };
 interface Compiled {
   fields: PublicField[];
-  validate: (input: unknown) => Checked;
+  validate: (input: unknown) => SubmissionCheck;
 }
 
 /**
- * The form's fields and its validator (the shared buildSubmissionSchema, as validateSubmission
- * uses it), built once per loaded form object, i.e. once per form-cache period: building a zod
- * schema per request cost more than everything else on this path together.
+ * The form's fields and its validator (patterns run by RE2, see patterns.ts), built once per
+ * loaded form object, i.e. once per form-cache period: building a zod schema per request cost
+ * more than everything else on this path together.
  */
 const compiled = new WeakMap<LoadedForm, Compiled>();
 function compile(form: LoadedForm): Compiled {
   let c = compiled.get(form);
   if (!c) {
     const fields = publicFields(form);
-    const schema = buildSubmissionSchema(fields);
-    c = {
-      fields,
-      validate: (input) => {
-        // Same mapping as validateSubmission in @kindling/shared: the first message per field.
-        const r = schema.safeParse(input);
-        if (r.success) return { ok: true, data: r.data };
-        const errors: Record<string, string> = {};
-        for (const issue of r.error.issues) {
-          const key = issue.path.length ? String(issue.path[0]) : '(body)';
-          errors[key] ??= issue.message;
-        }
-        return { ok: false, errors };
-      },
-    };
+    c = { fields, validate: submissionValidator(fields, { compilePattern: re2Pattern }) };
     compiled.set(form, c);
   }
   return c;
@@ -157,9 +144,19 @@ export async function acceptSubmission(
   raw: Record<string, unknown>,
   meta: SubmissionMeta,
 ): Promise<SubmissionResult> {
-  const { fields, validate } = compile(form);
   const limits = deps.config.formRateLimits ?? DEFAULT_LIMITS;
   const ip = meta.ip ?? 'unknown';
+  // The rate limit first: a rejected post counts too (429 wins over 422), and a flood costs a
+  // counter per post, not a validation.
+  await toRedis(deps, { mode: 'limit', ip, formId: form.id, limits, sid: null, payload: '' });
+  // Then, spam rows included: text Postgres cannot store is never accepted.
+  const unstorable = findUnstorableText(raw);
+  if (unstorable) {
+    throw new AppError('validation_failed', 'Some fields are invalid', [
+      { field: unstorable.field, issue: unstorable.issue },
+    ]);
+  }
+  const { fields, validate } = compile(form);
   const pageUrl = str(raw[META_KEYS.pageUrl], 2000) ?? meta.refererHeader?.slice(0, 2000) ?? null;
   const attribution = {
     utmSource: str(raw.utm_source, 200),
@@ -218,8 +215,7 @@ export async function acceptSubmission(
 
   const checked = validate(raw);
   if (!checked.ok) {
-    // A rejected post counts against the limits too (429 wins over 422), and stores nothing.
-    await toRedis(deps, { mode: 'check', ip, formId: form.id, limits, sid: null, payload: '' });
+    // A rejected post stores nothing.
     throw new AppError(
       'validation_failed',
       'Some fields are invalid',

@@ -15,6 +15,15 @@ import type { AppDeps } from '../deps.js';
 import { notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { publicField } from '../public/submit.js';
+import { patternProblem } from '../public/patterns.js';
+
+/** The shared form schema plus the server's rule that a pattern must run in linear time. */
+const formBodySchema = formInputSchema.superRefine((f, ctx) => {
+  f.fields.forEach((field, i) => {
+    const problem = field.pattern ? patternProblem(field.pattern) : null;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['fields', i, 'pattern'], message: problem });
+  });
+});
 
 /** Public ids are short, unguessable and URL-safe: "frm_" + 12 base62-ish characters. */
 export function newPublicId(): string {
@@ -169,7 +178,7 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'forms',
       auth: 'any',
       role: 'admin',
-      body: formInputSchema,
+      body: formBodySchema,
       response: formSchema,
       status: 201,
       handler: async ({ auth, body }) => {
@@ -201,7 +210,7 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       role: 'admin',
       params: idParamSchema,
-      body: formInputSchema,
+      body: formBodySchema,
       response: formSchema,
       handler: async ({ auth, params, body }) => {
         await load(auth.workspaceId, params.id);

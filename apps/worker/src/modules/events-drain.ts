@@ -19,7 +19,13 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
 import { EVENTS_STREAM, decodeStreamEvent, streamIdTime, type StreamEvent } from '@kindling/queue';
 import type { WorkerModule } from '../context.js';
-import { startStreamConsumer, type StreamEntry } from '../stream-consumer.js';
+import {
+  startStreamConsumer,
+  type DrainPolicy,
+  type StreamConsumer,
+  type StreamEntry,
+} from '../stream-consumer.js';
+import { drainMonitor } from '../drain-health.js';
 import {
   DEFAULT_SIGNAL_RULES,
   RecentClicks,
@@ -59,6 +65,8 @@ export interface EventsDrainDeps {
   logger: Logger;
   registry?: Registry;
   settings?: Partial<EventsDrainSettings>;
+  /** Retry, dead-letter and stall settings (stream-consumer.ts); defaults otherwise. */
+  policy?: Partial<DrainPolicy>;
   /** Consumer name in the group; unique per process by default. */
   consumer?: string;
 }
@@ -67,6 +75,7 @@ export interface EventsDrain {
   close: () => Promise<void>;
   /** Batches written so far (for tests and logs). */
   stats: () => { batches: number; inserted: number };
+  health: StreamConsumer['health'];
 }
 
 type Entry = StreamEntry;
@@ -267,10 +276,14 @@ export async function startEventsDrain(deps: EventsDrainDeps): Promise<EventsDra
     logger,
     // Redelivery needs no check here: the insert is ON CONFLICT ("eventKey") DO NOTHING.
     process: (entries) => processBatch(entries),
+    monitor: deps.redis,
+    policy: deps.policy,
   });
+  if (deps.registry) drainMonitor(deps.registry).add('events', loop.health);
 
   return {
     stats: () => ({ batches, inserted: insertedTotal }),
+    health: loop.health,
     close: () => loop.close(),
   };
 }
@@ -292,6 +305,7 @@ export const eventsDrainModule: WorkerModule = async (ctx) => {
     logger: ctx.logger.child({ module: 'events-drain' }),
     registry: ctx.registry,
     settings: ctx.config.events,
+    policy: ctx.config.drains,
   });
   return [drain];
 };

@@ -28,7 +28,13 @@ import {
   type SubmissionEntry,
 } from '@kindling/leads';
 import type { WorkerModule } from '../context.js';
-import { startStreamConsumer, type StreamEntry } from '../stream-consumer.js';
+import {
+  startStreamConsumer,
+  type DrainPolicy,
+  type StreamConsumer,
+  type StreamEntry,
+} from '../stream-consumer.js';
+import { drainMonitor } from '../drain-health.js';
 
 /** Settings of the drain; every one has a default. */
 export interface SubmissionsDrainSettings {
@@ -61,12 +67,15 @@ export interface SubmissionsDrainDeps {
   confirmation: ConfirmationConfig;
   registry?: Registry;
   settings?: Partial<SubmissionsDrainSettings>;
+  /** Retry, dead-letter and stall settings (stream-consumer.ts); defaults otherwise. */
+  policy?: Partial<DrainPolicy>;
   consumer?: string;
 }
 
 export interface SubmissionsDrain {
   close: () => Promise<void>;
   stats: () => { batches: number; entries: number };
+  health: StreamConsumer['health'];
 }
 
 /** A foreign key violation: the form or workspace was deleted after the visitor was answered. */
@@ -208,9 +217,13 @@ export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise
     claimIdleMs: s.claimIdleMs,
     logger,
     process,
+    monitor: deps.redis,
+    policy: deps.policy,
   });
+  if (deps.registry) drainMonitor(deps.registry).add('submissions', consumer.health);
   return {
     stats: consumer.stats,
+    health: consumer.health,
     close: async () => {
       await consumer.close();
       await emailQueue.close();
@@ -229,6 +242,7 @@ export const submissionsDrainModule: WorkerModule = async (ctx) => {
     confirmation: { appSecret: ctx.config.appSecret, publicUrl: ctx.config.publicUrl },
     registry: ctx.registry,
     settings: ctx.config.submissions,
+    policy: ctx.config.drains,
   });
   return [drain];
 };
