@@ -102,6 +102,7 @@ async function main() {
     const on = (db) => privateRedis.url.replace(/\/\d*$/, `/${db}`);
     process.env.BENCH_REDIS_URL = on(12);
     process.env.BENCH_SEND_REDIS_URL ??= on(11);
+    process.env.BENCH_CRASH_REDIS_URL ??= on(10);
     process.env.BENCH_DRIP_REDIS_URL ??= on(14);
     process.env.BENCH_TRACKING_REDIS_URL ??= on(15);
     console.log(`bench Redis: private redis-server at ${privateRedis.url}`);

@@ -7,7 +7,8 @@
 // Own database (created and dropped) and its own Redis db; rounds interleaved.
 // Knobs: BENCH_SEND_MESSAGES (1500 a round), BENCH_SEND_CONCURRENCY (the worker's SEND_CONCURRENCY),
 // BENCH_SEND_NODE_ARGS (node flags for the worker, e.g. --cpu-prof), BENCH_SEND_DEBUG (statuses
-// and the worker's log every 5 s of a round).
+// and the worker's log every 5 s of a round), BENCH_SEND_WORKER (another built worker's main.js,
+// e.g. a build of an earlier commit, to compare two versions under the same machine load).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
@@ -170,7 +171,8 @@ export async function run({ rounds, log }) {
     // BENCH_SEND_NODE_ARGS: extra node flags for the worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
     // to see where its time goes (the profile is written when the worker exits at the end).
     const nodeArgs = (process.env.BENCH_SEND_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    worker = spawn(process.execPath, [...nodeArgs, path.join(root, 'apps/worker/dist/main.js')], {
+    const workerMain = process.env.BENCH_SEND_WORKER ?? path.join(root, 'apps/worker/dist/main.js');
+    worker = spawn(process.execPath, [...nodeArgs, workerMain], {
       cwd: root,
       env: {
         PATH: process.env.PATH,

@@ -1,12 +1,14 @@
 // The Sending pages in Chromium against the built product: add an identity without a relay
 // (DKIM record shown), send a test, find it in the Outbox (rendered in a sandboxed iframe,
-// headers, raw source), and the warm-up tab's day / cap / use / held figures.
+// headers, raw source), the warm-up tab's day / cap / use / held figures, and the messages
+// awaiting review (re-queue, dismiss with a reason).
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser.js';
 import { startProduct, type Product } from './support/product.js';
-import { openFixtures, type Fixtures } from './support/sending-fixtures.js';
+import { openFixtures, until, type Fixtures } from './support/sending-fixtures.js';
+import { newMessageIdHeader } from '@kindling/sending';
 
 let product: Product;
 let browser: Browser;
@@ -121,4 +123,89 @@ it('shows held inbound reports to an admin, and dismisses one', async () => {
   await page.getByTestId('review-empty').waitFor();
   expect(await f.db.inboundReview.count({ where: { workspaceId } })).toBe(0);
   await context.close();
+});
+
+it('lists messages awaiting review in the Outbox; a person re-queues one and dismisses the rest with a reason', async () => {
+  const f = openFixtures();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const signup = await context.request.post(`${product.apiUrl}/api/auth/signup`, {
+      data: {
+        name: 'Reviewer',
+        email: `reviewer-${randomUUID().slice(0, 8)}@example.test`,
+        password: 'correct horse battery',
+        workspaceName: 'UI review',
+      },
+    });
+    expect(signup.status()).toBe(201);
+    const workspaceId = ((await signup.json()) as { workspace: { id: string } }).workspace.id;
+    // What recovery leaves after a worker died between the end of DATA and the recorded answer.
+    const rows = await Promise.all(
+      ['ann', 'bob', 'cy'].map((who) =>
+        f.db.message.create({
+          data: {
+            workspaceId,
+            kind: 'test',
+            toEmail: `${who}@review.example`,
+            subject: `For ${who}`,
+            html: `<p>Hello ${who}</p>`,
+            messageIdHeader: newMessageIdHeader('review.example'),
+            status: 'failed',
+            attempts: 1,
+            claimedAt: new Date(),
+            claimedBy: 'gone:1',
+            handedAt: new Date(),
+            reviewAt: new Date(),
+            lastError: `ambiguous: handed to SMTP by worker gone:1, which stopped (${who})`,
+          },
+        }),
+      ),
+    );
+    await page.goto(`${product.apiUrl}/sending`);
+    await page.getByTestId('sending-tab-outbox').click();
+    const card = page.getByTestId('review-card');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Needs review (3)');
+    expect(await page.getByTestId('review-row').count()).toBe(3);
+    expect(await card.textContent()).toContain('ann@review.example');
+    expect(await card.textContent()).toContain('which stopped (ann)');
+
+    // Re-queue ann's: it goes through the normal pipeline (here the dev mail catcher), once.
+    await page
+      .getByTestId('review-row')
+      .filter({ hasText: 'ann@review.example' })
+      .getByTestId('review-requeue')
+      .click();
+    await until(
+      async () => (await page.getByTestId('review-row').count()) === 2,
+      15_000,
+      async () => `${await page.getByTestId('review-row').count()} rows`,
+    );
+    await until(
+      async () =>
+        (await f.db.message.findUniqueOrThrow({ where: { id: rows[0]!.id } })).status === 'sent',
+      30_000,
+      async () => JSON.stringify(await f.db.message.findUnique({ where: { id: rows[0]!.id } })),
+    );
+    expect(await f.db.caughtMessage.count({ where: { messageId: rows[0]!.id } })).toBe(1);
+
+    // The other two in bulk, dismissed with a reason.
+    await page.getByTestId('review-select-all').check();
+    await page.getByTestId('review-dismiss-selected').click();
+    await page.getByTestId('review-dismiss-reason').fill('checked with the recipients');
+    await page.getByRole('button', { name: 'Dismiss', exact: true }).last().click();
+    await card.waitFor({ state: 'detached' });
+    for (const r of rows.slice(1)) {
+      const m = await f.db.message.findUniqueOrThrow({ where: { id: r.id } });
+      expect(m).toMatchObject({ status: 'failed', reviewAt: null });
+      expect(m.lastError).toMatch(
+        /^dismissed after review by reviewer-.*: checked with the recipients/,
+      );
+      expect(await f.db.caughtMessage.count({ where: { messageId: r.id } })).toBe(0);
+    }
+    await context.close();
+  } finally {
+    await f.close();
+  }
 });

@@ -56,8 +56,10 @@ export const workerEnvSchema = z.object({
   THROTTLE_HOLD_RECHECK_MS: z.coerce.number().int().min(10).default(60_000),
   /** Soft bounces after which an address is suppressed. */
   SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
-  /** A send claim older than this (ms) with no result is ambiguous: marked failed, never re-sent. */
+  /** A send claim older than this (ms) with no result is resolved even while its worker beats (see SEND_HEARTBEAT_MS). */
   SEND_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** email.send heartbeat and recovery sweep (ms); a worker silent for 5 heartbeats is dead and its claims are resolved. */
+  SEND_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** Reputation guard: minimum sends in the 7-day window before rates can pause a pool. */
   REPUTATION_MIN_SAMPLE: z.coerce.number().int().min(1).default(100),
   /** Internal destinations tenants' relays may reach (host[:port], address[:port], range[:port]). */

@@ -45,6 +45,7 @@ runMain(async (lifecycle) => {
         holdRecheckMs: env.THROTTLE_HOLD_RECHECK_MS,
         softBounceLimit: env.SOFT_BOUNCE_LIMIT,
         claimLeaseMs: env.SEND_CLAIM_LEASE_MS,
+        heartbeatMs: env.SEND_HEARTBEAT_MS,
         reputationMinSample: env.REPUTATION_MIN_SAMPLE,
         clockRedisKey: env.TEST_CLOCK_REDIS_KEY ?? null,
       },

@@ -61,3 +61,24 @@ export async function missingJobIds(
   });
   return missing;
 }
+
+/**
+ * Enqueues a fresh `email.send` job for each message put back to `queued` after an earlier
+ * attempt (recovery of a stopped worker's claims, a person's re-queue after review). The earlier
+ * job may still exist under the deterministic id, so these get ids of their own (`why` plus a
+ * timestamp); the claim in Postgres still hands each row to one attempt only.
+ */
+export async function requeueEmailSend(
+  queue: Queue,
+  messageIds: string[],
+  why: 'recovered' | 'review',
+): Promise<void> {
+  const stamp = Date.now().toString(36);
+  await queue.addBulk(
+    messageIds.map((messageId) => ({
+      name: JOBS.emailSend,
+      data: { messageId } satisfies EmailSendPayload,
+      opts: { ...DEFAULT_JOB_OPTIONS, jobId: `${emailSendJobId(messageId)}-${why}-${stamp}` },
+    })),
+  );
+}

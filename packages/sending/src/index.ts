@@ -14,3 +14,4 @@ export * from './ses.js';
 export * from './outcomes.js';
 export * from './outbox.js';
 export * from './report-trust.js';
+export * from './review.js';

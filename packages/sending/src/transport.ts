@@ -36,6 +36,11 @@ function directSocket(host: string, port: number, secure: boolean): Promise<net.
   });
 }
 
+// Never re-send on its own when a connection closes mid-message: the end of DATA may have reached
+// the server, and the caller decides (at most once, see the worker's email-send.ts). The pool
+// reads `maxRequeues` (default: re-queue forever); its typings do not list it.
+const NO_REQUEUE = { maxRequeues: 0 } as object;
+
 /** Caches pooled transports by identity; `close()` shuts every pool. */
 export class TransportPool {
   private readonly transports = new Map<string, { spec: string; t: Transporter }>();
@@ -74,6 +79,7 @@ export class TransportPool {
       pool: true,
       maxConnections: Math.max(1, spec.poolSize),
       maxMessages: 1000,
+      ...NO_REQUEUE,
       host,
       port,
       secure,

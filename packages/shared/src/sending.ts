@@ -188,3 +188,39 @@ export const sendTestSchema = z.object({
   toEmail: emailSchema,
 });
 export type SendTestInput = z.input<typeof sendTestSchema>;
+
+/** A message set aside for a person: its SMTP outcome is unknown (see the worker's email-send.ts). */
+export const reviewMessageSchema = z.object({
+  id: z.uuid(),
+  toEmail: z.string(),
+  subject: z.string(),
+  kind: z.enum(['campaign', 'confirmation', 'test', 'account']),
+  campaignId: z.uuid().nullable(),
+  campaignName: z.string().nullable(),
+  /** When the message was handed to SMTP (null: the connection was lost before the mark). */
+  handedAt: z.string().nullable(),
+  /** When it was set aside for review. */
+  reviewAt: z.string(),
+  /** Why: what the worker knew (which worker, what the connection did). */
+  reason: z.string(),
+});
+export type ReviewMessage = z.infer<typeof reviewMessageSchema>;
+
+export const reviewListSchema = z.object({
+  total: z.number().int(),
+  messages: z.array(reviewMessageSchema),
+});
+export type ReviewList = z.infer<typeof reviewListSchema>;
+
+const reviewIdsSchema = z.array(z.uuid()).min(1).max(500);
+export const requeueReviewSchema = z.object({ ids: reviewIdsSchema });
+export type RequeueReviewInput = z.input<typeof requeueReviewSchema>;
+export const dismissReviewSchema = z.object({
+  ids: reviewIdsSchema,
+  reason: z.string().trim().min(1, 'Say why it needs no re-send').max(300),
+});
+export type DismissReviewInput = z.input<typeof dismissReviewSchema>;
+export const reviewResultSchema = z.object({
+  /** Messages acted on; ids not (or no longer) awaiting review are left out. */
+  ids: z.array(z.uuid()),
+});

@@ -1,4 +1,5 @@
-// Sending identities, warm-up plans with reputation, the dev mail catcher's Outbox, test sends.
+// Sending identities, warm-up plans with reputation, the dev mail catcher's Outbox, test sends,
+// and (sending-review.ts) the messages awaiting review.
 // Every query is scoped to auth.workspaceId. Secrets (SMTP URL, DKIM private key) are stored
 // encrypted and never returned: the SMTP URL comes back with its password masked.
 import { Queue } from 'bullmq';
@@ -38,6 +39,7 @@ import {
 import type { AppDeps } from '../deps.js';
 import { AppError, notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { reviewRoutes } from './sending-review.js';
 
 /** Redis prefix of the worker's throttle counters (its default). */
 const THROTTLE_PREFIX = 'kindling:thr';
@@ -490,5 +492,6 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
         return { messageId: m.id };
       },
     }),
+    ...reviewRoutes(deps, emailQueue),
   ];
 }

@@ -15,7 +15,7 @@ import {
 } from '@kindling/sending';
 import { startWorker, type RunningWorker } from '../worker.js';
 import { devMailCatcherModule } from './dev-mail-catcher.js';
-import { Claimer, ResultWriter, emailSendModule, prismaSql } from './email-send.js';
+import { Claimer, Recorder, emailSendModule, prismaSql } from './email-send.js';
 import { startSmtpSink, type SmtpSink } from '../../../../test/support/smtp-sink.js';
 
 const db = createDb(process.env.DATABASE_URL!);
@@ -45,7 +45,8 @@ beforeAll(async () => {
       egress: { allow: `127.0.0.1:${sink.port}` },
       sending: {
         devSmtpPort: 0,
-        claimLeaseMs: 1000,
+        claimLeaseMs: 10 * 60_000,
+        heartbeatMs: 200,
         holdRecheckMs: 200,
         reputationMinSample: 4,
         throttlePrefix: `${prefix}:thr`,
@@ -95,34 +96,54 @@ const message = (data: { identityId?: string; status?: 'queued' | 'sending'; cla
 const statusOf = async (id: string) =>
   (await db.message.findUniqueOrThrow({ where: { id } })).status;
 
-it('never re-sends a message whose earlier attempt died mid-send: it is marked failed for review', async () => {
+it("resolves a stopped worker's claims at once: never handed over -> sent once, handed -> review, a live worker's claim waits", async () => {
+  // 'dead-worker:1' has no heartbeat row: it is dead, whatever the age of its claims.
   const stale = await message({ status: 'sending', claimedAt: new Date(Date.now() - 10 * 60_000) });
   const fresh = await message({ status: 'sending', claimedAt: new Date() });
-  await enqueueEmailSend(queue, stale.id);
-  await enqueueEmailSend(queue, fresh.id);
+  const handed = await message({ status: 'sending', claimedAt: new Date() });
+  await db.message.update({ where: { id: handed.id }, data: { handedAt: new Date() } });
+  // A live worker's handed claim: its heartbeat is fresh (for the next hour, so a slow machine
+  // cannot age it out mid-test), so nobody may judge it yet.
+  const liveWorker = `live-worker:${randomUUID().slice(0, 8)}`;
+  await db.sendWorker.create({ data: { id: liveWorker, seenAt: new Date(Date.now() + 3600_000) } });
+  const live = await message({ status: 'sending', claimedAt: new Date() });
+  await db.message.update({
+    where: { id: live.id },
+    data: { handedAt: new Date(), claimedBy: liveWorker },
+  });
+  for (const m of [stale, fresh, handed, live]) await enqueueEmailSend(queue, m.id);
+
+  for (const m of [stale, fresh])
+    await until(
+      async () => (await statusOf(m.id)) === 'sent',
+      async () => statusOf(m.id),
+    );
   await until(
-    async () => (await statusOf(stale.id)) === 'failed',
-    async () => statusOf(stale.id),
+    async () => (await statusOf(handed.id)) === 'failed',
+    async () => statusOf(handed.id),
   );
-  expect((await db.message.findUniqueOrThrow({ where: { id: stale.id } })).lastError).toMatch(
-    /^ambiguous: claimed by dead-worker:1/,
-  );
-  // A recent claim is waited out first (its owner may still be alive), then judged the same way.
-  await until(
-    async () => (await statusOf(fresh.id)) === 'failed',
-    async () => statusOf(fresh.id),
-  );
-  expect(await db.caughtMessage.count({ where: { messageId: { in: [stale.id, fresh.id] } } })).toBe(
+  const h = await db.message.findUniqueOrThrow({ where: { id: handed.id } });
+  expect(h.reviewAt).not.toBeNull();
+  expect(h.lastError).toMatch(/^ambiguous: handed to SMTP at .* by worker dead-worker:1/);
+  // Never handed over: delivered exactly once, and the dead attempt is not counted.
+  for (const m of [stale, fresh]) {
+    expect(await db.caughtMessage.count({ where: { messageId: m.id } })).toBe(1);
+    expect((await db.message.findUniqueOrThrow({ where: { id: m.id } })).attempts).toBe(1);
+  }
+  expect(await db.caughtMessage.count({ where: { messageId: { in: [handed.id, live.id] } } })).toBe(
     0,
   );
-  // And a normal one still goes out.
-  const ok = await message({});
-  await enqueueEmailSend(queue, ok.id);
+  expect(await statusOf(live.id)).toBe('sending');
+  // Its heartbeat stops (the row ages out): judged within a few heartbeats, without any lease.
+  await db.sendWorker.update({
+    where: { id: liveWorker },
+    data: { seenAt: new Date(Date.now() - 60_000) },
+  });
   await until(
-    async () => (await statusOf(ok.id)) === 'sent',
-    async () => statusOf(ok.id),
+    async () => (await statusOf(live.id)) === 'failed',
+    async () => statusOf(live.id),
   );
-  expect(await db.caughtMessage.count({ where: { messageId: ok.id } })).toBe(1);
+  expect(await db.caughtMessage.count({ where: { messageId: live.id } })).toBe(0);
 });
 
 it('pauses a pool at the bounce threshold, holds its mail, and sends it after a person resumes', async () => {
@@ -187,7 +208,18 @@ it('pauses a pool at the bounce threshold, holds its mail, and sends it after a 
 
 it('coalesced claims hand a message to one asker only, skip suppressed rows, and coalesced results record every row', async () => {
   const sql = prismaSql(db);
-  const claimer = new Claimer(sql, 'it-worker:1');
+  // Alive for the running worker's recovery sweep, so it leaves these claims alone.
+  const [w1, w2] = [
+    `it-worker:${randomUUID().slice(0, 8)}`,
+    `it-worker:${randomUUID().slice(0, 8)}`,
+  ];
+  for (const id of [w1, w2])
+    await db.sendWorker.upsert({
+      where: { id },
+      create: { id, seenAt: new Date(Date.now() + 3600_000) },
+      update: {},
+    });
+  const claimer = new Claimer(sql, w1);
   const a = await message({});
   const b = await message({});
   const suppressed = await message({});
@@ -205,20 +237,29 @@ it('coalesced claims hand a message to one asker only, skip suppressed rows, and
   expect(b1?.id).toBe(b.id);
   expect(s1).toBeNull();
   const rowA = await db.message.findUniqueOrThrow({ where: { id: a.id } });
-  expect(rowA).toMatchObject({ status: 'sending', claimedBy: 'it-worker:1', attempts: 1 });
+  expect(rowA).toMatchObject({ status: 'sending', claimedBy: w1, attempts: 1 });
   expect(await statusOf(suppressed.id)).toBe('queued');
   // A second claim of a claimed row gets nothing.
   expect(await claimer.claim(a.id)).toBeNull();
 
-  const results = new ResultWriter(sql);
-  await Promise.all([results.sent(a.id, '250 ok a'), results.sent(b.id, '250 ok b')]);
+  const recorder = new Recorder(sql, w1);
+  // The mark only takes for the worker holding the claim, and results share its statement.
+  const [markedA, foreign] = await Promise.all([
+    recorder.handed(a.id),
+    new Recorder(sql, w2).handed(b.id),
+  ]);
+  expect([markedA, foreign]).toEqual([true, false]);
+  expect(await recorder.handed(a.id)).toBe(false); // marked once only
+  await Promise.all([recorder.sent(a.id, '250 ok a'), recorder.sent(b.id, '250 ok b')]);
   const rows = await db.message.findMany({
     where: { id: { in: [a.id, b.id] } },
     orderBy: { smtpResponse: 'asc' },
   });
-  expect(rows.map((r) => [r.status, r.smtpResponse, r.sentAt !== null])).toEqual([
-    ['sent', '250 ok a', true],
-    ['sent', '250 ok b', true],
+  expect(
+    rows.map((r) => [r.status, r.smtpResponse, r.sentAt !== null, r.handedAt !== null]),
+  ).toEqual([
+    ['sent', '250 ok a', true, true],
+    ['sent', '250 ok b', true, false],
   ]);
-  await Promise.all([claimer.close(), results.close()]);
+  await Promise.all([claimer.close(), recorder.close()]);
 });

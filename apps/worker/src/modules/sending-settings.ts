@@ -26,8 +26,13 @@ export interface SendingSettings {
   throttlePrefix: string;
   /** Soft bounces after which an address is suppressed. */
   softBounceLimit: number;
-  /** A `sending` claim older than this with no recorded result is ambiguous (see email-send.ts). */
+  /**
+   * A `sending` claim older than this with no recorded result is resolved even if its worker
+   * still beats (see email-send/recover.ts).
+   */
   claimLeaseMs: number;
+  /** email.send heartbeat and recovery sweep interval; a worker silent for 5 of them is dead. */
+  heartbeatMs: number;
   /** Reputation guard: rolling window and minimum sends before rates are judged. */
   reputationWindowMs: number;
   reputationMinSample: number;
@@ -59,6 +64,7 @@ export function sendingSettings(
     throttlePrefix: 'kindling:thr',
     softBounceLimit: 3,
     claimLeaseMs: 5 * 60_000,
+    heartbeatMs: 2_000,
     reputationWindowMs: 7 * 86_400_000,
     reputationMinSample: 100,
     clockRedisKey: null,

@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, LoadingRows } from '../../components/feedback';
 import { MailIcon } from '../../components/icons';
 import { useSession, wsKey } from '../../lib/queries';
 import { relativeTime } from '../../lib/format';
+import { NeedsReviewPanel } from './outbox-review';
 
 type View = 'html' | 'text' | 'headers' | 'raw';
 
@@ -123,6 +124,7 @@ export function OutboxPanel() {
   const [selected, setSelected] = useState<string | null>(null);
   return (
     <div className="stack-lg">
+      <NeedsReviewPanel />
       <Card
         title="Outbox"
         description="Mail sent without an SMTP relay lands in the built-in dev mail catcher instead of anyone's inbox."
