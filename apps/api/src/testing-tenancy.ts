@@ -123,7 +123,20 @@ export async function resourceWorkspace(api: TestApi, tag: string) {
   const memberRow = await db.membership.findFirstOrThrow({
     where: { workspaceId: wsId, userId: member.userId },
   });
+  // An inbound report held for review (it could not prove it was about our mail).
+  const review = await db.inboundReview.create({
+    data: {
+      workspaceId: wsId,
+      source: 'smtp',
+      kind: 'arf',
+      reason: 'no_token',
+      envelopeTo: 'fbl@kindling.test',
+      namedRecipients: ['someone@example.test'],
+      excerpt: 'Feedback-Type: abuse',
+    },
+  });
   const ids: [RegExp, string][] = [
+    [/^\/api\/sending\/inbound-reviews\/:id/, review.id],
     [/^\/api\/members\/:id/, memberRow.id],
     [/^\/api\/invites\/:id/, invite.body.id],
     [/^\/api\/api-keys\/:id/, key.body.id],

@@ -146,7 +146,9 @@ it('re-creates lost email.send jobs of held, deferred and queued messages of eve
     // finished job is left (the re-queue may be adding its own job); once overdue the sweep
     // replaces it and the message goes out once more, exactly once.
     expect(await state(held)).toBe('completed');
-    await db.$executeRaw`UPDATE "Message" SET status = 'queued', "updatedAt" = ${new Date(T0)} WHERE id = ${held}::uuid`;
+    // What a re-queue writes (packages/sending/src/review.ts): the earlier hand-over cleared.
+    await db.$executeRaw`UPDATE "Message" SET status = 'queued', "handedAt" = NULL, "claimedAt" = NULL,
+      "claimedBy" = NULL, "updatedAt" = ${new Date(T0)} WHERE id = ${held}::uuid`;
     expect(await drip.sweepOnce()).toMatchObject({ resent: 0, sendsChecked: 1 });
     t = T0 + GRACE_MS + 1_000;
     expect(await drip.sweepOnce()).toMatchObject({ resent: 1, sendsChecked: 1 });
