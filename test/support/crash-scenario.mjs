@@ -118,6 +118,8 @@ export async function runCrashScenario(o) {
         DEV_SMTP_PORT: '0',
         INBOUND_SMTP_PORT: '-1',
         SEND_HEARTBEAT_MS: String(o.heartbeatMs ?? 500),
+        // The relay is the loopback proxy: an internal destination the operator allows.
+        EGRESS_ALLOW: `127.0.0.1:${proxy.port}`,
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
