@@ -85,7 +85,7 @@ export async function sweepDue(
 /**
  * Messages that should still be sent (queued, held, deferred; any kind), with the earliest time
  * their email.send job would run. Every one gets its job checked (cheaply, by key, in a batch),
- * so a job Redis lost (FLUSHALL, failover to an empty replica) is re-created within one sweep,
+ * so a job Redis lost (a flush, a failover to an empty replica) is re-created within one sweep,
  * delayed to that due time. Postgres has no "next due" column, so it is derived from what
  * email.send does to the row:
  * - queued: created or re-queued at `updatedAt`, due at once;

@@ -251,7 +251,7 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
   o.observe?.(worker);
   await worker.waitUntilReady();
   await ensureScheduler();
-  // A FLUSHALL or a failover to an empty replica drops the scheduler itself: the watchdog looks
+  // A flush of Redis or a failover to an empty replica drops the scheduler itself: the watchdog looks
   // for it every sweep interval (one cheap read) and re-declares it, so sweeps resume within one
   // interval.
   let checking = false; // while Redis is away the check waits; do not pile more behind it
