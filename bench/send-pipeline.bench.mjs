@@ -21,6 +21,7 @@ import { Redis } from 'ioredis';
 import { interleaved, pairedRatio, medianOf } from './lib/interleave.mjs';
 import { round } from './lib/stats.mjs';
 import { processCpuSeconds } from './lib/server.mjs';
+import { freePort, waitTcp } from '../scripts/lib/net.mjs';
 
 export const name = 'send-pipeline';
 export const description =
@@ -33,31 +34,6 @@ const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const N = Number(process.env.BENCH_SEND_MESSAGES ?? 1500);
 const CONNECTIONS = 5;
 const HTML = `<html><body><h1>Hello {{first_name}}</h1>${'<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit. <a href="https://example.com/read">Read more</a></p>'.repeat(12)}</body></html>`;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitTcp(port, child, label) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${label} exited with ${child.exitCode}`);
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${label} did not listen on ${port}`);
-}
 
 function stop(child) {
   return new Promise((resolve) => {

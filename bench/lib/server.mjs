@@ -8,7 +8,9 @@
 //   readiness is then a successful TCP connect.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
+import { canConnect, freePort } from '../../scripts/lib/net.mjs';
+
+export { freePort };
 
 const ANNOUNCE = /^bench:listening (\d+)$/m;
 
@@ -35,31 +37,6 @@ export function processCpuSeconds(pid) {
   } catch {
     return Number.NaN;
   }
-}
-
-/** Asks the OS for a free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once a TCP connection to 127.0.0.1:port succeeds. */
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /**

@@ -14,34 +14,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { freePort, waitTcp } from '../../scripts/lib/net.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitTcp(port, child, what) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null)
-      throw new Error(`${what()} exited with ${child.exitCode}`);
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what()} did not listen on ${port}`);
-}
 
 /** A TCP proxy that delays every chunk the server sends by `ms` (order kept): a distant relay. */
 function latencyProxy(targetPort, ms) {
