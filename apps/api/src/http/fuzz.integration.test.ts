@@ -171,6 +171,8 @@ describe('public endpoints under hostile input', { timeout: FUZZ_TIMEOUT_MS }, (
           ['{"email":"ann@example.test","__proto__":{"email":"x"}}'],
           ['{"email":"a\\u0000@example.test"}'],
           ['{"email":"\\ud800@example.test"}'],
+          ['{"_elapsed":{"toString":""}}'],
+          ['{"email":"ann@example.test","_elapsed":{"valueOf":1},"_website":{"toString":""},"_sid":{"toString":""}}'],
         ],
       },
     );

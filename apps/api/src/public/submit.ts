@@ -188,12 +188,13 @@ export async function acceptSubmission(
 
   // Bots are answered exactly like people, so they learn nothing; their rows are flagged.
   const honeypot = str(raw[META_KEYS.honeypot], 500);
-  const elapsed = Number(raw[META_KEYS.elapsed]);
+  // Only a number or a numeric string is a fill time: anything else (an object whose toString
+  // is not a function, say) is no evidence either way.
+  const rawElapsed = str(raw[META_KEYS.elapsed], 30);
+  const elapsed = rawElapsed === null ? NaN : Number(rawElapsed);
   const spamReason = honeypot
     ? 'honeypot'
-    : raw[META_KEYS.elapsed] !== undefined &&
-        Number.isFinite(elapsed) &&
-        elapsed < MIN_HUMAN_FILL_MS
+    : Number.isFinite(elapsed) && elapsed < MIN_HUMAN_FILL_MS
       ? 'time_trap'
       : null;
   if (spamReason) {
