@@ -63,3 +63,18 @@ export function ButtonLink({
     </Link>
   );
 }
+
+/** The small red-text action at the end of a table row (remove, revoke). */
+export function RowDangerButton({
+  onClick,
+  children,
+}: {
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Button size="sm" variant="ghost" className="btn-danger-text" onClick={onClick}>
+      {children}
+    </Button>
+  );
+}
