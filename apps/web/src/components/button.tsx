@@ -64,17 +64,12 @@ export function ButtonLink({
   );
 }
 
-/** The small red-text action at the end of a table row (remove, revoke). */
-export function RowDangerButton({
-  onClick,
-  children,
-}: {
-  onClick: () => void;
-  children: ReactNode;
-}) {
-  return (
-    <Button size="sm" variant="ghost" className="btn-danger-text" onClick={onClick}>
-      {children}
-    </Button>
-  );
+/** A small quiet button for an action inside a table row or a card's corner. */
+export function RowButton(props: Omit<ButtonProps, 'size' | 'variant'>) {
+  return <Button size="sm" variant="ghost" {...props} />;
+}
+
+/** The red-text row action (remove, revoke). */
+export function RowDangerButton(props: Omit<ButtonProps, 'size' | 'variant' | 'className'>) {
+  return <RowButton className="btn-danger-text" {...props} />;
 }

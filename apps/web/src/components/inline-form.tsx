@@ -1,21 +1,18 @@
-import type { FormEventHandler, ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import type { ServerFormState } from '../lib/form';
 import { Button } from './button';
 import { Alert } from './feedback';
 
 /** A one-row create form (invite, API key): fields side by side, the submit aligned with them. */
 export function InlineCreateForm({
-  onSubmit,
-  formError,
-  pending,
+  server: { onSubmit, formError, mutation },
   submitLabel,
   submitIcon,
   submitTestId,
   fields,
   children,
 }: {
-  onSubmit: FormEventHandler<HTMLFormElement>;
-  formError: string | null;
-  pending: boolean;
+  server: ServerFormState;
   submitLabel: ReactNode;
   submitIcon: ReactNode;
   submitTestId: string;
@@ -33,7 +30,7 @@ export function InlineCreateForm({
           <Button
             type="submit"
             variant="primary"
-            loading={pending}
+            loading={mutation.isPending}
             icon={submitIcon}
             data-testid={submitTestId}
           >

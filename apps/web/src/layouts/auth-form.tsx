@@ -1,12 +1,13 @@
 // The pieces the signed-out pages (log in, sign up, invite, password reset) share: the form with
 // its error line and full-width submit, the "checking your link" and "link does not work" cards,
 // and what happens once a session exists.
-import type { FormEventHandler, ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import type { Me } from '@kindling/shared';
 import { Button, ButtonLink } from '../components/button';
 import { Alert, Spinner } from '../components/feedback';
+import type { ServerFormState } from '../lib/form';
 import { meKey } from '../lib/queries';
 import { safeNext } from '../lib/safe-next';
 import { AuthLayout } from './auth-layout';
@@ -18,18 +19,22 @@ export const NEW_PASSWORD = {
   hint: 'At least 10 characters.',
 } as const;
 
+/** Props for the email input that starts a signed-out form. */
+export const SIGN_IN_EMAIL = {
+  label: 'Email',
+  type: 'email',
+  autoComplete: 'email',
+  autoFocus: true,
+} as const;
+
 /** A signed-out form: `intro` above the error line, the fields, one full-width submit button. */
 export function AuthForm({
-  onSubmit,
-  formError,
-  pending,
+  server: { onSubmit, formError, mutation },
   submitLabel,
   intro,
   children,
 }: {
-  onSubmit: FormEventHandler<HTMLFormElement>;
-  formError: string | null;
-  pending: boolean;
+  server: ServerFormState;
   submitLabel: ReactNode;
   intro?: ReactNode;
   children: ReactNode;
@@ -39,7 +44,7 @@ export function AuthForm({
       {intro}
       {formError && <Alert>{formError}</Alert>}
       {children}
-      <Button type="submit" variant="primary" className="btn-block" loading={pending}>
+      <Button type="submit" variant="primary" className="btn-block" loading={mutation.isPending}>
         {submitLabel}
       </Button>
     </form>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type BaseSyntheticEvent } from 'react';
 import { useForm } from 'react-hook-form';
 import type { DefaultValues, FieldValues, Path, Resolver, UseFormSetError } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
@@ -24,6 +24,13 @@ export function applyServerError<T extends FieldValues>(
 
 /** Empty optional inputs become undefined so optional zod fields accept them. */
 export const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+/** What a form component needs from useServerForm to render its submit and error line. */
+export interface ServerFormState {
+  onSubmit: (event?: BaseSyntheticEvent) => Promise<void>;
+  formError: string | null;
+  mutation: { isPending: boolean };
+}
 
 /**
  * A form validated by a zod schema whose submit runs one api call: the server's field errors

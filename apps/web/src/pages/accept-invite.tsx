@@ -149,13 +149,14 @@ function AcceptAsNewUser({
   invite: InviteLookup;
   intro: React.ReactNode;
 }) {
-  const { form, errors, mutation, formError, onSubmit } = useServerForm({
+  const server = useServerForm({
     schema: newAccountSchema,
     defaultValues: { token, name: '', password: '' },
     fields: ['name', 'password'],
     submit: (body) => api.post<Me>('/api/auth/accept-invite', body),
     onSuccess: useOnJoined(),
   });
+  const { form, errors } = server;
 
   return (
     <AuthLayout
@@ -170,13 +171,7 @@ function AcceptAsNewUser({
         </>
       }
     >
-      <AuthForm
-        onSubmit={onSubmit}
-        formError={formError}
-        pending={mutation.isPending}
-        submitLabel="Create account and join"
-        intro={intro}
-      >
+      <AuthForm server={server} submitLabel="Create account and join" intro={intro}>
         {errors.token && (
           <Alert>This invite link is malformed. Copy the whole link and try again.</Alert>
         )}

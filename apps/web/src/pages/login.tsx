@@ -3,20 +3,21 @@ import { loginSchema } from '@kindling/shared';
 import type { Me } from '@kindling/shared';
 import { api } from '../api';
 import { AuthLayout } from '../layouts/auth-layout';
-import { AuthForm, useSignedIn, withNext } from '../layouts/auth-form';
+import { AuthForm, SIGN_IN_EMAIL, useSignedIn, withNext } from '../layouts/auth-form';
 import { TextField } from '../components/field';
 import { useServerForm } from '../lib/form';
 
 export function LoginPage() {
   const [params] = useSearchParams();
   const next = params.get('next');
-  const { form, errors, mutation, formError, onSubmit } = useServerForm({
+  const server = useServerForm({
     schema: loginSchema,
     defaultValues: { email: '', password: '' },
     fields: ['email', 'password'],
     submit: (body) => api.post<Me>('/api/auth/login', body),
     onSuccess: useSignedIn(next),
   });
+  const { form, errors } = server;
 
   return (
     <AuthLayout
@@ -28,20 +29,8 @@ export function LoginPage() {
         </>
       }
     >
-      <AuthForm
-        onSubmit={onSubmit}
-        formError={formError}
-        pending={mutation.isPending}
-        submitLabel="Log in"
-      >
-        <TextField
-          label="Email"
-          type="email"
-          autoComplete="email"
-          autoFocus
-          error={errors.email?.message}
-          {...form.register('email')}
-        />
+      <AuthForm server={server} submitLabel="Log in">
+        <TextField {...SIGN_IN_EMAIL} error={errors.email?.message} {...form.register('email')} />
         <TextField
           label="Password"
           type="password"

@@ -5,7 +5,13 @@ import { z } from 'zod';
 import { passwordSchema, requestPasswordResetSchema } from '@kindling/shared';
 import { api, ApiError } from '../api';
 import { AuthLayout } from '../layouts/auth-layout';
-import { AuthChecking, AuthDeadEnd, AuthForm, NEW_PASSWORD } from '../layouts/auth-form';
+import {
+  AuthChecking,
+  AuthDeadEnd,
+  AuthForm,
+  NEW_PASSWORD,
+  SIGN_IN_EMAIL,
+} from '../layouts/auth-form';
 import { TextField } from '../components/field';
 import { Alert } from '../components/feedback';
 import { useToast } from '../components/toast';
@@ -15,13 +21,14 @@ import { meKey } from '../lib/queries';
 /** "Forgot password?": asks for a link by email; the answer never says whether the account exists. */
 export function ForgotPasswordPage() {
   const [sent, setSent] = useState<string | null>(null);
-  const { form, errors, mutation, formError, onSubmit } = useServerForm({
+  const server = useServerForm({
     schema: requestPasswordResetSchema,
     defaultValues: { email: '' },
     fields: ['email'],
     submit: (body) => api.post<{ message: string }>('/api/auth/password-reset/request', body),
     onSuccess: (r) => setSent(r.message),
   });
+  const { form, errors } = server;
 
   return (
     <AuthLayout
@@ -40,20 +47,8 @@ export function ForgotPasswordPage() {
           </Alert>
         </div>
       ) : (
-        <AuthForm
-          onSubmit={onSubmit}
-          formError={formError}
-          pending={mutation.isPending}
-          submitLabel="Email me a reset link"
-        >
-          <TextField
-            label="Email"
-            type="email"
-            autoComplete="email"
-            autoFocus
-            error={errors.email?.message}
-            {...form.register('email')}
-          />
+        <AuthForm server={server} submitLabel="Email me a reset link">
+          <TextField {...SIGN_IN_EMAIL} error={errors.email?.message} {...form.register('email')} />
         </AuthForm>
       )}
     </AuthLayout>
@@ -81,7 +76,7 @@ export function ResetPasswordPage() {
       ),
     retry: false,
   });
-  const { form, errors, mutation, formError, onSubmit } = useServerForm({
+  const server = useServerForm({
     schema: newPasswordSchema,
     defaultValues: { password: '', confirm: '' },
     fields: ['password'],
@@ -94,6 +89,7 @@ export function ResetPasswordPage() {
       void navigate('/login', { replace: true });
     },
   });
+  const { form, errors } = server;
 
   if (lookup.isPending) return <AuthChecking title="Checking your link…" />;
   if (lookup.isError) {
@@ -113,12 +109,7 @@ export function ResetPasswordPage() {
       title="Choose a new password"
       subtitle={`For ${lookup.data.email}. Every device signed in to this account will be signed out.`}
     >
-      <AuthForm
-        onSubmit={onSubmit}
-        formError={formError}
-        pending={mutation.isPending}
-        submitLabel="Set new password"
-      >
+      <AuthForm server={server} submitLabel="Set new password">
         <TextField
           label="New password"
           {...NEW_PASSWORD}

@@ -10,13 +10,14 @@ import { useServerForm } from '../lib/form';
 export function SignupPage() {
   const [params] = useSearchParams();
   const next = params.get('next');
-  const { form, errors, mutation, formError, onSubmit } = useServerForm({
+  const server = useServerForm({
     schema: signupSchema,
     defaultValues: { name: '', email: '', password: '', workspaceName: '' },
     fields: ['name', 'email', 'password', 'workspaceName'],
     submit: (body) => api.post<Me>('/api/auth/signup', body),
     onSuccess: useSignedIn(next),
   });
+  const { form, errors } = server;
 
   return (
     <AuthLayout
@@ -28,12 +29,7 @@ export function SignupPage() {
         </>
       }
     >
-      <AuthForm
-        onSubmit={onSubmit}
-        formError={formError}
-        pending={mutation.isPending}
-        submitLabel="Create workspace"
-      >
+      <AuthForm server={server} submitLabel="Create workspace">
         <TextField
           label="Your name"
           autoComplete="name"

@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReviewList } from '@kindling/shared';
 import { api } from '../../api';
 import { Card } from '../../components/layout';
-import { Button } from '../../components/button';
+import { Button, RowButton } from '../../components/button';
+import { DataTable } from '../../components/data-table';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { TextField } from '../../components/field';
 import { ErrorState, LoadingRows } from '../../components/feedback';
@@ -100,71 +101,61 @@ export function NeedsReviewPanel() {
         </div>
       }
     >
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th>
-                <input
-                  type="checkbox"
-                  aria-label="Select all listed"
-                  checked={chosen.length === ids.length}
-                  onChange={(e) => setSelected(new Set(e.target.checked ? ids : []))}
-                  data-testid="review-select-all"
-                />
-              </th>
-              <th>Recipient</th>
-              <th>Subject</th>
-              <th>Handed to SMTP</th>
-              <th>Why</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {messages.map((m) => (
-              <tr key={m.id} data-testid="review-row">
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${m.toEmail}`}
-                    checked={selected.has(m.id)}
-                    onChange={() => toggle(m.id)}
-                  />
-                </td>
-                <td className="cell-strong">{m.toEmail}</td>
-                <td>
-                  {m.subject || '(no subject)'}
-                  {m.campaignName && <div className="muted">{m.campaignName}</div>}
-                </td>
-                <td title={m.handedAt ?? m.reviewAt}>{relativeTime(m.handedAt ?? m.reviewAt)}</td>
-                <td className="muted" style={{ maxWidth: 360, overflowWrap: 'anywhere' }}>
-                  {m.reason}
-                </td>
-                <td style={{ whiteSpace: 'nowrap' }}>
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    disabled={busy}
-                    onClick={() => requeue.mutate([m.id])}
-                    data-testid="review-requeue"
-                  >
-                    Re-queue
-                  </Button>
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    disabled={busy}
-                    onClick={() => setDismissing([m.id])}
-                    data-testid="review-dismiss"
-                  >
-                    Dismiss
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={[
+          <input
+            key="all"
+            type="checkbox"
+            aria-label="Select all listed"
+            checked={chosen.length === ids.length}
+            onChange={(e) => setSelected(new Set(e.target.checked ? ids : []))}
+            data-testid="review-select-all"
+          />,
+          'Recipient',
+          'Subject',
+          'Handed to SMTP',
+          'Why',
+          '',
+        ]}
+      >
+        {messages.map((m) => (
+          <tr key={m.id} data-testid="review-row">
+            <td>
+              <input
+                type="checkbox"
+                aria-label={`Select ${m.toEmail}`}
+                checked={selected.has(m.id)}
+                onChange={() => toggle(m.id)}
+              />
+            </td>
+            <td className="cell-strong">{m.toEmail}</td>
+            <td>
+              {m.subject || '(no subject)'}
+              {m.campaignName && <div className="muted">{m.campaignName}</div>}
+            </td>
+            <td title={m.handedAt ?? m.reviewAt}>{relativeTime(m.handedAt ?? m.reviewAt)}</td>
+            <td className="muted" style={{ maxWidth: 360, overflowWrap: 'anywhere' }}>
+              {m.reason}
+            </td>
+            <td style={{ whiteSpace: 'nowrap' }}>
+              <RowButton
+                disabled={busy}
+                onClick={() => requeue.mutate([m.id])}
+                data-testid="review-requeue"
+              >
+                Re-queue
+              </RowButton>
+              <RowButton
+                disabled={busy}
+                onClick={() => setDismissing([m.id])}
+                data-testid="review-dismiss"
+              >
+                Dismiss
+              </RowButton>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {total > messages.length && (
         <p className="muted" style={{ padding: '8px 16px' }}>
           The oldest {messages.length.toLocaleString()} of {total.toLocaleString()} are shown; the

@@ -34,7 +34,7 @@ export function ApiKeysSettingsPage() {
   const keys = useQuery({ queryKey: key, queryFn: () => api.get<ApiKey[]>('/api/api-keys') });
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
 
-  const { form, errors, mutation, formError, onSubmit } = useServerForm({
+  const server = useServerForm({
     schema: createApiKeySchema,
     defaultValues: { name: '', scopes: ['read'] },
     fields: ['name', 'scopes'],
@@ -45,6 +45,7 @@ export function ApiKeysSettingsPage() {
     },
     onSettled: () => qc.invalidateQueries({ queryKey: key }),
   });
+  const { form, errors } = server;
 
   const revoke = useConfirmedAction({
     action: (k: ApiKey) => api.delete(`/api/api-keys/${k.id}`),
@@ -64,9 +65,7 @@ export function ApiKeysSettingsPage() {
           testId="api-key-create-card"
         >
           <InlineCreateForm
-            onSubmit={onSubmit}
-            formError={formError}
-            pending={mutation.isPending}
+            server={server}
             submitLabel="Create key"
             submitIcon={<PlusIcon size={16} />}
             submitTestId="api-key-submit"

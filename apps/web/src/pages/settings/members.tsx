@@ -145,7 +145,7 @@ function InvitesSection({ me, manage }: { me: Me; manage: boolean }) {
   const invites = useQuery({ queryKey: key, queryFn: () => api.get<Invite[]>('/api/invites') });
   const [created, setCreated] = useState<CreatedInvite | null>(null);
 
-  const { form, errors, mutation, formError, onSubmit } = useServerForm({
+  const server = useServerForm({
     schema: createInviteSchema,
     defaultValues: { email: '', role: 'member' },
     fields: ['email', 'role'],
@@ -157,6 +157,7 @@ function InvitesSection({ me, manage }: { me: Me; manage: boolean }) {
     },
     onSettled: () => qc.invalidateQueries({ queryKey: key }),
   });
+  const { form, errors } = server;
 
   const revoke = useConfirmedAction({
     action: (inv: Invite) => api.delete(`/api/invites/${inv.id}`),
@@ -178,9 +179,7 @@ function InvitesSection({ me, manage }: { me: Me; manage: boolean }) {
           testId="invite-card"
         >
           <InlineCreateForm
-            onSubmit={onSubmit}
-            formError={formError}
-            pending={mutation.isPending}
+            server={server}
             submitLabel="Create invite"
             submitIcon={<MailIcon size={16} />}
             submitTestId="invite-submit"
