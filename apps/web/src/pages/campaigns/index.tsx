@@ -10,7 +10,8 @@ import { useToast } from '../../components/toast';
 import { wsKey, useSession } from '../../lib/queries';
 import { can } from '../../lib/roles';
 import { describeStep, type CampaignView } from './model';
-import { EditingRules } from './builder';
+import { EditingRules } from './editing-rules';
+import { ProblemList } from './problem-list';
 import './campaigns.css';
 
 export { CampaignBuilderPage } from './builder';
@@ -303,13 +304,7 @@ export function CampaignDetailPage() {
       />
       {actionError && (
         <Alert title={actionError.message}>
-          {actionError.details.length > 0 && (
-            <ul className="problem-list" data-testid="campaign-problems">
-              {actionError.details.map((d, i) => (
-                <li key={i}>{d.issue}</li>
-              ))}
-            </ul>
-          )}
+          <ProblemList items={actionError.details.map((d) => d.issue)} testId="campaign-problems" />
         </Alert>
       )}
       {c.status === 'draft' && c.problems && c.problems.length > 0 && !actionError && (
@@ -317,11 +312,7 @@ export function CampaignDetailPage() {
           tone="warning"
           title={`${c.problems.length} thing${c.problems.length === 1 ? '' : 's'} to fix before activating`}
         >
-          <ul className="problem-list">
-            {c.problems.map((p, i) => (
-              <li key={i}>{p.message}</li>
-            ))}
-          </ul>
+          <ProblemList items={c.problems.map((p) => p.message)} />
         </Alert>
       )}
 

@@ -3,6 +3,11 @@
 import type { CampaignInput, StepInput } from '@kindling/shared';
 
 export type StepType = 'email' | 'wait' | 'condition';
+export const STEP_LABEL: Record<StepType, string> = {
+  email: 'Email',
+  wait: 'Wait',
+  condition: 'Condition',
+};
 export type WaitUnit = 'minutes' | 'hours' | 'days' | 'weeks';
 const UNIT_MIN: Record<WaitUnit, number> = { minutes: 1, hours: 60, days: 1440, weeks: 10080 };
 
