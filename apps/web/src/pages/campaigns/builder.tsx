@@ -14,6 +14,7 @@ import { EditingRules } from './editing-rules';
 import { ProblemList } from './problem-list';
 import {
   emptyCampaign,
+  STATUS_TONE,
   STEP_LABEL,
   newStep,
   toForm,
@@ -149,12 +150,7 @@ function BuilderForm({
           title={title}
           description={
             <>
-              Status:{' '}
-              <Badge
-                tone={status === 'active' ? 'success' : status === 'paused' ? 'warning' : 'neutral'}
-              >
-                {status}
-              </Badge>
+              Status: <Badge tone={STATUS_TONE[status]}>{status}</Badge>
             </>
           }
           actions={

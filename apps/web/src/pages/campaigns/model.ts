@@ -253,6 +253,16 @@ export function toInput(f: CampaignForm): CampaignInput {
   };
 }
 
+/** Badge tone of a campaign's or an enrollment's status. */
+export const STATUS_TONE: Record<string, 'neutral' | 'success' | 'warning'> = {
+  draft: 'neutral',
+  active: 'success',
+  paused: 'warning',
+  archived: 'neutral',
+  completed: 'neutral',
+  exited: 'neutral',
+};
+
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** One line describing a step, for lists and stats. */
