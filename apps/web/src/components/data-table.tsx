@@ -12,12 +12,15 @@ function isColumnSpec(c: Column): c is { label: ReactNode; hidden?: boolean; cla
 
 export function DataTable({
   columns,
+  head,
   className,
   testId,
   busy,
   children,
 }: {
   columns: Column[];
+  /** Heading cells of its own (sort buttons, a select-all box), after `columns`. */
+  head?: ReactNode;
   className?: string;
   testId?: string;
   busy?: boolean;
@@ -43,6 +46,7 @@ export function DataTable({
                 </th>
               ),
             )}
+            {head}
           </tr>
         </thead>
         <tbody>{children}</tbody>
