@@ -14,6 +14,7 @@ import { useServerForm } from '../lib/form';
 import { meKey, useMe } from '../lib/queries';
 import { ROLE_LABEL } from '../lib/roles';
 import { relativeTime } from '../lib/format';
+import './accept-invite.css';
 
 interface InviteLookup {
   workspaceName: string;

@@ -13,6 +13,7 @@ import { useSession, wsKey } from '../../lib/queries';
 import { can } from '../../lib/roles';
 import { relativeTime, shortDate } from '../../lib/format';
 import { NEW_FORM } from './defaults';
+import './forms.css';
 
 export function FormsPage() {
   const me = useSession();

@@ -14,6 +14,7 @@ import { applyServerError } from '../../lib/form';
 import { meKey, useSession, wsKey } from '../../lib/queries';
 import { canManage } from '../../lib/roles';
 import { groupTimeZones } from '../../lib/time-zones';
+import './settings.css';
 
 type Workspace = Me['workspace'];
 const FIELDS = ['name', 'timeZone', 'postalAddress'] as const;

@@ -16,6 +16,7 @@ import { useServerForm } from '../../lib/form';
 import { useSession, wsKey } from '../../lib/queries';
 import { assignableRoles, canEditMember, canManage, ROLE_HINT, ROLE_LABEL } from '../../lib/roles';
 import { initials, relativeTime, shortDate } from '../../lib/format';
+import './settings.css';
 
 type CreatedInvite = Invite & { url: string };
 
