@@ -9,3 +9,4 @@ export * from './campaigns.js';
 export * from './leads.js';
 export * from './permissions.js';
 export * from './storable-text.js';
+export * from './api/forms.js';
