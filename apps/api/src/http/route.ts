@@ -10,7 +10,11 @@ import {
   type Role,
 } from '@kindling/shared';
 import { AppError, zodDetails } from './errors.js';
-import { UNDECLARED_RESPONSES, type UndeclaredResponse } from './undeclared-responses.js';
+import {
+  UNDECLARED_RESPONSES,
+  type UncheckedAnswer,
+  type UndeclaredResponse,
+} from './undeclared-responses.js';
 
 export { hasRole };
 
@@ -48,14 +52,16 @@ export type Answered = typeof ANSWERED;
 
 /**
  * What a handler may return: the response schema's output for a JSON route, nothing for an HTML
- * page or a 204 route. A route on the not-yet-declared list (undeclared-responses.ts) may still
- * return anything.
+ * page or a 204 route. A route on a transitional list (undeclared-responses.ts) may still return
+ * anything.
  */
-export type Answer<R, K extends string> = R extends z.ZodType
-  ? z.output<R> | Answered
-  : K extends UndeclaredResponse
-    ? unknown
-    : undefined | void | Answered;
+export type Answer<R, K extends string> = K extends UncheckedAnswer
+  ? unknown
+  : R extends z.ZodType
+    ? z.output<R> | Answered
+    : K extends UndeclaredResponse
+      ? unknown
+      : undefined | void | Answered;
 
 export interface RouteContext<B, Q, P, A extends AuthMode> {
   req: Request;

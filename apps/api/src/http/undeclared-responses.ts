@@ -1,34 +1,31 @@
-// Routes that do not declare their answer yet (neither a `response` schema nor `status: 204`).
-// This list only shrinks: a route leaves it when its declaration gains `response` (or, for a
-// route that answers nothing, `status: 204`); openapi.integration.test.ts fails for a route
-// missing from both, and for an entry here that is declared already. Until then such a route's
-// handler may return anything (route.ts `Answer`).
-export const UNDECLARED_RESPONSES = [
-  'get /api/campaigns',
+// Transitional lists; both only shrink and end empty.
+//
+// UNDECLARED_RESPONSES: routes that declare no answer yet (neither a `response` schema nor
+// `status: 204`); their handlers may return anything. A route leaves the list when it declares
+// one; openapi.integration.test.ts fails for a route missing from both, and for an entry here
+// that is declared already.
+//
+// UNCHECKED_ANSWERS: routes that declare a `response` whose handler does not type-check against
+// it yet (route.ts `Answer`); the integration tests still check their real answers at run time.
+// A route leaves the list once its handler's return type matches the schema's output.
+export const UNDECLARED_RESPONSES = [] as const satisfies readonly string[];
+
+export const UNCHECKED_ANSWERS = [
   'get /api/campaigns/options',
   'post /api/campaigns',
   'get /api/campaigns/:id',
   'put /api/campaigns/:id',
-  'delete /api/campaigns/:id',
   'post /api/campaigns/:id/activate',
   'post /api/campaigns/:id/pause',
   'post /api/campaigns/:id/resume',
   'post /api/campaigns/:id/archive',
-  'post /api/campaigns/:id/enrollments',
-  'get /api/campaigns/:id/enrollments',
   'post /api/enrollments/:id/pause',
   'post /api/enrollments/:id/resume',
-  'post /api/campaigns/:id/preview',
-  'post /api/campaigns/:id/test-send',
-  'get /api/campaigns/:id/stats',
   'get /api/leads/facets',
-  'post /api/leads/bulk',
-  'post /api/leads/count',
   'get /api/leads/:id',
-  'get /api/leads/:id/timeline',
   'get /api/leads/:id/data.json',
   'patch /api/leads/:id',
-  'delete /api/leads/:id',
 ] as const;
 
 export type UndeclaredResponse = (typeof UNDECLARED_RESPONSES)[number];
+export type UncheckedAnswer = (typeof UNCHECKED_ANSWERS)[number];
