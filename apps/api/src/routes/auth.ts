@@ -189,6 +189,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Sign out (ends this session)',
       tag: 'auth',
       auth: 'public',
+      status: 204,
       handler: async ({ res, auth }) => {
         if (auth?.sessionId) await db.session.deleteMany({ where: { id: auth.sessionId } });
         clearSessionCookie(res, secure);
@@ -270,6 +271,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'auth',
       auth: 'public',
       body: resetPasswordSchema,
+      status: 204,
       handler: async ({ req, res, body }) => {
         await enforce(
           redis,
