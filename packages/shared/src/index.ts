@@ -9,3 +9,5 @@ export * from './campaigns.js';
 export * from './leads.js';
 export * from './permissions.js';
 export * from './storable-text.js';
+export * from './api/campaigns.js';
+export * from './api/leads.js';

@@ -9,6 +9,16 @@ import {
   emailStepConfigSchema,
   enrollLeadsSchema,
   idParamSchema,
+  campaignListSchema,
+  campaignOptionsSchema,
+  campaignPreviewSchema,
+  campaignStatsSchema,
+  campaignViewSchema,
+  campaignWithProblemsSchema,
+  enrollResultSchema,
+  enrollmentActionSchema,
+  enrollmentListSchema,
+  testSendResultSchema,
   type CampaignDocument,
   type CampaignProblem,
 } from '@kindling/shared';
@@ -378,6 +388,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       query: listQuery,
+      response: campaignListSchema,
       handler: async ({ auth, query }) => {
         const list = await db.campaign.findMany({
           where: {
@@ -422,6 +433,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'campaigns',
       auth: 'any',
       permission: 'read',
+      response: campaignOptionsSchema,
       handler: async ({ auth }) => {
         const ctx = await validationContext(db, auth.workspaceId);
         return {
@@ -441,6 +453,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'campaigns:write',
       status: 201,
       body: campaignInputSchema,
+      response: campaignViewSchema,
       handler: async ({ auth, body }) => {
         const doc = await withStepIds(db, null, body);
         await assertOwnReferences(db, auth.workspaceId, doc);
@@ -459,6 +472,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       params: idParamSchema,
+      response: campaignWithProblemsSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
         const ctx = await validationContext(db, auth.workspaceId);
@@ -474,6 +488,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'campaigns:write',
       params: idParamSchema,
       body: campaignInputSchema,
+      response: campaignWithProblemsSchema,
       handler: async ({ auth, params, body }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
         if (c.status === 'archived')
@@ -508,6 +523,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'campaigns:write',
       params: idParamSchema,
+      status: 204,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
         const ran = await db.enrollment.count({ where: { campaignId: c.id } });
@@ -528,6 +544,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'campaigns:send',
       params: idParamSchema,
+      response: campaignViewSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
         if (c.status === 'active') return view(c);
@@ -557,6 +574,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'campaigns:write',
       params: idParamSchema,
+      response: campaignViewSchema,
       handler: async ({ auth, params }) => {
         await loadCampaign(db, auth.workspaceId, params.id);
         if (!(await pauseCampaign(db, auth.workspaceId, params.id)))
@@ -572,6 +590,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'campaigns:send',
       params: idParamSchema,
+      response: campaignViewSchema,
       handler: async ({ auth, params }) => {
         await loadCampaign(db, auth.workspaceId, params.id);
         if (!(await resumeCampaign(db, auth.workspaceId, params.id)))
@@ -587,6 +606,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'campaigns:send',
       params: idParamSchema,
+      response: campaignViewSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
         await db.$transaction([
@@ -613,6 +633,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'campaigns:send',
       params: idParamSchema,
       body: enrollLeadsSchema,
+      response: enrollResultSchema,
       handler: async ({ auth, params, body }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
         if (c.status !== 'active')
@@ -655,6 +676,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       params: idParamSchema,
+      response: enrollmentListSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
         const rows = await db.enrollment.findMany({
@@ -687,6 +709,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'campaigns:write',
       params: idParamSchema,
+      response: enrollmentActionSchema,
       handler: async ({ auth, params }) => {
         if (!(await pauseEnrollment(db, auth.workspaceId, params.id))) {
           if (
@@ -708,6 +731,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'campaigns:send',
       params: idParamSchema,
+      response: enrollmentActionSchema,
       handler: async ({ auth, params }) => {
         if (!(await resumeEnrollment(db, auth.workspaceId, params.id))) {
           if (
@@ -730,6 +754,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'read',
       params: idParamSchema,
       body: previewSchema,
+      response: campaignPreviewSchema,
       handler: async ({ auth, params, body }) => {
         const { lead, rendered } = await renderFor(auth.workspaceId, params.id, body);
         return { lead: { id: lead.id, email: lead.email }, ...rendered };
@@ -744,6 +769,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'campaigns:write',
       params: idParamSchema,
       body: previewSchema,
+      response: testSendResultSchema,
       handler: async ({ auth, params, body }) => {
         const { campaign, lead, rendered } = await renderFor(auth.workspaceId, params.id, body);
         const user = await db.user.findUniqueOrThrow({ where: { id: auth.userId! } });
@@ -784,6 +810,7 @@ export function campaignRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       params: idParamSchema,
+      response: campaignStatsSchema,
       handler: async ({ auth, params }) => {
         const c = await loadCampaign(db, auth.workspaceId, params.id);
         return stats(db, c.id);

@@ -7,12 +7,18 @@ import type express from 'express';
 import { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
+  bulkLeadsResultSchema,
   bulkLeadsSchema,
   idParamSchema,
   importStatusSchema,
   leadFiltersSchema,
   leadListQuerySchema,
   leadListSchema,
+  leadCountSchema,
+  leadDataExportSchema,
+  leadDetailSchema,
+  leadFacetsSchema,
+  leadTimelineSchema,
   LEAD_EXPORT_COLUMNS,
   startImportSchema,
   updateLeadSchema,
@@ -177,6 +183,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'leads',
       auth: 'any',
       permission: 'read',
+      response: leadFacetsSchema,
       handler: async ({ auth }) => {
         const ws = auth.workspaceId;
         // Sampled from the newest leads so the menus stay fast at a million rows.
@@ -230,6 +237,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
             ? 'campaigns:send'
             : undefined,
       body: bulkLeadsSchema,
+      response: bulkLeadsResultSchema,
       handler: async ({ auth, body }) => {
         const ws = auth.workspaceId;
         const sel = selectionOf(body);
@@ -319,6 +327,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
         ids: z.array(z.uuid()).max(1000).optional(),
         filters: leadFiltersSchema.optional(),
       }),
+      response: leadCountSchema,
       handler: async ({ auth, body }) => ({
         count: await countSelection(
           pgPool,
@@ -361,6 +370,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       params: idParamSchema,
+      response: leadDetailSchema,
       handler: async ({ auth, params }) =>
         leadDetail(db, await findLead(auth.workspaceId, params.id)),
     }),
@@ -372,6 +382,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       params: idParamSchema,
+      response: leadTimelineSchema,
       handler: async ({ auth, params }) => ({
         items: await leadTimeline(db, await findLead(auth.workspaceId, params.id)),
       }),
@@ -384,6 +395,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       params: idParamSchema,
+      response: leadDataExportSchema,
       handler: async ({ auth, params, res }) => {
         const lead = await findLead(auth.workspaceId, params.id);
         res.set('Content-Disposition', `attachment; filename="lead-${lead.id}.json"`);
@@ -399,6 +411,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'leads:write',
       params: idParamSchema,
       body: updateLeadSchema,
+      response: leadDetailSchema,
       handler: async ({ auth, params, body }) => {
         const lead = await findLead(auth.workspaceId, params.id);
         const { customFields, tags, ...rest } = body;
@@ -437,6 +450,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'leads:write',
       params: idParamSchema,
+      status: 204,
       handler: async ({ auth, params }) => {
         const lead = await findLead(auth.workspaceId, params.id);
         await eraseSelection(pgPool, auth.workspaceId, { ids: [lead.id] });
