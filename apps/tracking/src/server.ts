@@ -5,11 +5,11 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { pingDb, type Db } from '@kindling/db';
 import { EVENTS_STREAM, pingRedis, type StreamEvent } from '@kindling/queue';
 import { clickDestination, verifyToken, type TokenPayload } from '@kindling/sending/tokens';
-import { classifyRequest, clientIp } from './classify.js';
+import { classifyRequest } from './classify.js';
 import { renderUnsubscribePage, type PageState } from './unsubscribe-page.js';
 import { EventAppender } from './event-appender.js';
 import { resubscribe, unsubscribe } from '@kindling/leads';
-import { METRICS_REFUSED, metricsAccess } from '@kindling/runtime';
+import { METRICS_REFUSED, clientIp, forwardedClientIp, metricsAccess } from '@kindling/runtime';
 
 export interface TrackingConfig {
   appSecret: string;
@@ -162,11 +162,12 @@ export function createTrackingHandler(deps: TrackingDeps): {
     p: TokenPayload,
     url?: string,
   ): StreamEvent => {
-    const ip = clientIp(
-      req.socket.remoteAddress,
-      config.trustProxy > 0 ? rawHeader(req, 'x-forwarded-for') : undefined,
-      config.trustProxy,
-    );
+    const ip =
+      forwardedClientIp(
+        req.socket.remoteAddress,
+        config.trustProxy > 0 ? rawHeader(req, 'x-forwarded-for') : undefined,
+        config.trustProxy,
+      ) ?? '';
     const userAgent = rawHeader(req, 'user-agent').slice(0, 512);
     const machineReason = classifyRequest({
       kind,
@@ -373,7 +374,7 @@ async function handleUnsubscribe(
     messageId: p.m,
     via: action,
     event: {
-      ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxy),
+      ip: clientIp(req, config.trustProxy),
       userAgent: firstHeader(req.headers['user-agent']),
     },
   });
