@@ -34,5 +34,7 @@ export interface AppDeps {
     metricsToken?: string;
     /** Fetches SNS signing certificates (tests inject a local one); SNS hosts only by default. */
     sesCertFetcher?: (url: string) => Promise<string>;
+    /** Integration tests: answer 500 when a route's answer does not match its declared response. */
+    checkResponses?: boolean;
   };
 }
