@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { acceptInviteSchema, passwordSchema } from '@kindling/shared';
-import type { Me, Role } from '@kindling/shared';
+import type { InviteLookup, Me } from '@kindling/shared';
 import { z } from 'zod';
 import { api, ApiError } from '../api';
 import { AuthLayout } from '../layouts/auth-layout';
@@ -15,14 +15,6 @@ import { meKey, useMe } from '../lib/queries';
 import { ROLE_LABEL } from '../lib/roles';
 import { relativeTime } from '../lib/format';
 import './accept-invite.css';
-
-interface InviteLookup {
-  workspaceName: string;
-  role: Role;
-  /** The invite is bound to this address. */
-  email: string;
-  expiresAt: string;
-}
 
 /** The shared schema with the fields a new account needs made required. */
 const newAccountSchema = acceptInviteSchema.extend({

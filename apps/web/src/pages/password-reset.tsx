@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { z } from 'zod';
 import { passwordSchema, requestPasswordResetSchema } from '@kindling/shared';
+import type { PasswordResetLookup, PasswordResetRequested } from '@kindling/shared';
 import { api, ApiError } from '../api';
 import { AuthLayout } from '../layouts/auth-layout';
 import {
@@ -25,7 +26,7 @@ export function ForgotPasswordPage() {
     schema: requestPasswordResetSchema,
     defaultValues: { email: '' },
     fields: ['email'],
-    submit: (body) => api.post<{ message: string }>('/api/auth/password-reset/request', body),
+    submit: (body) => api.post<PasswordResetRequested>('/api/auth/password-reset/request', body),
     onSuccess: (r) => setSent(r.message),
   });
   const { form, errors } = server;
@@ -71,7 +72,7 @@ export function ResetPasswordPage() {
   const lookup = useQuery({
     queryKey: ['password-reset', token],
     queryFn: () =>
-      api.get<{ email: string; expiresAt: string }>(
+      api.get<PasswordResetLookup>(
         `/api/auth/password-reset/lookup?token=${encodeURIComponent(token)}`,
       ),
     retry: false,

@@ -3,6 +3,7 @@ import { FormProvider, useFieldArray, useForm, useWatch } from 'react-hook-form'
 import { useParams, Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { BUILTIN_MERGE_TAGS, htmlToText } from '@kindling/shared';
+import type { CampaignOptions, CampaignWithProblems } from '@kindling/shared';
 import { api } from '../../api';
 import { PageHeader, Badge } from '../../components/layout';
 import { Button } from '../../components/button';
@@ -19,7 +20,6 @@ import {
   newStep,
   toForm,
   type CampaignForm,
-  type CampaignView,
   type StepType,
 } from './model';
 import { StepCard } from './builder/step-card';
@@ -28,13 +28,6 @@ import { SendWindowCard } from './builder/send-window-card';
 import { TriggersCard } from './builder/triggers-card';
 import { useSaveCampaign, type Problem } from './builder/use-save-campaign';
 import './campaigns.css';
-
-export interface CampaignOptions {
-  forms: { id: string; name: string; status: string }[];
-  identities: { id: string; name: string; fromName: string; fromEmail: string; status: string }[];
-  customFields: string[];
-  builtinTags: string[];
-}
 
 /** Create (/campaigns/new) or edit (/campaigns/:id/edit) a campaign. */
 export function CampaignBuilderPage() {
@@ -46,7 +39,7 @@ export function CampaignBuilderPage() {
   });
   const campaign = useQuery({
     queryKey: wsKey(me.workspace.id, 'campaign', id ?? 'new'),
-    queryFn: () => api.get<CampaignView>(`/api/campaigns/${id}`),
+    queryFn: () => api.get<CampaignWithProblems>(`/api/campaigns/${id}`),
     enabled: !!id,
   });
   const title = id
@@ -90,7 +83,7 @@ function BuilderForm({
   title,
 }: {
   options: CampaignOptions;
-  campaign: CampaignView | null;
+  campaign: CampaignWithProblems | null;
   title: string;
 }) {
   const me = useSession();

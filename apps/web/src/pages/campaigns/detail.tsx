@@ -5,14 +5,15 @@ import { api, type ApiError } from '../../api';
 import { PageHeader, Badge, Card } from '../../components/layout';
 import { Alert, ErrorState, LoadingRows } from '../../components/feedback';
 import { wsKey, useSession } from '../../lib/queries';
-import { STATUS_TONE, type CampaignView } from './model';
+import { STATUS_TONE } from './model';
 import { EditingRules } from './editing-rules';
 import { ProblemList } from './problem-list';
 import { LifecycleActions } from './detail/lifecycle-actions';
 import { StatTiles } from './detail/stat-tiles';
-import { StepStatsCard, type Stats } from './detail/step-stats';
+import { StepStatsCard } from './detail/step-stats';
 import { EnrollmentsCard } from './detail/enrollments';
 import './campaigns.css';
+import type { CampaignStats, CampaignWithProblems } from '@kindling/shared';
 
 /** One campaign: lifecycle actions, problems, per-step statistics and enrollments. */
 export function CampaignDetailPage() {
@@ -21,11 +22,11 @@ export function CampaignDetailPage() {
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const campaign = useQuery({
     queryKey: wsKey(me.workspace.id, 'campaign', id),
-    queryFn: () => api.get<CampaignView>(`/api/campaigns/${id}`),
+    queryFn: () => api.get<CampaignWithProblems>(`/api/campaigns/${id}`),
   });
   const stats = useQuery({
     queryKey: wsKey(me.workspace.id, 'campaign', id, 'stats'),
-    queryFn: () => api.get<Stats>(`/api/campaigns/${id}/stats`),
+    queryFn: () => api.get<CampaignStats>(`/api/campaigns/${id}/stats`),
     refetchInterval: 15_000,
   });
 

@@ -8,27 +8,16 @@ import { EmptyState, ErrorState, LoadingRows } from '../../components/feedback';
 import { CampaignsIcon, PlusIcon } from '../../components/icons';
 import { wsKey, useSession } from '../../lib/queries';
 import { can } from '../../lib/roles';
-import { STATUS_TONE, type CampaignView } from './model';
+import { STATUS_TONE } from './model';
 import './campaigns.css';
-
-interface CampaignRow {
-  id: string;
-  name: string;
-  status: CampaignView['status'];
-  emails: number;
-  steps: number;
-  enrolled: number;
-  active: number;
-  sent: number;
-  updatedAt: string;
-}
+import type { CampaignList } from '@kindling/shared';
 
 /** The campaigns list. */
 export function CampaignsPage() {
   const me = useSession();
   const list = useQuery({
     queryKey: wsKey(me.workspace.id, 'campaigns'),
-    queryFn: () => api.get<{ campaigns: CampaignRow[] }>('/api/campaigns'),
+    queryFn: () => api.get<CampaignList>('/api/campaigns'),
   });
   const build = can(me.role, 'campaigns:write');
   return (

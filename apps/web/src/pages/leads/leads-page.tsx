@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { LeadList } from '@kindling/shared';
+import type { LeadFacets, LeadList } from '@kindling/shared';
 import { api } from '../../api';
 import { PageHeader } from '../../components/layout';
 import { Button, ButtonLink } from '../../components/button';
@@ -10,7 +10,7 @@ import { DownloadIcon, FormsIcon, LeadsIcon, PlusIcon } from '../../components/i
 import { useSession, wsKey } from '../../lib/queries';
 import { can } from '../../lib/roles';
 import { ExportDialog } from './export-dialog';
-import { FILTER_KEYS, filtersFrom, formatCount, toQuery, type Facets } from './common';
+import { FILTER_KEYS, filtersFrom, formatCount, toQuery } from './common';
 import { FiltersBar } from './list/filters-bar';
 import { LeadsTable } from './list/leads-table';
 import { BulkBar } from './list/bulk-bar';
@@ -54,7 +54,7 @@ export function LeadsPage() {
 
   const facets = useQuery({
     queryKey: wsKey(me.workspace.id, 'leads', 'facets'),
-    queryFn: () => api.get<Facets>('/api/leads/facets'),
+    queryFn: () => api.get<LeadFacets>('/api/leads/facets'),
     staleTime: 60_000,
   });
   const list = useQuery({

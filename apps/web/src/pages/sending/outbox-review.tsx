@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ReviewList } from '@kindling/shared';
+import type { ReviewList, ReviewResult } from '@kindling/shared';
 import { api } from '../../api';
 import { Card } from '../../components/layout';
 import { Button, RowButton } from '../../components/button';
@@ -38,15 +38,14 @@ export function NeedsReviewPanel() {
     void qc.invalidateQueries({ queryKey: key });
   };
   const requeue = useMutation({
-    mutationFn: (ids: string[]) =>
-      api.post<{ ids: string[] }>('/api/sending/review/requeue', { ids }),
+    mutationFn: (ids: string[]) => api.post<ReviewResult>('/api/sending/review/requeue', { ids }),
     onSuccess: (r) => toast.success(`${r.ids.length} re-queued: each is sent once more`),
     onError: (err) => toast.error(err.message),
     onSettled: done,
   });
   const dismiss = useMutation({
     mutationFn: (body: { ids: string[]; reason: string }) =>
-      api.post<{ ids: string[] }>('/api/sending/review/dismiss', body),
+      api.post<ReviewResult>('/api/sending/review/dismiss', body),
     onSuccess: (r) => {
       toast.success(`${r.ids.length} dismissed`);
       setDismissing(null);

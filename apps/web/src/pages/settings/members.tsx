@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createInviteSchema } from '@kindling/shared';
-import type { Invite, Me, Member, Role } from '@kindling/shared';
+import type { CreatedInvite, Invite, Me, Member, Role } from '@kindling/shared';
 import { api } from '../../api';
 import { Avatar, Badge, Card } from '../../components/layout';
 import { SelectField, TextField } from '../../components/field';
@@ -17,8 +17,6 @@ import { useSession, wsKey } from '../../lib/queries';
 import { assignableRoles, canEditMember, canManage, ROLE_HINT, ROLE_LABEL } from '../../lib/roles';
 import { initials, relativeTime, shortDate } from '../../lib/format';
 import './settings.css';
-
-type CreatedInvite = Invite & { url: string };
 
 export function MembersSettingsPage() {
   const me = useSession();

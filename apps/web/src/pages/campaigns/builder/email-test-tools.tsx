@@ -4,12 +4,7 @@ import { api } from '../../../api';
 import { Button } from '../../../components/button';
 import { useToast } from '../../../components/toast';
 import type { CampaignForm } from '../model';
-
-interface Preview {
-  subject: string;
-  html: string;
-  lead: { email: string };
-}
+import type { CampaignPreview, TestSendResult } from '@kindling/shared';
 
 /** Preview an email step rendered for a real lead, or send it to yourself (saved campaigns only). */
 export function EmailTestTools({
@@ -21,7 +16,7 @@ export function EmailTestTools({
 }) {
   const { control, getValues } = useFormContext<CampaignForm>();
   const stepId = useWatch({ control, name: `steps.${index}.id` });
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [preview, setPreview] = useState<CampaignPreview | null>(null);
   const [busy, setBusy] = useState<'preview' | 'test' | null>(null);
   const toast = useToast();
   const current = () => {
@@ -47,14 +42,16 @@ export function EmailTestTools({
     run(
       'preview',
       async (id) =>
-        setPreview(await api.post<Preview>(`/api/campaigns/${id}/preview`, { config: current() })),
+        setPreview(
+          await api.post<CampaignPreview>(`/api/campaigns/${id}/preview`, { config: current() }),
+        ),
       'Preview failed',
     );
   const sendTest = () =>
     run(
       'test',
       async (id) => {
-        const r = await api.post<{ to: string }>(`/api/campaigns/${id}/test-send`, {
+        const r = await api.post<TestSendResult>(`/api/campaigns/${id}/test-send`, {
           config: current(),
           stepId,
         });

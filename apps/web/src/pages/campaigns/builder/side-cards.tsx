@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useFormContext } from 'react-hook-form';
 import { TextField } from '../../../components/field';
-import type { CampaignOptions } from '../builder';
+import type { CampaignOptions } from '@kindling/shared';
 import type { CampaignForm } from '../model';
 
 /** A card of the builder's side column: a title over a stack of settings. */

@@ -1,6 +1,6 @@
 import { useFieldArray, useFormContext, useWatch } from 'react-hook-form';
 import { Button } from '../../../components/button';
-import type { CampaignOptions } from '../builder';
+import type { CampaignOptions } from '@kindling/shared';
 import type { CampaignForm } from '../model';
 import { SideCard } from './side-cards';
 

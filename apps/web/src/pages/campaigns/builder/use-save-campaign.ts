@@ -3,17 +3,18 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../../../api';
 import { useToast } from '../../../components/toast';
 import { wsKey, useSession } from '../../../lib/queries';
-import { toInput, type CampaignForm, type CampaignView } from '../model';
+import type { CampaignView, CampaignWithProblems, ErrorDetail } from '@kindling/shared';
+import { toInput, type CampaignForm } from '../model';
 
 /** One thing the server refused, tied to the part of the campaign it is about. */
-export type Problem = { field: string; issue: string };
+export type Problem = ErrorDetail;
 
 /**
  * Saves the campaign (create or replace) and, when asked, activates it. A refused activation
  * leaves a saved draft and lists the server's problems; a refused save lists them too.
  */
 export function useSaveCampaign(
-  campaign: CampaignView | null,
+  campaign: CampaignWithProblems | null,
   showProblems: (problems: Problem[], message: string) => void,
 ) {
   const me = useSession();
@@ -24,7 +25,7 @@ export function useSaveCampaign(
     mutationFn: async ({ values, activate }: { values: CampaignForm; activate: boolean }) => {
       const body = toInput(values);
       const saved = campaign
-        ? await api.put<CampaignView>(`/api/campaigns/${campaign.id}`, body)
+        ? await api.put<CampaignWithProblems>(`/api/campaigns/${campaign.id}`, body)
         : await api.post<CampaignView>('/api/campaigns', body);
       if (activate) {
         try {

@@ -8,22 +8,11 @@ import { LoadingRows } from '../../../components/feedback';
 import { useToast } from '../../../components/toast';
 import { wsKey, useSession } from '../../../lib/queries';
 import { can } from '../../../lib/roles';
-import { STATUS_TONE, type CampaignView } from '../model';
-
-interface EnrollmentRow {
-  id: string;
-  email: string;
-  name: string;
-  status: 'active' | 'paused' | 'completed' | 'exited';
-  exitReason: string | null;
-  source: string;
-  currentStepId: string | null;
-  nextRunAt: string | null;
-  enrolledAt: string;
-}
+import type { CampaignWithProblems, EnrollResult, EnrollmentList } from '@kindling/shared';
+import { STATUS_TONE } from '../model';
 
 /** The latest enrollments, enrolling leads by address, and pausing or resuming one. */
-export function EnrollmentsCard({ campaign: c }: { campaign: CampaignView }) {
+export function EnrollmentsCard({ campaign: c }: { campaign: CampaignWithProblems }) {
   const me = useSession();
   const qc = useQueryClient();
   const toast = useToast();
@@ -31,7 +20,7 @@ export function EnrollmentsCard({ campaign: c }: { campaign: CampaignView }) {
   const [emails, setEmails] = useState('');
   const enrollments = useQuery({
     queryKey: wsKey(me.workspace.id, 'campaign', id, 'enrollments'),
-    queryFn: () => api.get<{ enrollments: EnrollmentRow[] }>(`/api/campaigns/${id}/enrollments`),
+    queryFn: () => api.get<EnrollmentList>(`/api/campaigns/${id}/enrollments`),
   });
   const refresh = () => qc.invalidateQueries({ queryKey: wsKey(me.workspace.id, 'campaign', id) });
   const enrollmentAction = useMutation({
@@ -42,12 +31,9 @@ export function EnrollmentsCard({ campaign: c }: { campaign: CampaignView }) {
   });
   const enroll = useMutation({
     mutationFn: () =>
-      api.post<{ enrolled: number; skipped: number; notFound: number }>(
-        `/api/campaigns/${id}/enrollments`,
-        {
-          emails: emails.split(/[\s,;]+/).filter(Boolean),
-        },
-      ),
+      api.post<EnrollResult>(`/api/campaigns/${id}/enrollments`, {
+        emails: emails.split(/[\s,;]+/).filter(Boolean),
+      }),
     onSuccess: async (r) => {
       setEmails('');
       await refresh();

@@ -5,7 +5,7 @@ import { Button, ButtonLink } from '../../../components/button';
 import { useToast } from '../../../components/toast';
 import { wsKey, useSession } from '../../../lib/queries';
 import { can } from '../../../lib/roles';
-import type { CampaignView } from '../model';
+import type { CampaignWithProblems } from '@kindling/shared';
 
 const DONE: Record<string, string> = {
   activate: 'Campaign is live.',
@@ -22,7 +22,7 @@ export function LifecycleActions({
   campaign: c,
   onError,
 }: {
-  campaign: CampaignView;
+  campaign: CampaignWithProblems;
   onError: (error: ApiError | null) => void;
 }) {
   const me = useSession();

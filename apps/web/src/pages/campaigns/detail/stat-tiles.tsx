@@ -1,7 +1,7 @@
-import type { Stats } from './step-stats';
+import type { CampaignStats } from '@kindling/shared';
 
 /** The campaign's totals: enrolled, in progress, completed, exited (with the reasons). */
-export function StatTiles({ stats: s }: { stats: Stats | undefined }) {
+export function StatTiles({ stats: s }: { stats: CampaignStats | undefined }) {
   return (
     <div className="stat-tiles" data-testid="campaign-stats">
       <Tile label="Enrolled" value={s?.enrolled} />

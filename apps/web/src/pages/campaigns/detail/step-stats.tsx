@@ -1,29 +1,7 @@
 import { Card } from '../../../components/layout';
 import { DataTable } from '../../../components/data-table';
-import { describeStep, type CampaignView } from '../model';
-
-interface StepStats {
-  waiting: number;
-  paused: number;
-  exited: number;
-  sent: number;
-  bounced: number;
-  queued: number;
-  failed: number;
-  opens: number;
-  clicks: number;
-  unsubscribed: number;
-  complaints: number;
-}
-export interface Stats {
-  enrolled: number;
-  active: number;
-  paused: number;
-  completed: number;
-  exited: number;
-  exitedByReason: Record<string, number>;
-  steps: Record<string, StepStats>;
-}
+import type { CampaignStats, CampaignStepView } from '@kindling/shared';
+import { describeStep } from '../model';
 
 const pct = (n: number, d: number) => (d > 0 ? `${Math.round((n / d) * 100)}%` : '–');
 
@@ -34,8 +12,8 @@ export function StepStatsCard({
   steps,
   stats,
 }: {
-  steps: CampaignView['steps'];
-  stats: Stats | undefined;
+  steps: CampaignStepView[];
+  stats: CampaignStats | undefined;
 }) {
   const s = stats;
   return (

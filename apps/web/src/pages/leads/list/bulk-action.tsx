@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { LeadFilters } from '@kindling/shared';
+import type { BulkLeadsResult, LeadCount, LeadFacets, LeadFilters } from '@kindling/shared';
 import { api } from '../../../api';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { useToast } from '../../../components/toast';
 import { useSession, wsKey } from '../../../lib/queries';
-import { formatCount, type Facets } from '../common';
+import { formatCount } from '../common';
 
 export type BulkAction = 'tag' | 'untag' | 'enroll' | 'unsubscribe' | 'delete';
 
@@ -47,13 +47,13 @@ export function useBulkAction(selection: () => Selection, onDone: () => void) {
     setAction(a);
     setCount(null);
     // The confirmation states the exact count the server will act on.
-    const r = await api.post<{ count: number }>('/api/leads/count', selection());
+    const r = await api.post<LeadCount>('/api/leads/count', selection());
     setCount(r.count);
   }
 
   const bulk = useMutation({
     mutationFn: () =>
-      api.post<{ affected: number; skipped?: number }>('/api/leads/bulk', {
+      api.post<BulkLeadsResult>('/api/leads/bulk', {
         action,
         ...selection(),
         ...(action === 'tag' || action === 'untag' ? { tag: tag.trim() } : {}),
@@ -110,7 +110,7 @@ export function BulkConfirmDialog({
   onCancel,
   onConfirm,
   facets,
-}: ReturnType<typeof useBulkAction>['dialog'] & { facets: Facets | undefined }) {
+}: ReturnType<typeof useBulkAction>['dialog'] & { facets: LeadFacets | undefined }) {
   return (
     <ConfirmDialog
       open={action !== null}

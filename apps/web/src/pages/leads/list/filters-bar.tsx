@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { LEAD_STATUSES, type LeadFilters } from '@kindling/shared';
+import { LEAD_STATUSES, type LeadFacets, type LeadFilters } from '@kindling/shared';
 import { Button } from '../../../components/button';
-import type { Facets } from '../common';
 
 type FilterKey = keyof LeadFilters;
 
@@ -70,7 +69,7 @@ export function FiltersBar({
   onClear,
 }: {
   filters: LeadFilters;
-  facets: Facets | undefined;
+  facets: LeadFacets | undefined;
   hasFilters: boolean;
   setFilter: (key: FilterKey, value: string) => void;
   onClear: () => void;

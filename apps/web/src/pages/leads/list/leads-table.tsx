@@ -1,11 +1,9 @@
 import { Link } from 'react-router';
-import type { LeadList } from '@kindling/shared';
+import type { LeadRow } from '@kindling/shared';
 import { Badge } from '../../../components/layout';
 import { DataTable } from '../../../components/data-table';
 import { relativeTime, shortDate } from '../../../lib/format';
 import { STATUS_TONE, fullName } from '../common';
-
-type Lead = LeadList['items'][number];
 
 export interface Sort {
   key: string;
@@ -51,7 +49,7 @@ export function LeadsTable({
   onSelect,
   onTag,
 }: {
-  items: Lead[];
+  items: LeadRow[];
   busy: boolean;
   sort: Sort;
   onSort: (key: string) => void;
