@@ -240,7 +240,7 @@ export function LeadsPage() {
         </section>
       )}
 
-      <BulkConfirmDialog {...bulk.dialog} facets={facets.data} />
+      <BulkConfirmDialog dialog={bulk.dialog} facets={facets.data} />
 
       <ExportDialog
         open={exporting}

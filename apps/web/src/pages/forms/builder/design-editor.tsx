@@ -1,17 +1,13 @@
-import { useFormContext, useWatch } from 'react-hook-form';
-import { DEFAULT_THEME, type FormInput, type FormInputParsed } from '@kindling/shared';
+import { useWatch } from 'react-hook-form';
+import { DEFAULT_THEME } from '@kindling/shared';
 import { Card } from '../../../components/layout';
 import { SelectField } from '../../../components/field';
 import { DARK_THEME, FONTS } from '../defaults';
+import { useBuilderForm } from './form-input';
 
 /** The design tab: light or dark, colours, font and corner radius. */
 export function DesignEditor() {
-  const {
-    control,
-    register,
-    setValue,
-    formState: { errors },
-  } = useFormContext<FormInput, unknown, FormInputParsed>();
+  const { control, register, setValue, errors } = useBuilderForm();
 
   const theme = { ...DEFAULT_THEME, ...(useWatch({ control, name: 'theme' }) ?? {}) };
   const setMode = (mode: 'light' | 'dark') => {

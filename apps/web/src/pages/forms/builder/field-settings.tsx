@@ -1,7 +1,7 @@
-import { useFormContext, type FieldErrors } from 'react-hook-form';
-import type { FormInput, FormInputParsed } from '@kindling/shared';
+import { type FieldErrors } from 'react-hook-form';
+import type { FormInput } from '@kindling/shared';
 import { TextAreaField, TextField } from '../../../components/field';
-import { numberOrNull } from './form-input';
+import { numberOrNull, useBuilderForm } from './form-input';
 import { OptionsEditor } from './options-editor';
 
 type FieldValue = FormInput['fields'][number];
@@ -16,7 +16,7 @@ export function FieldSettings({
   field: FieldValue;
   errors: FieldErrors<FieldValue> | undefined;
 }) {
-  const { register, setValue } = useFormContext<FormInput, unknown, FormInputParsed>();
+  const { register, setValue } = useBuilderForm();
   return (
     <div className="field-card-body">
       <div className="grid-2">

@@ -1,24 +1,17 @@
 import { useState } from 'react';
-import { useFieldArray, useFormContext, useWatch } from 'react-hook-form';
-import {
-  FIELD_TYPES,
-  type FieldType,
-  type FormInput,
-  type FormInputParsed,
-} from '@kindling/shared';
+import { useFieldArray, useWatch } from 'react-hook-form';
+import { FIELD_TYPES, type FieldType } from '@kindling/shared';
 import { Button } from '../../../components/button';
 import { SelectField } from '../../../components/field';
 import { Alert } from '../../../components/feedback';
 import { PlusIcon, XIcon } from '../../../components/icons';
 import { FIELD_TYPE_LABELS, newField } from '../defaults';
 import { FieldSettings } from './field-settings';
+import { useBuilderForm } from './form-input';
 
 /** The fields tab: the form's fields in order, each opening into its editor, and "Add field". */
 export function FieldsEditor() {
-  const {
-    control,
-    formState: { errors },
-  } = useFormContext<FormInput, unknown, FormInputParsed>();
+  const { control, errors } = useBuilderForm();
 
   const { fields, append, remove, move } = useFieldArray({ control, name: 'fields' });
   const values = useWatch({ control, name: 'fields' }) ?? [];

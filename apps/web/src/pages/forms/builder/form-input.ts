@@ -1,5 +1,6 @@
 // The builder's form values: the stored form as the api's input document.
-import type { Form, FormInput } from '@kindling/shared';
+import { useFormContext } from 'react-hook-form';
+import type { Form, FormInput, FormInputParsed } from '@kindling/shared';
 
 /** A stored form → the builder's form values (what `PUT /api/forms/:id` takes). */
 export function toInput(f: Form): FormInput {
@@ -32,3 +33,9 @@ export function toInput(f: Form): FormInput {
 /** An empty number input is "no limit" (null), not 0. */
 export const numberOrNull = (v: unknown) =>
   v === '' || v === null || v === undefined ? null : Number(v);
+
+/** The builder's form, for the tab editors inside its FormProvider. */
+export function useBuilderForm() {
+  const methods = useFormContext<FormInput, unknown, FormInputParsed>();
+  return { ...methods, errors: methods.formState.errors };
+}

@@ -1,17 +1,12 @@
 import { useState } from 'react';
-import { useFormContext, useWatch } from 'react-hook-form';
-import type { FormInput, FormInputParsed } from '@kindling/shared';
+import { useWatch } from 'react-hook-form';
 import { Card } from '../../../components/layout';
 import { SelectField, TextAreaField, TextField } from '../../../components/field';
+import { useBuilderForm } from './form-input';
 
 /** The settings tab: name, button, status, what happens after submitting, allowed origins. */
 export function SettingsEditor() {
-  const {
-    control,
-    register,
-    setValue,
-    formState: { errors },
-  } = useFormContext<FormInput, unknown, FormInputParsed>();
+  const { control, register, setValue, errors } = useBuilderForm();
 
   const origins = useWatch({ control, name: 'allowedOrigins' }) ?? [];
   const [originsText, setOriginsText] = useState(origins.join('\n'));

@@ -99,18 +99,13 @@ export function useBulkAction(selection: () => Selection, onDone: () => void) {
 
 /** The confirmation of a bulk action, with the input that action needs. */
 export function BulkConfirmDialog({
-  action,
-  count,
-  ready,
-  tag,
-  setTag,
-  campaignId,
-  setCampaignId,
-  pending,
-  onCancel,
-  onConfirm,
+  dialog,
   facets,
-}: ReturnType<typeof useBulkAction>['dialog'] & { facets: LeadFacets | undefined }) {
+}: {
+  dialog: ReturnType<typeof useBulkAction>['dialog'];
+  facets: LeadFacets | undefined;
+}) {
+  const { action, count, ready, tag, setTag, campaignId, setCampaignId } = dialog;
   return (
     <ConfirmDialog
       open={action !== null}
@@ -119,9 +114,9 @@ export function BulkConfirmDialog({
         action === 'delete' ? 'Delete' : action === 'unsubscribe' ? 'Unsubscribe' : 'Apply'
       }
       tone={action === 'delete' || action === 'unsubscribe' ? 'danger' : 'primary'}
-      pending={pending}
-      onCancel={onCancel}
-      onConfirm={onConfirm}
+      pending={dialog.pending}
+      onCancel={dialog.onCancel}
+      onConfirm={dialog.onConfirm}
     >
       <div className="stack-sm" data-testid="bulk-confirm">
         {(action === 'tag' || action === 'untag') && (
