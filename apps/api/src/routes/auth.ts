@@ -7,7 +7,9 @@ import {
   PASSWORD_RESET_REQUESTED,
   requestPasswordResetSchema,
   resetPasswordSchema,
-  roleSchema,
+  inviteLookupSchema,
+  passwordResetLookupSchema,
+  passwordResetRequestedSchema,
   signupSchema,
   switchWorkspaceSchema,
   hasRole,
@@ -20,7 +22,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute, type Auth } from '../http/route.js';
 import { enforce } from '../http/rate-limit.js';
 import { loginFailed, loginSucceeded, throttleLogin } from '../auth/login-throttle.js';
-import { clientIp } from '../public/fast-path.js';
+import { clientIp } from '@kindling/runtime';
 import {
   completePasswordReset,
   lookupPasswordReset,
@@ -76,13 +78,6 @@ const sessionAuth = (auth: Auth | null): Auth & { userId: string; sessionId: str
   if (!auth?.userId || !auth.sessionId) throw new AppError('unauthorized', 'Sign in first');
   return auth as Auth & { userId: string; sessionId: string };
 };
-
-const inviteLookupSchema = z.object({
-  workspaceName: z.string(),
-  role: roleSchema,
-  email: z.string(),
-  expiresAt: z.string(),
-});
 
 /** Why an invite link no longer works, in words its holder can act on (410, not 404). */
 function inviteClosedReason(invite: {
@@ -238,7 +233,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'auth',
       auth: 'public',
       body: requestPasswordResetSchema,
-      response: z.object({ message: z.string() }),
+      response: passwordResetRequestedSchema,
       status: 202,
       handler: async ({ req, body }) => {
         const ip = clientIp(req, deps.config.trustProxy);
@@ -261,7 +256,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'auth',
       auth: 'public',
       query: z.object({ token: z.string().min(20).max(200) }),
-      response: z.object({ email: z.string(), expiresAt: z.string() }),
+      response: passwordResetLookupSchema,
       handler: async ({ query }) => lookupPasswordReset(deps, query.token),
     }),
     defineRoute({
