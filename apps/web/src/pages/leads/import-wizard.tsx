@@ -9,6 +9,7 @@ import { Alert } from '../../components/feedback';
 import { DownloadIcon } from '../../components/icons';
 import { useSession, wsKey } from '../../lib/queries';
 import { COLUMN_LABELS, formatCount } from './common';
+import { ActiveCampaignOptions } from './list/bulk-action';
 import './leads.css';
 
 /** Uploads with XMLHttpRequest, the one browser API that reports upload progress. */
@@ -255,13 +256,7 @@ export function ImportWizardPage() {
                 onChange={(e) => setCampaignId(e.target.value)}
               >
                 <option value="">Don’t enroll</option>
-                {facets.data?.campaigns
-                  .filter((c) => c.status === 'active')
-                  .map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name}
-                    </option>
-                  ))}
+                <ActiveCampaignOptions facets={facets.data} />
               </select>
             </label>
           </div>

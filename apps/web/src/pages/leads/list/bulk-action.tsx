@@ -146,13 +146,7 @@ export function BulkConfirmDialog({
               onChange={(e) => setCampaignId(e.target.value)}
             >
               <option value="">Choose a campaign</option>
-              {facets?.campaigns
-                .filter((c) => c.status === 'active')
-                .map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
+              <ActiveCampaignOptions facets={facets} />
             </select>
             <span className="field-hint">
               Only active leads not already in the campaign are enrolled.
@@ -173,5 +167,20 @@ export function BulkConfirmDialog({
         )}
       </div>
     </ConfirmDialog>
+  );
+}
+
+/** The workspace's active campaigns as options (enrolling needs a live campaign). */
+export function ActiveCampaignOptions({ facets }: { facets: LeadFacets | undefined }) {
+  return (
+    <>
+      {facets?.campaigns
+        .filter((c) => c.status === 'active')
+        .map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+    </>
   );
 }
