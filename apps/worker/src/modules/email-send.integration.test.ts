@@ -14,7 +14,6 @@ import {
   verpTokenFor,
 } from '@kindling/sending';
 import { startWorker, type RunningWorker } from '../worker.js';
-import { devMailCatcherModule } from './dev-mail-catcher.js';
 import { Claimer, Recorder, emailSendModule, prismaSql } from './email-send.js';
 import { startSmtpSink, type SmtpSink } from '../../../../test/support/smtp-sink.js';
 
@@ -36,7 +35,7 @@ beforeAll(async () => {
     prefix,
     logger: pino({ level: 'silent' }),
     concurrency: 4,
-    modules: [devMailCatcherModule, emailSendModule],
+    modules: [emailSendModule],
     config: {
       appSecret: secret,
       // The send path's own node-postgres pool, as the built worker runs it (the Claimer and
