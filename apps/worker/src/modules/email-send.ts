@@ -14,7 +14,8 @@
 //    when one of its `poolSize` connection slots is free; the envelope starts while the "handed to
 //    SMTP" mark (`handedAt`) is committed, and the end of DATA waits for that mark.
 // 5. record (email-send/record.ts): marks and `sent` results in shared multi-row statements (the
-//    job completes only once its row is written). 2xx -> sent; 5xx -> bounced + suppressed; 4xx,
+//    job completes only once its row is written; the marks of all connections share one
+//    statement in flight, a group commit). 2xx -> sent; 5xx -> bounced + suppressed; 4xx,
 //    or no answer before the end of DATA -> deferred, retried with the backoff of packages/queue
 //    (a 4xx also backs the provider off for the whole pool); no answer after the end of DATA ->
 //    ambiguous (below).
