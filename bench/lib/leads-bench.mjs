@@ -70,10 +70,14 @@ export function createWorkspace(url) {
   const workspaceId = randomUUID();
   const apiKey = `kl_${randomBytes(32).toString('base64url')}`;
   const keyHash = createHash('sha256').update(apiKey).digest('hex');
+  // A key acts with at most its creator's role, so it needs a creator who is a member.
+  const userId = randomUUID();
   psql(
     url,
     `INSERT INTO "Workspace" (id, name, "updatedAt") VALUES ('${workspaceId}', 'Bench', now());
-     INSERT INTO "ApiKey" (id, "workspaceId", name, prefix, "keyHash") VALUES ('${randomUUID()}', '${workspaceId}', 'bench', '${apiKey.slice(0, 8)}', '${keyHash}');`,
+     INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") VALUES ('${userId}', 'bench-${userId}@example.com', 'Bench', 'none', now());
+     INSERT INTO "Membership" (id, "workspaceId", "userId", role) VALUES ('${randomUUID()}', '${workspaceId}', '${userId}', 'owner');
+     INSERT INTO "ApiKey" (id, "workspaceId", name, prefix, "keyHash", scopes, "createdById") VALUES ('${randomUUID()}', '${workspaceId}', 'bench', '${apiKey.slice(0, 8)}', '${keyHash}', ARRAY['admin'], '${userId}');`,
   );
   return { workspaceId, apiKey };
 }

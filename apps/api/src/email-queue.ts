@@ -1,19 +1,15 @@
-import { Queue } from 'bullmq';
-import { DEFAULT_JOB_OPTIONS, QUEUES } from '@kindling/queue';
+// The api's handles on the queue contracts of packages/queue, bound to one app instance's Redis
+// connection and BullMQ prefix (`config.queuePrefix`, QUEUE_PREFIX by default).
+import type { Queue } from 'bullmq';
+import { emailQueue as emailQueueOf, sendsTo, type EnqueueSends } from '@kindling/queue';
 import type { AppDeps } from './deps.js';
 
-const queues = new WeakMap<AppDeps, Queue>();
-
-/** The api's producer handle on the email.send queue, one per app instance. */
+/** The api's producer handle on the email.send queue (the connection's one Queue). */
 export function emailQueue(deps: AppDeps): Queue {
-  let q = queues.get(deps);
-  if (!q) {
-    q = new Queue(QUEUES.email, {
-      connection: deps.redis,
-      prefix: deps.config.queuePrefix ?? 'bull',
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    });
-    queues.set(deps, q);
-  }
-  return q;
+  return emailQueueOf({ connection: deps.redis, prefix: deps.config.queuePrefix });
+}
+
+/** Enqueues email.send for committed Message rows: what `createMessage`/`withNewMessages` take. */
+export function emailSends(deps: AppDeps): EnqueueSends {
+  return sendsTo(emailQueue(deps));
 }

@@ -1,7 +1,12 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEFAULT_JOB_OPTIONS, JOBS } from './names.js';
-import { emailSendJobId, type EmailSendPayload } from './payloads.js';
+import {
+  dripStepJobId,
+  emailSendJobId,
+  type DripStepPayload,
+  type EmailSendPayload,
+} from './payloads.js';
 
 /**
  * Enqueues `email.send` for a Message row already committed to Postgres (queue QUEUES.email).
@@ -79,6 +84,35 @@ export async function requeueEmailSend(
       name: JOBS.emailSend,
       data: { messageId } satisfies EmailSendPayload,
       opts: { ...DEFAULT_JOB_OPTIONS, jobId: `${emailSendJobId(messageId)}-${why}-${stamp}` },
+    })),
+  );
+}
+
+/**
+ * Enqueues `drip.step` (queue QUEUES.drip) for enrollments due at `runAt`, delayed until then
+ * (measured from `now`, the engine's clock), in one round trip. The job id is the enrollment and
+ * its due time, so a repeated sweep is a no-op. A finished job is removed at once, so a later
+ * sweep can add the same id again while the row is still due; a failed one (retries spent, e.g.
+ * the database was away) is kept ten minutes for inspection, then the sweep re-creates it: the
+ * row, not the job, is the schedule.
+ */
+export async function enqueueDripSteps(
+  queue: Queue,
+  items: { enrollmentId: string; runAt: Date }[],
+  now: number,
+): Promise<void> {
+  if (items.length === 0) return;
+  await queue.addBulk(
+    items.map(({ enrollmentId, runAt }) => ({
+      name: JOBS.dripStep,
+      data: { enrollmentId } satisfies DripStepPayload,
+      opts: {
+        ...DEFAULT_JOB_OPTIONS,
+        jobId: dripStepJobId(enrollmentId, runAt),
+        delay: Math.max(0, runAt.getTime() - now),
+        removeOnComplete: true,
+        removeOnFail: { age: 600 },
+      },
     })),
   );
 }

@@ -10,11 +10,12 @@ export type EmailSendPayload = z.infer<typeof emailSendPayload>;
 export const dripStepPayload = z.object({ enrollmentId: z.uuid() });
 export type DripStepPayload = z.infer<typeof dripStepPayload>;
 
-/** Redis stream the tracking app appends every open/click/unsubscribe hit to. */
-export const EVENTS_STREAM = 'kindling:events';
-
 /**
  * Deterministic job id for sending one message: a duplicate enqueue is a no-op. No ":" in it:
  * BullMQ 5 rejects custom ids with one colon ("Custom Id cannot contain :").
  */
 export const emailSendJobId = (messageId: string) => `send-${messageId}`;
+
+/** Deterministic job id of one scheduled run of an enrollment (no ":" allowed by BullMQ). */
+export const dripStepJobId = (enrollmentId: string, runAt: Date) =>
+  `step-${enrollmentId}-${runAt.getTime()}`;

@@ -16,6 +16,7 @@ import {
   type SubmissionsDrain,
 } from '../../../worker/src/modules/submissions-drain.js';
 import { startTestApi, signUp, uniqueEmail, Client, type TestApi } from '../testing.js';
+import { emailSends } from '../email-queue.js';
 
 const prefix = `forms-test-${randomUUID().slice(0, 8)}`;
 const submissionsStream = `${prefix}:submissions`;
@@ -290,7 +291,12 @@ describe('public submission endpoint', () => {
     const config = { appSecret: api.deps.config.appSecret, publicUrl: api.deps.config.publicUrl };
     const other = uniqueEmail('halfway-other');
     await expect(
-      storeSubmissions(api.deps.db, [entry(form.id, other), entry(randomUUID(), email)], config),
+      storeSubmissions(
+        api.deps.db,
+        [entry(form.id, other), entry(randomUUID(), email)],
+        config,
+        emailSends(api.deps),
+      ),
     ).rejects.toThrow();
     expect(await counts(email)).toEqual({ lead: null, subs: 0 });
     expect(await counts(other)).toEqual({ lead: null, subs: 0 });
@@ -504,6 +510,29 @@ describe('public submission endpoint', () => {
     const after = await counts(email);
     expect(after.lead).toMatchObject({ status: 'unsubscribed', firstName: 'Back' });
     expect(await api.deps.db.enrollment.count({ where: { leadId: lead!.id } })).toBe(0);
+  });
+
+  it('the JSON fast path and the express form post record the same client address', async () => {
+    const form = await createForm();
+    const url = `/api/public/forms/${form.publicId}/submissions`;
+    const mapped = { 'x-forwarded-for': '192.0.2.1, ::FFFF:198.51.100.7' };
+    const json = uniqueEmail('ip-json');
+    const html = uniqueEmail('ip-form');
+    expect((await visitor().request('POST', url, good(json), mapped)).status).toBe(202);
+    const body = new URLSearchParams({ email: html, first_name: 'Ann', gdpr: 'on' }).toString();
+    const res = await visitor().request('POST', url, body, {
+      ...mapped,
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(res.status).toBe(303);
+    await drained();
+    for (const email of [json, html]) {
+      const sub = await api.deps.db.formSubmission.findFirst({
+        where: { workspaceId: owner.me.workspace.id, lead: { email } },
+      });
+      // One hop trusted (the test api's TRUST_PROXY): the right-most entry, written as IPv4.
+      expect(sub?.ip, email).toBe('198.51.100.7');
+    }
   });
 
   it('works as a plain HTML form post: 303 to the thank-you page, even for a signed-in user', async () => {

@@ -21,7 +21,7 @@ import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import { defineRoute, type AnyRoute, type Auth } from '../http/route.js';
 import { enforce } from '../http/rate-limit.js';
-import { clientIp } from '../public/fast-path.js';
+import { clientIp } from '@kindling/runtime';
 import {
   completePasswordReset,
   lookupPasswordReset,

@@ -173,3 +173,20 @@ export const campaignStatsSchema = z.object({
   steps: z.record(z.string(), stepStatsSchema),
 });
 export type CampaignStats = z.infer<typeof campaignStatsSchema>;
+
+// ───────────── requests of the campaign routes that have no other home ─────────────
+
+/** GET /api/campaigns: archived campaigns only when asked for by status. */
+export const campaignListQuerySchema = z.object({
+  status: campaignStatusSchema.optional(),
+});
+export type CampaignListQuery = z.infer<typeof campaignListQuerySchema>;
+
+/** Preview and test-send of an email step: a saved step, or unsaved builder content. */
+export const stepPreviewRequestSchema = z.object({
+  stepId: z.uuid().optional(),
+  /** Unsaved builder content; wins over stepId. */
+  config: emailStepConfigSchema.optional(),
+  leadId: z.uuid().optional(),
+});
+export type StepPreviewRequest = z.infer<typeof stepPreviewRequestSchema>;

@@ -1,5 +1,6 @@
 // A warm-up plan as the sending routes answer it: day N, today's cap and use (the worker's
-// throttle counter in Redis), held mail, and the reputation guard's view of the plan's mail.
+// throttle counter in Redis), held mail, and the reputation guard's view of the plan's mail
+// (REPUTATION_MIN_SAMPLE as the worker's guard reads it).
 import type { WarmupPlan } from '@kindling/db';
 import type { WarmupPlanView } from '@kindling/shared';
 import {
@@ -10,13 +11,9 @@ import {
   localDate,
   warmupDay,
 } from '@kindling/sending';
+import { REPUTATION_MIN_SAMPLE, REPUTATION_WINDOW_MS, THROTTLE_KEY_PREFIX } from '@kindling/queue';
 import type { AppDeps } from '../../deps.js';
 import { notFound } from '../../http/errors.js';
-
-/** Redis prefix of the worker's throttle counters (its default). */
-const THROTTLE_PREFIX = 'kindling:thr';
-const REPUTATION_WINDOW_MS = 7 * 86_400_000;
-const REPUTATION_MIN_SAMPLE = 100;
 
 export async function warmupPlanView(
   deps: AppDeps,
@@ -27,7 +24,7 @@ export async function warmupPlanView(
   const { db, redis } = deps;
   const day = warmupDay(p.startedAt, now, timeZone);
   const used = Number(
-    (await redis.get(dayCounterKey(THROTTLE_PREFIX, p.id, localDate(now, timeZone)))) ?? 0,
+    (await redis.get(dayCounterKey(THROTTLE_KEY_PREFIX, p.id, localDate(now, timeZone)))) ?? 0,
   );
   const identityFilter =
     p.scope === 'ip_pool'
@@ -38,7 +35,7 @@ export async function warmupPlanView(
   });
   const [rep] = await evaluateReputation(db, p.workspaceId, {
     windowMs: REPUTATION_WINDOW_MS,
-    minSample: REPUTATION_MIN_SAMPLE,
+    minSample: deps.config.reputationMinSample ?? REPUTATION_MIN_SAMPLE,
     keys: [{ scope: p.scope, key: p.key }],
   });
   const fresh =
