@@ -28,6 +28,8 @@ beforeAll(async () => {
     registry: new Registry(),
     prefix: `test:${randomUUID()}`,
     concurrency: 1,
+    // Nothing here sends mail: no catcher listens at this address.
+    devCatcher: { host: '127.0.0.1', port: 0 },
     config: {
       appSecret: secret,
       publicUrl: 'http://localhost:3000',
