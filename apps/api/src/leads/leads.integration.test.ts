@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, startTestApi, uniqueEmail, type TestApi } from '../testing.js';
+import { signUp, startTestApi, uniqueEmail, type TestApi } from '../../test/support/testing.js';
 
 let api: TestApi;
 beforeAll(async () => {

@@ -9,7 +9,13 @@ import {
   startSubmissionsDrain,
   type SubmissionsDrain,
 } from '../../../worker/src/modules/submissions-drain.js';
-import { Client, signUp, startTestApi, uniqueEmail, type TestApi } from '../testing.js';
+import {
+  Client,
+  signUp,
+  startTestApi,
+  uniqueEmail,
+  type TestApi,
+} from '../../test/support/testing.js';
 
 const prefix = `proto-keys-${randomUUID().slice(0, 8)}`;
 const stream = `${prefix}:submissions`;

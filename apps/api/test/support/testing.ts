@@ -8,8 +8,8 @@ import type { Me } from '@kindling/shared';
 import { createDb } from '@kindling/db';
 import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
 import { createHttpServer, type HttpTimeouts } from '@kindling/runtime';
-import { createHttpHandler } from './http-handler.js';
-import type { AppDeps } from './deps.js';
+import { createHttpHandler } from '../../src/http-handler.js';
+import type { AppDeps } from '../../src/deps.js';
 
 export interface TestApi {
   url: string;
