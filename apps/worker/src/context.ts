@@ -8,6 +8,7 @@ import type { SendingSettings } from './modules/sending-settings.js';
 import type { EventsDrainSettings } from './modules/events-drain.js';
 import type { SubmissionsDrainSettings } from './modules/submissions-drain.js';
 import type { DrainPolicy } from './stream-consumer.js';
+import type { CsvImportSettings } from './modules/csv-import/index.js';
 
 /** What every worker module gets: connections, logger, metrics and settings. */
 export interface WorkerContext {
@@ -39,6 +40,8 @@ export interface WorkerConfig {
   submissions?: Partial<SubmissionsDrainSettings>;
   /** Both stream drains: attempts before a dead letter, retry pause, stall period. */
   drains?: Partial<DrainPolicy>;
+  /** CSV import module: its COPY connection URL, batch size, heartbeat; without a URL it is off. */
+  imports?: Partial<CsvImportSettings>;
   /** drip.step jobs run at once (a burst of due steps is latency-bound, not CPU-bound); default `concurrency`. */
   dripConcurrency?: number;
   /** email.send jobs run at once (latency-bound: SMTP answers, claim/result batches); default `concurrency`. */

@@ -1,7 +1,7 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEFAULT_JOB_OPTIONS, JOBS } from './names.js';
-import { emailSendJobId, type EmailSendPayload } from './payloads.js';
+import { emailSendJobId, type EmailSendPayload, type LeadsImportPayload } from './payloads.js';
 
 /**
  * Enqueues `email.send` for a Message row already committed to Postgres (queue QUEUES.email).
@@ -81,4 +81,22 @@ export async function requeueEmailSend(
       opts: { ...DEFAULT_JOB_OPTIONS, jobId: `${emailSendJobId(messageId)}-${why}-${stamp}` },
     })),
   );
+}
+
+/**
+ * Enqueues `leads.import` for a LeadImport row already committed as running (queue
+ * QUEUES.imports). `attempt` names a later hand-over of the same import (a resume after a worker
+ * stopped): a repeated call with the same attempt is a no-op, while the claim in Postgres lets
+ * one worker at a time run it.
+ */
+export async function enqueueLeadsImport(
+  queue: Queue,
+  importId: string,
+  attempt = 'start',
+): Promise<void> {
+  const payload: LeadsImportPayload = { importId };
+  await queue.add(JOBS.leadsImport, payload, {
+    ...DEFAULT_JOB_OPTIONS,
+    jobId: `import-${importId}-${attempt.replace(/:/g, '-')}`,
+  });
 }

@@ -3,6 +3,7 @@ export const QUEUES = {
   drip: 'drip',
   email: 'email',
   events: 'events',
+  imports: 'imports',
   maintenance: 'maintenance',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -14,6 +15,7 @@ export const JOBS = {
   emailSend: 'email.send',
   eventsDrain: 'events.drain',
   sessionsPurge: 'sessions.purge',
+  leadsImport: 'leads.import',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 

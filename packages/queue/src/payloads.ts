@@ -10,6 +10,10 @@ export type EmailSendPayload = z.infer<typeof emailSendPayload>;
 export const dripStepPayload = z.object({ enrollmentId: z.uuid() });
 export type DripStepPayload = z.infer<typeof dripStepPayload>;
 
+/** `leads.import`: run (or resume) one CSV import (a LeadImport row with its file in Postgres). */
+export const leadsImportPayload = z.object({ importId: z.uuid() });
+export type LeadsImportPayload = z.infer<typeof leadsImportPayload>;
+
 /** Redis stream the tracking app appends every open/click/unsubscribe hit to. */
 export const EVENTS_STREAM = 'kindling:events';
 

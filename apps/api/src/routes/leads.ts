@@ -1,8 +1,8 @@
 // Leads: the table (keyset pagination, search, filters, sort), bulk actions over a selection or
 // the whole filtered set, lead detail with its timeline, edits, erasure, one lead's data as JSON,
-// CSV export (streamed COPY) and CSV import (upload, mapping, background import, report).
+// CSV export (streamed COPY) and CSV import (upload into Postgres, mapping, progress of the
+// worker's import, report).
 // Every query is scoped by auth.workspaceId; another workspace's lead answers 404.
-import { createReadStream } from 'node:fs';
 import type express from 'express';
 import { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -36,14 +36,8 @@ import {
   type LeadSelection,
 } from '../leads/sets.js';
 import { exportLeadsCsv } from '../leads/export.js';
-import {
-  importView,
-  loadImport,
-  receiveUpload,
-  reportExists,
-  reportPath,
-  startImport,
-} from '../leads/import.js';
+import { importView, loadImport, sendReport, startImport } from '../leads/import/state.js';
+import { receiveUpload } from '../leads/import/upload.js';
 import { leadDataExport, leadDetail, leadTimeline } from '../leads/detail.js';
 
 const SORT_SQL: Record<string, { expr: string; type: string }> = {
@@ -512,14 +506,7 @@ export function mountLeadsHttp(app: Express, deps: AppDeps, authenticate: Authen
     permit('GET /api/leads/imports/:id/report.csv'),
     wrap(async (req, res) => {
       const s = await loadImport(deps, req.auth!.workspaceId, String(req.params.id));
-      if (!(await reportExists(s.id)))
-        throw new AppError('not_found', 'No report yet: the import has not started');
-      res.set({
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="rejected-rows-${s.id.slice(0, 8)}.csv"`,
-        'Cache-Control': 'no-store',
-      });
-      createReadStream(reportPath(s.id)).pipe(res);
+      await sendReport(deps, s, res);
     }),
   );
 }

@@ -6,6 +6,7 @@ import { inboundSmtpModule } from './inbound-smtp.js';
 import { eventsDrainModule } from './events-drain.js';
 import { dripModule } from './drip.js';
 import { submissionsDrainModule } from './submissions-drain.js';
+import { csvImportModule } from './csv-import/index.js';
 
 /** Every module the worker process runs, in start order (closed in reverse). */
 export const MODULES: WorkerModule[] = [
@@ -16,4 +17,5 @@ export const MODULES: WorkerModule[] = [
   eventsDrainModule,
   dripModule,
   submissionsDrainModule,
+  csvImportModule,
 ];
