@@ -39,8 +39,8 @@ function launch(app: 'api' | 'worker', extra: Record<string, string>): ChildProc
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (c: Buffer) => (logs = (logs + `[${app}] ${c.toString()}`).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   children.push(child);
   return child;
 }
