@@ -65,21 +65,19 @@ export function dropBenchDatabase(name) {
   }
 }
 
-/**
- * A workspace with an owner and an API key of theirs with every scope (a key acts with at most
- * its creator's role); returns { workspaceId, apiKey }.
- */
+/** A workspace with an owner and an API key; returns { workspaceId, apiKey }. */
 export function createWorkspace(url) {
   const workspaceId = randomUUID();
-  const userId = randomUUID();
   const apiKey = `kl_${randomBytes(32).toString('base64url')}`;
   const keyHash = createHash('sha256').update(apiKey).digest('hex');
+  // A key acts with at most its creator's role, so it needs a creator who is a member.
+  const userId = randomUUID();
   psql(
     url,
     `INSERT INTO "Workspace" (id, name, "updatedAt") VALUES ('${workspaceId}', 'Bench', now());
-     INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") VALUES ('${userId}', 'bench-${userId}@example.test', 'Bench', 'x', now());
+     INSERT INTO "User" (id, email, name, "passwordHash", "updatedAt") VALUES ('${userId}', 'bench-${userId}@example.com', 'Bench', 'none', now());
      INSERT INTO "Membership" (id, "workspaceId", "userId", role) VALUES ('${randomUUID()}', '${workspaceId}', '${userId}', 'owner');
-     INSERT INTO "ApiKey" (id, "workspaceId", name, prefix, "keyHash", scopes, "createdById") VALUES ('${randomUUID()}', '${workspaceId}', 'bench', '${apiKey.slice(0, 8)}', '${keyHash}', '{admin}', '${userId}');`,
+     INSERT INTO "ApiKey" (id, "workspaceId", name, prefix, "keyHash", scopes, "createdById") VALUES ('${randomUUID()}', '${workspaceId}', 'bench', '${apiKey.slice(0, 8)}', '${keyHash}', ARRAY['admin'], '${userId}');`,
   );
   return { workspaceId, apiKey };
 }

@@ -112,7 +112,9 @@ export function createApp(deps: AppDeps): Express {
     res.json(openapi);
   });
   const router = express.Router();
-  mountRoutes(router, routes, createAuthenticator(deps.db));
+  mountRoutes(router, routes, createAuthenticator(deps.db), {
+    checkResponses: deps.config.checkResponses,
+  });
   app.use(router);
   app.use('/api', (req) => {
     throw new AppError(

@@ -21,8 +21,10 @@ export interface AppDeps {
     trustProxy: number;
     /** APP_SECRET: signs confirmation links and other tokens. */
     appSecret: string;
-    /** BullMQ key prefix for jobs the api enqueues (the worker's default is 'bull'). */
+    /** BullMQ key prefix for jobs the api enqueues (default QUEUE_PREFIX, the worker's too). */
     queuePrefix?: string;
+    /** REPUTATION_MIN_SAMPLE (the worker's guard reads the same variable); default from packages/queue. */
+    reputationMinSample?: number;
     /** Public form submissions allowed per minute, per client IP and per form. */
     formRateLimits?: { perIp: number; perForm: number };
     /** Redis stream accepted form submissions go to (the worker drains it); tests use their own. */
@@ -34,5 +36,7 @@ export interface AppDeps {
     metricsToken?: string;
     /** Fetches SNS signing certificates (tests inject a local one); SNS hosts only by default. */
     sesCertFetcher?: (url: string) => Promise<string>;
+    /** Integration tests: answer 500 when a route's answer does not match its declared response. */
+    checkResponses?: boolean;
   };
 }

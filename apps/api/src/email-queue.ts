@@ -1,31 +1,25 @@
-import { Queue } from 'bullmq';
-import { DEFAULT_JOB_OPTIONS, QUEUES, type QueueName } from '@kindling/queue';
+// The api's handles on the queue contracts of packages/queue, bound to one app instance's Redis
+// connection and BullMQ prefix (`config.queuePrefix`, QUEUE_PREFIX by default).
+import type { Queue } from 'bullmq';
+import {
+  emailQueue as emailQueueOf,
+  importsQueue as importsQueueOf,
+  sendsTo,
+  type EnqueueSends,
+} from '@kindling/queue';
 import type { AppDeps } from './deps.js';
 
-const queues = new WeakMap<AppDeps, Map<QueueName, Queue>>();
-
-/** The api's producer handle on one queue, one per app instance and queue. */
-function producerQueue(deps: AppDeps, name: QueueName): Queue {
-  let byName = queues.get(deps);
-  if (!byName) queues.set(deps, (byName = new Map<QueueName, Queue>()));
-  let q = byName.get(name);
-  if (!q) {
-    q = new Queue(name, {
-      connection: deps.redis,
-      prefix: deps.config.queuePrefix ?? 'bull',
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    });
-    byName.set(name, q);
-  }
-  return q;
-}
-
-/** The api's producer handle on the email.send queue, one per app instance. */
+/** The api's producer handle on the email.send queue (the connection's one Queue). */
 export function emailQueue(deps: AppDeps): Queue {
-  return producerQueue(deps, QUEUES.email);
+  return emailQueueOf({ connection: deps.redis, prefix: deps.config.queuePrefix });
 }
 
-/** The api's producer handle on the CSV import queue (leads.import), one per app instance. */
+/** Enqueues email.send for committed Message rows: what `createMessage`/`withNewMessages` take. */
+export function emailSends(deps: AppDeps): EnqueueSends {
+  return sendsTo(emailQueue(deps));
+}
+
+/** The api's producer handle on the CSV import queue (leads.import). */
 export function importsQueue(deps: AppDeps): Queue {
-  return producerQueue(deps, QUEUES.imports);
+  return importsQueueOf({ connection: deps.redis, prefix: deps.config.queuePrefix });
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { egressAllowSchema } from '@kindling/egress';
 import { metricsTokenEnv, parseEnv } from '@kindling/shared';
-import { SUBMISSIONS_STREAM } from '@kindling/leads';
-import { redisUrlSchema } from '@kindling/queue';
+import { SUBMISSIONS_STREAM, redisUrlSchema, reputationMinSampleEnv } from '@kindling/queue';
 
 const url = (protocols: string[]) =>
   z.url().refine((u) => protocols.some((p) => u.startsWith(`${p}:`)), {
@@ -32,6 +31,8 @@ export const apiEnvSchema = z.object({
   FORM_RATE_LIMIT_PER_FORM: z.coerce.number().int().min(1).default(600),
   /** Redis stream accepted form submissions go to; must equal the worker's. */
   SUBMISSIONS_STREAM: z.string().min(1).default(SUBMISSIONS_STREAM),
+  /** Reputation guard: minimum sends in the 7-day window before rates count; must equal the worker's. */
+  REPUTATION_MIN_SAMPLE: reputationMinSampleEnv,
   /** Internal destinations tenants' relays may reach (checked when an identity is saved). */
   EGRESS_ALLOW: egressAllowSchema,
   METRICS_TOKEN: metricsTokenEnv,

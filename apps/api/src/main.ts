@@ -45,6 +45,7 @@ runMain(async (lifecycle) => {
       appSecret: env.APP_SECRET,
       formRateLimits: { perIp: env.FORM_RATE_LIMIT_PER_IP, perForm: env.FORM_RATE_LIMIT_PER_FORM },
       submissionsStream: env.SUBMISSIONS_STREAM,
+      reputationMinSample: env.REPUTATION_MIN_SAMPLE,
       egress: {
         allow: env.EGRESS_ALLOW,
         ownPorts: productPorts(

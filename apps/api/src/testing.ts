@@ -43,6 +43,7 @@ export async function startTestApi(
       trustProxy: 1,
       appSecret: 'test-secret-0123456789abcdef0123456789abcdef',
       version: 'test',
+      checkResponses: true,
       ...config,
     },
   };

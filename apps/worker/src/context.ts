@@ -5,10 +5,17 @@ import type { Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
 import type { EgressOptions } from '@kindling/egress';
 import type { SendingSettings } from './modules/sending-settings.js';
-import type { EventsDrainSettings } from './modules/events-drain.js';
-import type { SubmissionsDrainSettings } from './modules/submissions-drain.js';
+import type { SignalRules } from './events-signals.js';
 import type { DrainPolicy } from './stream-consumer.js';
-import type { CsvImportSettings } from './modules/csv-import/index.js';
+
+// What a worker module gets and returns, and the settings shapes of the modules. Modules import
+// this file; it imports no module (only the settings files they share), so there is no circle.
+
+/** Where an SMTP server of this process listens. */
+export interface SmtpAddress {
+  host: string;
+  port: number;
+}
 
 /** What every worker module gets: connections, logger, metrics and settings. */
 export interface WorkerContext {
@@ -23,6 +30,47 @@ export interface WorkerContext {
   config: WorkerConfig;
   /** Counts finished jobs and logs failures for a BullMQ worker. */
   observe: (worker: Worker) => void;
+  /**
+   * The dev mail catcher of this process (started by `startWorker` before any module): where
+   * mail of an identity without an SMTP relay goes.
+   */
+  devCatcher: SmtpAddress;
+}
+
+/** Settings of the events drain (modules/events-drain.ts); every one has a default. */
+export interface EventsDrainSettings {
+  stream: string;
+  group: string;
+  /** Entries per batch (one INSERT each). */
+  batchSize: number;
+  /** How long one XREADGROUP waits for new entries. */
+  blockMs: number;
+  /** Pending entries idle this long belong to a dead consumer and are taken over. */
+  claimIdleMs: number;
+  rules: SignalRules;
+}
+
+/** Settings of the form submissions drain (modules/submissions-drain.ts); every one has a default. */
+export interface SubmissionsDrainSettings {
+  stream: string;
+  group: string;
+  /** Entries per batch. */
+  batchSize: number;
+  blockMs: number;
+  /** Pending entries idle this long belong to a dead consumer and are taken over. */
+  claimIdleMs: number;
+}
+
+/** Settings of the CSV import module (modules/csv-import); every one has a default. */
+export interface CsvImportSettings {
+  /** node-postgres URL for the import's COPY; none = the module stays off. */
+  databaseUrl: string | null;
+  /** Rows per committed batch. */
+  batchRows: number;
+  /** Heartbeat and sweep interval (ms); a worker silent for DEAD_AFTER of them is dead. */
+  heartbeatMs: number;
+  /** Imports run at once by this process (each holds two connections and a CPU share). */
+  concurrency: number;
 }
 
 /** Settings from the environment that modules need; optional ones have safe defaults. */

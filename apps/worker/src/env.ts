@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { egressAllowSchema } from '@kindling/egress';
 import { metricsTokenEnv, parseEnv } from '@kindling/shared';
-import { EVENTS_STREAM, redisUrlSchema } from '@kindling/queue';
-import { SUBMISSIONS_STREAM } from '@kindling/leads';
+import {
+  EVENTS_STREAM,
+  SUBMISSIONS_STREAM,
+  redisUrlSchema,
+  reputationMinSampleEnv,
+} from '@kindling/queue';
+import { SENDING_DEFAULTS as D } from './modules/sending-settings.js';
 
 export const workerEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -39,7 +44,7 @@ export const workerEnvSchema = z.object({
   DEV_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   /** Inbound SMTP for bounces (DSN), complaints (ARF) and mailto unsubscribes; -1 = off, 0 = ephemeral. */
   INBOUND_SMTP_PORT: z.coerce.number().int().min(-1).max(65535).default(2526),
-  INBOUND_SMTP_HOST: z.string().default('127.0.0.1'),
+  INBOUND_SMTP_HOST: z.string().default(D.inboundSmtpHost),
   /** VERP return-path domain for identities without their own (default: PUBLIC_URL's host). */
   RETURN_PATH_DOMAIN: z
     .string()
@@ -49,17 +54,17 @@ export const workerEnvSchema = z.object({
   FBL_LOCAL_PART: z
     .string()
     .regex(/^[a-z0-9._-]+$/i)
-    .default('fbl'),
+    .default(D.fblLocalPart),
   /** Throttle window (ms): each day's warm-up cap is spread evenly over the sending hours' windows. */
-  THROTTLE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  THROTTLE_WINDOW_MS: z.coerce.number().int().min(100).default(D.throttleWindowMs),
   /** Longest wait (ms) before held mail asks the limiter again. */
-  THROTTLE_HOLD_RECHECK_MS: z.coerce.number().int().min(10).default(60_000),
+  THROTTLE_HOLD_RECHECK_MS: z.coerce.number().int().min(10).default(D.holdRecheckMs),
   /** Soft bounces after which an address is suppressed. */
-  SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(3),
+  SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).default(D.softBounceLimit),
   /** A send claim older than this (ms) with no result is resolved even while its worker beats (see SEND_HEARTBEAT_MS). */
-  SEND_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(300_000),
+  SEND_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(D.claimLeaseMs),
   /** email.send heartbeat and recovery sweep (ms); a worker silent for 5 heartbeats is dead and its claims are resolved. */
-  SEND_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  SEND_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(D.heartbeatMs),
   /** CSV import: rows committed per batch (with their leads, enrollments and progress). */
   IMPORT_BATCH_ROWS: z.coerce.number().int().min(100).max(500_000).default(20_000),
   /** CSV import heartbeat and sweep (ms); an import whose worker is silent for 5 of them is resumed by another. */
@@ -67,7 +72,7 @@ export const workerEnvSchema = z.object({
   /** CSV imports run at once by this process. */
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(1),
   /** Reputation guard: minimum sends in the 7-day window before rates can pause a pool. */
-  REPUTATION_MIN_SAMPLE: z.coerce.number().int().min(1).default(100),
+  REPUTATION_MIN_SAMPLE: reputationMinSampleEnv,
   /** Internal destinations tenants' relays may reach (host[:port], address[:port], range[:port]). */
   EGRESS_ALLOW: egressAllowSchema,
   /** Tests only: read the current time (epoch ms) from this Redis key (moves warm-up days). */

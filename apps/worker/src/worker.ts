@@ -5,6 +5,7 @@ import type { Db } from '@kindling/db';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Closable, WorkerConfig, WorkerContext, WorkerModule } from './context.js';
 import { MODULES } from './modules/index.js';
+import { startDevMailCatcher } from './modules/dev-mail-catcher.js';
 
 export interface WorkerDeps {
   db: Db;
@@ -25,7 +26,10 @@ export interface RunningWorker {
   close: () => Promise<void>;
 }
 
-/** Starts every worker module (BullMQ consumers, schedulers, listeners). */
+/**
+ * Starts the dev mail catcher, then every worker module (BullMQ consumers, schedulers,
+ * listeners); each module gets the catcher's address in its context.
+ */
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kindling_worker_' });
@@ -35,7 +39,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     labelNames: ['queue', 'job', 'outcome'] as const,
     registers: [registry],
   });
+  const catcher = await startDevMailCatcher(deps);
   const ctx: WorkerContext = {
+    devCatcher: { host: catcher.host, port: catcher.port },
     db: deps.db,
     redis: deps.redis,
     logger: deps.logger,
@@ -54,7 +60,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       w.on('error', (err) => deps.logger.error({ err, queue: w.name }, 'worker error'));
     },
   };
-  const started: Closable[][] = [];
+  // The catcher first, so it is closed last: modules may still be sending to it while closing.
+  const started: Closable[][] = [[catcher]];
   const close = async () => {
     // Workers of every module first (they finish active jobs), then the rest.
     for (const group of started.reverse()) {

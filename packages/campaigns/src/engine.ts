@@ -4,8 +4,8 @@
 // `runStep` executes one enrollment's due step(s) under a row lock, never past an email of its
 // own that is still on its way (order.ts). Time comes from `deps.now` so tests drive days of
 // schedule without sleeping.
-import { randomUUID } from 'node:crypto';
 import type { CampaignStep, Db, Prisma } from '@kindling/db';
+import { withNewMessages } from '@kindling/queue';
 import {
   conditionStepConfigSchema,
   emailStepConfigSchema,
@@ -34,10 +34,6 @@ export type StepOutcome =
   | { status: 'exited'; reason: string }
   | { status: 'completed'; messageIds: string[] }
   | { status: 'waiting'; messageIds: string[]; stepId: string; nextRunAt: Date };
-
-/** Deterministic BullMQ job id of one scheduled run of an enrollment (no ":" allowed by BullMQ). */
-export const dripStepJobId = (enrollmentId: string, runAt: Date) =>
-  `step-${enrollmentId}-${runAt.getTime()}`;
 
 const MAX_HOPS = 200;
 
@@ -114,11 +110,6 @@ async function conditionHolds(
   }
 }
 
-function messageIdDomain(fromEmail: string | undefined): string {
-  const d = fromEmail?.split('@')[1]?.toLowerCase();
-  return d && /^[a-z0-9.-]+$/.test(d) ? d : 'kindling.invalid';
-}
-
 interface ClaimRow {
   id: string;
   workspaceId: string;
@@ -176,7 +167,7 @@ async function campaignDefinition(
  * another waits, due at once, until the sweep finds the first one final.
  */
 export async function runStep(deps: DripDeps, enrollmentId: string): Promise<StepOutcome> {
-  const outcome = await deps.db.$transaction(async (tx): Promise<StepOutcome> => {
+  return withNewMessages(deps.db, deps.enqueueSend, async (tx, create): Promise<StepOutcome> => {
     const now = deps.now();
     // Claim the row and read the lead, its suppression and the campaign's status and version in
     // the same round trip: a step costs few queries, which is what keeps a burst of due steps on time.
@@ -329,27 +320,28 @@ export async function runStep(deps: DripDeps, enrollmentId: string): Promise<Ste
       if (!parsed.success) return invalid(step);
       const cfg = parsed.data;
       const rendered = renderStepEmail(cfg, lead, campaign.workspace);
-      // One statement, whether the row is new or already there (ON CONFLICT: a failed INSERT
-      // would abort the whole transaction). Stored rendered: email.send uses these columns as
-      // they are (the preheader rides inside the HTML).
-      const header = `<${randomUUID()}@${messageIdDomain(campaign.identity?.fromEmail)}>`;
-      const html = withPreheader(rendered.html, rendered.preheader);
-      const inserted = await tx.$queryRaw<{ id: string }[]>`
-        INSERT INTO "Message" ("id", "workspaceId", "kind", "campaignId", "enrollmentId", "stepId", "leadId", "identityId",
-                               "toEmail", "subject", "html", "text", "messageIdHeader", "status", "createdAt", "updatedAt")
-        VALUES (gen_random_uuid(), ${e.workspaceId}::uuid, 'campaign', ${campaign.id}::uuid, ${e.id}::uuid, ${step.id}::uuid,
-                ${lead.id}::uuid, ${campaign.identityId}::uuid, ${lead.email}, ${rendered.subject}, ${html}, ${rendered.text},
-                ${header}, 'queued', ${now}, ${now})
-        ON CONFLICT ("enrollmentId", "stepId") DO UPDATE SET "enrollmentId" = EXCLUDED."enrollmentId"
-        RETURNING id`;
-      const msg = inserted[0]!;
-      messageIds.push(msg.id);
+      // Unique per enrollment and step: a repeated run gets the row already there. Stored
+      // rendered: email.send uses these columns as they are (the preheader rides inside the HTML).
+      messageIds.push(
+        await create({
+          workspaceId: e.workspaceId,
+          kind: 'campaign',
+          campaignId: campaign.id,
+          enrollmentId: e.id,
+          stepId: step.id,
+          leadId: lead.id,
+          identityId: campaign.identityId,
+          toEmail: lead.email,
+          subject: rendered.subject,
+          html: withPreheader(rendered.html, rendered.preheader),
+          text: rendered.text,
+          messageIdDomain: campaign.identity?.fromEmail.split('@')[1],
+          createdAt: now,
+        }),
+      );
       step = nextLive(step);
       entering = true;
     }
     throw new Error(`enrollment ${e.id}: more than ${MAX_HOPS} steps in one run (a branch loop?)`);
   });
-  if ('messageIds' in outcome && outcome.messageIds.length > 0)
-    await deps.enqueueSend(outcome.messageIds);
-  return outcome;
 }

@@ -1,8 +1,8 @@
 // Double opt-in confirmation email: the Message row (pre-rendered html/text, sent later by the
 // worker's email.send pipeline) carrying a signed link that expires after 7 days. Shared by the
 // submissions drain (which writes it with the submission) and the api (which verifies the link).
-import { randomUUID } from 'node:crypto';
 import type { Lead, Prisma } from '@kindling/db';
+import type { CreateMessage } from '@kindling/queue';
 import { signToken } from '@kindling/sending/tokens';
 
 export const CONFIRM_TTL_S = 7 * 24 * 3600;
@@ -50,12 +50,13 @@ export function confirmUrl(
 }
 
 /**
- * Writes the confirmation Message and stamps confirmationSentAt, inside the submission's
- * transaction; the caller enqueues the send after commit. Returns the message id.
+ * Writes the confirmation Message (`create` of the submission's transaction, which enqueues it
+ * after the commit) and stamps confirmationSentAt. Returns the message id.
  */
 export async function prepareConfirmation(
   config: ConfirmationConfig,
   tx: Prisma.TransactionClient,
+  create: CreateMessage,
   lead: Lead,
   now: Date,
 ): Promise<string> {
@@ -76,30 +77,25 @@ export async function prepareConfirmation(
     `border-radius:6px;text-decoration:none;font-weight:600">Confirm my subscription</a></p>` +
     `<p style="color:#5a5751;font-size:13px">The link works for 7 days. If you did not sign up, ignore this ` +
     `email and nothing happens.</p>`;
-  const message = await tx.message.create({
-    data: {
-      workspaceId: lead.workspaceId,
-      kind: 'confirmation',
-      leadId: lead.id,
-      toEmail: lead.email,
-      subject,
-      messageIdHeader: messageIdFor(config.publicUrl),
-      html,
-      text,
-    },
-    select: { id: true },
+  const id = await create({
+    workspaceId: lead.workspaceId,
+    kind: 'confirmation',
+    leadId: lead.id,
+    toEmail: lead.email,
+    subject,
+    messageIdDomain: publicHost(config.publicUrl),
+    html,
+    text,
   });
   await tx.lead.update({ where: { id: lead.id }, data: { confirmationSentAt: now } });
-  return message.id;
+  return id;
 }
 
-/** A fresh RFC 5322 Message-ID on the public host. */
-function messageIdFor(publicUrl: string): string {
-  let host = 'kindling.local';
+/** The public URL's host name, or null when it has none. */
+function publicHost(publicUrl: string): string | null {
   try {
-    host = new URL(publicUrl).hostname || host;
+    return new URL(publicUrl).hostname || null;
   } catch {
-    /* keep the fallback */
+    return null;
   }
-  return `<${randomUUID()}@${host}>`;
 }

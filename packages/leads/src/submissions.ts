@@ -3,15 +3,13 @@
 // validated data, the lead values, attribution, consent), decided when the visitor was answered,
 // and its FormSubmission id: storing an entry twice is detected by that id.
 import { Prisma, type Db } from '@kindling/db';
+import { withNewMessages, type EnqueueSends } from '@kindling/queue';
 import { leadsUpsertSql, normalizeEmail, upsertLead, type LeadUpsertInput } from './upsert.js';
 import {
   prepareConfirmation,
   shouldResendConfirmation,
   type ConfirmationConfig,
 } from './confirmation.js';
-
-/** Default Redis stream of accepted form submissions (api writes, worker drains). */
-export const SUBMISSIONS_STREAM = 'kindling:form-submissions';
 
 export interface SubmissionAttribution {
   utmSource: string | null;
@@ -72,7 +70,7 @@ export function decodeSubmission(text: string): SubmissionEntry | null {
 export interface StoredSubmission {
   entry: SubmissionEntry;
   leadId: string | null;
-  /** A confirmation Message written with it, to enqueue after commit. */
+  /** The confirmation Message written with it (its send is enqueued after the commit). */
   confirmationMessageId: string | null;
   /** The lead may be enrolled now (active; confirmed when double opt-in). */
   enroll: boolean;
@@ -177,13 +175,17 @@ async function storePlain(db: Db, entries: SubmissionEntry[]): Promise<StoredSub
   });
 }
 
-/** A double opt-in entry: lead, submission and confirmation Message in one transaction. */
+/**
+ * A double opt-in entry: lead, submission and confirmation Message in one transaction; the
+ * confirmation's send is enqueued once it committed.
+ */
 async function storeDoubleOptIn(
   db: Db,
   e: SubmissionEntry,
   config: ConfirmationConfig,
+  enqueue: EnqueueSends,
 ): Promise<StoredSubmission> {
-  return db.$transaction(async (tx) => {
+  return withNewMessages(db, enqueue, async (tx, create) => {
     const now = new Date(e.receivedAt);
     const { lead } = await upsertLead(tx, leadInput(e));
     const row = submissionRow(e);
@@ -200,7 +202,7 @@ async function storeDoubleOptIn(
     // The 10-minute rule and the link's 7 days count from when the visitor submitted.
     const message =
       active && !confirmed && shouldResendConfirmation(lead, now)
-        ? await prepareConfirmation(config, tx, lead, now)
+        ? await prepareConfirmation(config, tx, create, lead, now)
         : null;
     return {
       entry: e,
@@ -214,12 +216,14 @@ async function storeDoubleOptIn(
 /**
  * Stores entries (in stream order) and returns what each did. Entries of one lead are stored in
  * order; entries of different leads without double opt-in share one statement per round. Every
- * statement is atomic: a failure leaves none of its entries half-written.
+ * statement is atomic: a failure leaves none of its entries half-written. Confirmation emails go
+ * to `enqueue` as soon as their entry committed.
  */
 export async function storeSubmissions(
   db: Db,
   entries: SubmissionEntry[],
   config: ConfirmationConfig,
+  enqueue: EnqueueSends,
 ): Promise<StoredSubmission[]> {
   const spam = entries.filter((e) => e.spamReason || !e.lead);
   const doi = entries.filter((e) => !e.spamReason && e.lead && e.doubleOptIn);
@@ -235,6 +239,6 @@ export async function storeSubmissions(
   }
   const out: StoredSubmission[] = [...(await storeSpam(db, spam))];
   for (const round of rounds) out.push(...(await storePlain(db, round)));
-  for (const e of doi) out.push(await storeDoubleOptIn(db, e, config));
+  for (const e of doi) out.push(await storeDoubleOptIn(db, e, config, enqueue));
   return out;
 }

@@ -1,7 +1,14 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEFAULT_JOB_OPTIONS, JOBS } from './names.js';
-import { emailSendJobId, type EmailSendPayload, type LeadsImportPayload } from './payloads.js';
+import {
+  dripStepJobId,
+  emailSendJobId,
+  leadsImportJobId,
+  type DripStepPayload,
+  type EmailSendPayload,
+  type LeadsImportPayload,
+} from './payloads.js';
 
 /**
  * Enqueues `email.send` for a Message row already committed to Postgres (queue QUEUES.email).
@@ -84,10 +91,38 @@ export async function requeueEmailSend(
 }
 
 /**
- * Enqueues `leads.import` for a LeadImport row already committed as running (queue
- * QUEUES.imports). `attempt` names a later hand-over of the same import (a resume after a worker
- * stopped): a repeated call with the same attempt is a no-op, while the claim in Postgres lets
- * one worker at a time run it.
+ * Enqueues `drip.step` (queue QUEUES.drip) for enrollments due at `runAt`, delayed until then
+ * (measured from `now`, the engine's clock), in one round trip. The job id is the enrollment and
+ * its due time, so a repeated sweep is a no-op. A finished job is removed at once, so a later
+ * sweep can add the same id again while the row is still due; a failed one (retries spent, e.g.
+ * the database was away) is kept ten minutes for inspection, then the sweep re-creates it: the
+ * row, not the job, is the schedule.
+ */
+export async function enqueueDripSteps(
+  queue: Queue,
+  items: { enrollmentId: string; runAt: Date }[],
+  now: number,
+): Promise<void> {
+  if (items.length === 0) return;
+  await queue.addBulk(
+    items.map(({ enrollmentId, runAt }) => ({
+      name: JOBS.dripStep,
+      data: { enrollmentId } satisfies DripStepPayload,
+      opts: {
+        ...DEFAULT_JOB_OPTIONS,
+        jobId: dripStepJobId(enrollmentId, runAt),
+        delay: Math.max(0, runAt.getTime() - now),
+        removeOnComplete: true,
+        removeOnFail: { age: 600 },
+      },
+    })),
+  );
+}
+
+/**
+ * Enqueues `leads.import` (queue QUEUES.imports) for a LeadImport row already committed as
+ * running. `attempt` names a later hand-over of the same import (a resume after its worker
+ * stopped); the claim in Postgres lets one worker at a time run it.
  */
 export async function enqueueLeadsImport(
   queue: Queue,
@@ -97,6 +132,6 @@ export async function enqueueLeadsImport(
   const payload: LeadsImportPayload = { importId };
   await queue.add(JOBS.leadsImport, payload, {
     ...DEFAULT_JOB_OPTIONS,
-    jobId: `import-${importId}-${attempt.replace(/:/g, '-')}`,
+    jobId: leadsImportJobId(importId, attempt),
   });
 }

@@ -1,8 +1,10 @@
+// Every name two processes must agree on: queues, jobs, Redis streams and the Redis key prefixes
+// they share. Declared here only; apps and packages import them.
+
 /** Queue names. One queue per job family so workers can be scaled per family. */
 export const QUEUES = {
   drip: 'drip',
   email: 'email',
-  events: 'events',
   imports: 'imports',
   maintenance: 'maintenance',
 } as const;
@@ -13,11 +15,25 @@ export const JOBS = {
   dripSweep: 'drip.sweep',
   dripStep: 'drip.step',
   emailSend: 'email.send',
-  eventsDrain: 'events.drain',
   sessionsPurge: 'sessions.purge',
   leadsImport: 'leads.import',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+/** BullMQ key prefix of every queue, api and worker alike (tests give each run its own). */
+export const QUEUE_PREFIX = 'bull';
+
+/** Redis stream the tracking app appends every open/click/unsubscribe hit to (events.ts). */
+export const EVENTS_STREAM = 'kindling:events';
+
+/** Redis stream the api appends accepted form submissions to; the worker's submissions drain reads it. */
+export const SUBMISSIONS_STREAM = 'kindling:form-submissions';
+
+/**
+ * Key prefix of the warm-up and provider throttle counters (packages/sending warmup.ts): written
+ * by every worker's email.send, read by the api's warm-up dashboard.
+ */
+export const THROTTLE_KEY_PREFIX = 'kindling:thr';
 
 /** Retry policy in one place: attempts, exponential backoff, how long finished jobs are kept. */
 export const DEFAULT_JOB_OPTIONS = {

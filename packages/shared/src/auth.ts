@@ -39,19 +39,6 @@ export type AcceptInviteInput = z.input<typeof acceptInviteSchema>;
 
 export const switchWorkspaceSchema = z.object({ workspaceId: z.uuid() });
 
-export const meSchema = z.object({
-  user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }),
-  workspace: z.object({
-    id: z.uuid(),
-    name: z.string(),
-    timeZone: z.string(),
-    postalAddress: z.string(),
-  }),
-  role: roleSchema,
-  workspaces: z.array(z.object({ id: z.uuid(), name: z.string(), role: roleSchema })),
-});
-export type Me = z.infer<typeof meSchema>;
-
 export const requestPasswordResetSchema = z.object({ email: emailSchema });
 export type RequestPasswordResetInput = z.input<typeof requestPasswordResetSchema>;
 

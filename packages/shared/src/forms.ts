@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FIELD_TYPES, UTM_KEYS, type FormTheme } from './form-submission.js';
+import { FIELD_TYPES, type FormTheme } from './form-submission.js';
 
 export * from './form-submission.js';
 
@@ -174,60 +174,3 @@ export const formInputSchema = z
   });
 export type FormInput = z.input<typeof formInputSchema>;
 export type FormInputParsed = z.output<typeof formInputSchema>;
-
-export const formFieldSchema = z.object({
-  id: z.uuid(),
-  key: z.string(),
-  type: fieldTypeSchema,
-  label: z.string(),
-  placeholder: z.string().nullable(),
-  required: z.boolean(),
-  position: z.number().int(),
-  options: z.array(z.object({ value: z.string(), label: z.string() })),
-  minLength: z.number().int().nullable(),
-  maxLength: z.number().int().nullable(),
-  pattern: z.string().nullable(),
-  defaultValue: z.string().nullable(),
-  queryParam: z.string().nullable(),
-  consentText: z.string().nullable(),
-  consentVersion: z.number().int().nullable(),
-});
-export type FormField = z.infer<typeof formFieldSchema>;
-
-export const formSchema = z.object({
-  id: z.uuid(),
-  publicId: z.string(),
-  name: z.string(),
-  status: z.enum(['enabled', 'disabled']),
-  submitLabel: z.string(),
-  successMessage: z.string(),
-  redirectUrl: z.string().nullable(),
-  doubleOptIn: z.boolean(),
-  allowedOrigins: z.array(z.string()),
-  theme: themeSchema,
-  fields: z.array(formFieldSchema),
-  submissionCount: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type Form = z.infer<typeof formSchema>;
-
-export const formSummarySchema = formSchema.omit({ fields: true }).extend({
-  fieldCount: z.number().int(),
-  lastSubmissionAt: z.string().nullable(),
-});
-export type FormSummary = z.infer<typeof formSummarySchema>;
-
-export const submissionSchema = z.object({
-  id: z.uuid(),
-  leadId: z.uuid().nullable(),
-  email: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-  isSpam: z.boolean(),
-  spamReason: z.string().nullable(),
-  utm: z.object(Object.fromEntries(UTM_KEYS.map((k) => [k, z.string().nullable()]))),
-  referrer: z.string().nullable(),
-  pageUrl: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type Submission = z.infer<typeof submissionSchema>;

@@ -54,26 +54,6 @@ export type CreateIdentityInput = z.input<typeof createIdentitySchema>;
 export const updateIdentitySchema = createIdentitySchema.omit({ generateDkim: true }).partial();
 export type UpdateIdentityInput = z.input<typeof updateIdentitySchema>;
 
-export const identitySchema = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  fromName: z.string(),
-  fromEmail: z.string(),
-  replyTo: z.string().nullable(),
-  /** With the password masked; null = dev mail catcher. */
-  smtpUrl: z.string().nullable(),
-  poolSize: z.number(),
-  ipPool: z.string(),
-  returnPathDomain: z.string().nullable(),
-  dkim: z
-    .object({ domain: z.string(), selector: z.string(), dnsName: z.string(), dnsValue: z.string() })
-    .nullable(),
-  status: z.enum(['active', 'paused']),
-  pausedReason: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type Identity = z.infer<typeof identitySchema>;
-
 export const providerCapsSchema = z
   .object({
     gmail: z.number().min(0).max(1),
@@ -112,105 +92,11 @@ export const updateWarmupSchema = z
   );
 export type UpdateWarmupInput = z.input<typeof updateWarmupSchema>;
 
-export const warmupPlanSchema = z.object({
-  id: z.uuid(),
-  scope: z.enum(['ip_pool', 'domain']),
-  key: z.string(),
-  enabled: z.boolean(),
-  startedAt: z.string(),
-  startVolume: z.number(),
-  growthFactor: z.number(),
-  targetVolume: z.number(),
-  schedule: z.array(z.number()),
-  providerCaps: z.record(z.string(), z.number()),
-  sendStartHour: z.number(),
-  sendEndHour: z.number(),
-  complaintWarn: z.number(),
-  complaintPause: z.number(),
-  bounceWarn: z.number(),
-  bouncePause: z.number(),
-  status: z.enum(['active', 'paused']),
-  pausedReason: z.string().nullable(),
-  day: z.number(),
-  todayCap: z.number(),
-  todayUsed: z.number(),
-  held: z.number(),
-  curve: z.array(z.number()),
-  reputation: z.object({
-    sent: z.number(),
-    bounces: z.number(),
-    complaints: z.number(),
-    bounceRate: z.number(),
-    complaintRate: z.number(),
-    level: z.enum(['ok', 'warn', 'paused']),
-    reason: z.string().nullable(),
-  }),
-});
-export type WarmupPlanView = z.infer<typeof warmupPlanSchema>;
-
-export const caughtMessageSummarySchema = z.object({
-  id: z.uuid(),
-  messageId: z.string().nullable(),
-  envelopeFrom: z.string(),
-  envelopeTo: z.array(z.string()),
-  subject: z.string(),
-  size: z.number(),
-  receivedAt: z.string(),
-});
-export type CaughtMessageSummary = z.infer<typeof caughtMessageSummarySchema>;
-
-export const caughtMessageSchema = caughtMessageSummarySchema.extend({
-  headers: z.array(z.object({ name: z.string(), value: z.string() })),
-  html: z.string().nullable(),
-  text: z.string().nullable(),
-  raw: z.string(),
-});
-export type CaughtMessage = z.infer<typeof caughtMessageSchema>;
-
-/** An inbound report Kindling could not prove was about its own mail: stored, never acted on. */
-export const inboundReviewSchema = z.object({
-  id: z.uuid(),
-  source: z.enum(['smtp', 'ses']),
-  kind: z.string(),
-  reason: z.enum(['no_token', 'bad_signature', 'unknown_message', 'conflicting_tokens']),
-  /** The message the report claims to be about (unproven). */
-  messageId: z.string().nullable(),
-  envelopeFrom: z.string(),
-  envelopeTo: z.string(),
-  namedRecipients: z.array(z.string()),
-  excerpt: z.string(),
-  receivedAt: z.string(),
-});
-export type InboundReview = z.infer<typeof inboundReviewSchema>;
-
 export const sendTestSchema = z.object({
   identityId: z.uuid().optional(),
   toEmail: emailSchema,
 });
 export type SendTestInput = z.input<typeof sendTestSchema>;
-
-/** A message set aside for a person: its SMTP outcome is unknown (see the worker's email-send.ts). */
-export const reviewMessageSchema = z.object({
-  id: z.uuid(),
-  toEmail: z.string(),
-  subject: z.string(),
-  kind: z.enum(['campaign', 'confirmation', 'test', 'account']),
-  campaignId: z.uuid().nullable(),
-  campaignName: z.string().nullable(),
-  /** When the message was handed to SMTP (null: the connection was lost before the mark). */
-  handedAt: z.string().nullable(),
-  /** When it was set aside for review. */
-  reviewAt: z.string(),
-  /** Why: what the worker knew (which worker, what the connection did). */
-  reason: z.string(),
-});
-export type ReviewMessage = z.infer<typeof reviewMessageSchema>;
-
-export const reviewListSchema = z.object({
-  total: z.number().int(),
-  messages: z.array(reviewMessageSchema),
-});
-export type ReviewList = z.infer<typeof reviewListSchema>;
 
 const reviewIdsSchema = z.array(z.uuid()).min(1).max(500);
 export const requeueReviewSchema = z.object({ ids: reviewIdsSchema });
@@ -220,7 +106,3 @@ export const dismissReviewSchema = z.object({
   reason: z.string().trim().min(1, 'Say why it needs no re-send').max(300),
 });
 export type DismissReviewInput = z.input<typeof dismissReviewSchema>;
-export const reviewResultSchema = z.object({
-  /** Messages acted on; ids not (or no longer) awaiting review are left out. */
-  ids: z.array(z.uuid()),
-});

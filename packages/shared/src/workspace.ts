@@ -25,23 +25,6 @@ export const updateWorkspaceSchema = z.object({
 });
 export type UpdateWorkspaceInput = z.input<typeof updateWorkspaceSchema>;
 
-export const workspaceSchema = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  timeZone: z.string(),
-  postalAddress: z.string(),
-});
-
-export const memberSchema = z.object({
-  id: z.uuid(),
-  userId: z.uuid(),
-  name: z.string(),
-  email: z.string(),
-  role: roleSchema,
-  createdAt: z.string(),
-});
-export type Member = z.infer<typeof memberSchema>;
-
 export const updateMemberSchema = z.object({ role: roleSchema });
 
 export const createInviteSchema = z.object({
@@ -50,19 +33,6 @@ export const createInviteSchema = z.object({
   role: roleSchema.exclude(['owner']).default('member'),
 });
 export type CreateInviteInput = z.input<typeof createInviteSchema>;
-
-export const inviteSchema = z.object({
-  id: z.uuid(),
-  email: z.string().nullable(),
-  role: roleSchema,
-  expiresAt: z.string(),
-  acceptedAt: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type Invite = z.infer<typeof inviteSchema>;
-
-/** Answer to creating an invite: the link is shown once. */
-export const createdInviteSchema = inviteSchema.extend({ url: z.string() });
 
 export const createApiKeySchema = z.object({
   name: z.string().trim().min(1, 'Name the key').max(100),
@@ -74,22 +44,5 @@ export const createApiKeySchema = z.object({
     .transform((s) => [...new Set(s)]),
 });
 export type CreateApiKeyInput = z.input<typeof createApiKeySchema>;
-
-export const apiKeySchema = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  prefix: z.string(),
-  scopes: z.array(apiKeyScopeSchema),
-  /** Who made the key (its rights never exceed theirs); null once they are gone. */
-  createdBy: z.object({ id: z.uuid(), name: z.string(), email: z.string() }).nullable(),
-  lastUsedAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type ApiKey = z.infer<typeof apiKeySchema>;
-
-/** Answer to creating an API key: `key` is shown exactly once. */
-export const createdApiKeySchema = apiKeySchema.extend({ key: z.string() });
-export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
 
 export const idParamSchema = z.object({ id: z.uuid('Not a valid id') });

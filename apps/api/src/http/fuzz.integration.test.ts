@@ -172,7 +172,9 @@ describe('public endpoints under hostile input', { timeout: FUZZ_TIMEOUT_MS }, (
           ['{"email":"a\\u0000@example.test"}'],
           ['{"email":"\\ud800@example.test"}'],
           ['{"_elapsed":{"toString":""}}'],
-          ['{"email":"ann@example.test","_elapsed":{"valueOf":1},"_website":{"toString":""},"_sid":{"toString":""}}'],
+          [
+            '{"email":"ann@example.test","_elapsed":{"valueOf":1},"_website":{"toString":""},"_sid":{"toString":""}}',
+          ],
         ],
       },
     );

@@ -1,6 +1,13 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { z } from 'zod';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { allRoutes } from '../app.js';
 import { Client, startTestApi, type TestApi } from '../testing.js';
+import { errorHandler } from './errors.js';
+import { requestLogger } from './observability.js';
+import { defineRoute, mountRoutes, routeKey, type AnyRoute } from './route.js';
+import { UNDECLARED_RESPONSES } from './undeclared-responses.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -38,4 +45,87 @@ it('serves health, readiness, and metrics only with the metrics token', async ()
   const metrics = await client.get('/metrics');
   expect(metrics.status).toBe(200);
   expect(String(metrics.body)).toContain('kindling_api_http_request_duration_seconds');
+});
+
+it('every route declares its answer: a response schema, an HTML page, or status 204', () => {
+  const routes = allRoutes(api.deps);
+  const undeclared: readonly string[] = UNDECLARED_RESPONSES;
+  const missing = routes
+    .filter((r) => !r.response && r.status !== 204)
+    .map(routeKey)
+    .filter((key) => !undeclared.includes(key));
+  expect(missing, 'routes without a response schema (or status: 204)').toEqual([]);
+  // The list of not-yet-declared routes only shrinks: a declared route leaves it.
+  const keys = new Map(routes.map((r) => [routeKey(r), r]));
+  const stale = undeclared.filter((key) => {
+    const r = keys.get(key);
+    return !r || r.response || r.status === 204;
+  });
+  expect(stale, 'entries of undeclared-responses.ts that are declared or gone').toEqual([]);
+});
+
+it('in the tests, an answer outside its declared response is a 500 naming the route', async () => {
+  const routes: AnyRoute[] = [
+    defineRoute({
+      method: 'get',
+      path: '/ok',
+      summary: 'ok',
+      tag: 't',
+      auth: 'public',
+      response: z.object({ n: z.number() }),
+      handler: () => Promise.resolve({ n: 1 }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/drift',
+      summary: 'a handler whose answer drifted from its schema at run time',
+      tag: 't',
+      auth: 'public',
+      response: z.object({ n: z.number() }),
+      handler: () => Promise.resolve(JSON.parse('{"n":"one"}') as { n: number }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/none',
+      summary: 'a 204 route that answers a body',
+      tag: 't',
+      auth: 'public',
+      status: 204,
+      handler: () => Promise.resolve(JSON.parse('{"surprise":true}') as undefined),
+    }),
+  ];
+  const serve = async (checkResponses: boolean) => {
+    const app = express();
+    app.use(requestLogger(api.deps.logger));
+    const router = express.Router();
+    mountRoutes(
+      router,
+      routes,
+      () => (req, _res, next) => {
+        req.auth = null;
+        next();
+      },
+      { checkResponses },
+    );
+    app.use(router);
+    app.use(errorHandler);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new Client(url);
+    const answers = {
+      ok: await client.get('/ok'),
+      drift: await client.get('/drift'),
+      none: await client.delete('/none'),
+    };
+    server.close();
+    return answers;
+  };
+  const checked = await serve(true);
+  expect(checked.ok.status).toBe(200);
+  expect(checked.drift.status).toBe(500);
+  expect(checked.none.status).toBe(500);
+  const unchecked = await serve(false);
+  expect(unchecked.drift.status).toBe(200);
+  expect(unchecked.drift.body).toEqual({ n: 'one' });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { API_KEY_SCOPES, PERMISSIONS, SCOPES } from '@kindling/shared';
-import { routePermission, type AnyRoute } from './route.js';
+import { HTML_PAGE, routePermission, type AnyRoute, type ResponseDecl } from './route.js';
 
 const errorSchema = z.object({
   error: z.object({
@@ -39,7 +39,8 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
         });
       }
     }
-    const status = String(r.status ?? (r.response ? 200 : 204));
+    const response = r.response as ResponseDecl;
+    const status = String(r.status ?? (response ? 200 : 204));
     const security =
       r.auth === 'public'
         ? []
@@ -74,12 +75,18 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
           }
         : {}),
       responses: {
-        [status]: r.response
-          ? {
-              description: 'Success',
-              content: { 'application/json': { schema: jsonSchema(r.response, 'output') } },
-            }
-          : { description: 'Success' },
+        [status]:
+          response === HTML_PAGE
+            ? {
+                description: 'An HTML page',
+                content: { 'text/html': { schema: { type: 'string' } } },
+              }
+            : response
+              ? {
+                  description: 'Success',
+                  content: { 'application/json': { schema: jsonSchema(response, 'output') } },
+                }
+              : { description: 'Success' },
         default: {
           description: 'Error',
           content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },

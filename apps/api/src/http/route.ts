@@ -10,6 +10,11 @@ import {
   type Role,
 } from '@kindling/shared';
 import { AppError, zodDetails } from './errors.js';
+import {
+  UNDECLARED_RESPONSES,
+  type UncheckedAnswer,
+  type UndeclaredResponse,
+} from './undeclared-responses.js';
 
 export { hasRole };
 
@@ -30,6 +35,34 @@ export interface Auth {
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** A route answering with an HTML page it writes itself (`res.send`), documented as text/html. */
+export const HTML_PAGE = 'text/html';
+
+/** What a route answers: a JSON body described by a zod schema, an HTML page, or nothing (204). */
+export type ResponseDecl = z.ZodType | typeof HTML_PAGE | undefined;
+
+/**
+ * Returned by a handler that answered through `res` itself (a redirect) instead of a JSON body;
+ * allowed on any route.
+ */
+export const ANSWERED: unique symbol = Symbol('answered through res');
+export type Answered = typeof ANSWERED;
+
+/**
+ * What a handler may return: the response schema's output for a JSON route, nothing for an HTML
+ * page or a 204 route. A route on a transitional list (undeclared-responses.ts) may still return
+ * anything.
+ */
+export type Answer<R, K extends string> = K extends UncheckedAnswer
+  ? unknown
+  : R extends z.ZodType
+    ? z.output<R> | Answered
+    : K extends UndeclaredResponse
+      ? unknown
+      : undefined | void | Answered;
+
 export interface RouteContext<B, Q, P, A extends AuthMode> {
   req: Request;
   res: Response;
@@ -44,10 +77,13 @@ export interface RouteDef<
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
   A extends AuthMode = AuthMode,
+  R extends ResponseDecl = ResponseDecl,
+  M extends Method = Method,
+  Path extends string = string,
 > {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  method: M;
   /** Express-style path ("/api/members/:id"). */
-  path: string;
+  path: Path;
   summary: string;
   tag: string;
   auth: A;
@@ -60,15 +96,18 @@ export interface RouteDef<
   body?: B;
   query?: Q;
   params?: P;
-  /** Documented answer; 204 routes have none. */
-  response?: z.ZodType;
+  /**
+   * The answer: a zod schema (the handler's return value is checked against it at compile time,
+   * and in the integration tests at run time), HTML_PAGE, or nothing for a 204 route.
+   */
+  response?: R;
   status?: number;
-  handler: (ctx: RouteContext<B, Q, P, A>) => Promise<unknown>;
+  handler: (ctx: RouteContext<B, Q, P, A>) => Promise<Answer<R, `${M} ${Path}`>>;
 }
 
 // Erased form stored in the route table.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRoute = RouteDef<any, any, any, AuthMode>;
+export type AnyRoute = RouteDef<any, any, any, AuthMode, any, Method, string>;
 
 /** Declares a route; the same declaration drives validation, auth and the OpenAPI document. */
 export function defineRoute<
@@ -76,8 +115,16 @@ export function defineRoute<
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
   A extends AuthMode = AuthMode,
->(def: RouteDef<B, Q, P, A>): AnyRoute {
-  return def;
+  R extends ResponseDecl = undefined,
+  M extends Method = Method,
+  Path extends string = string,
+>(def: RouteDef<B, Q, P, A, R, M, Path>): AnyRoute {
+  return def as AnyRoute;
+}
+
+/** The route's key in lists and messages: "get /api/members/:id". */
+export function routeKey(route: Pick<AnyRoute, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
 }
 
 /**
@@ -133,11 +180,34 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: string)
   );
 }
 
+/**
+ * In the integration tests (config.checkResponses): an answer that does not match what its route
+ * declares is a 500 naming the route and the mismatch, so every test that calls a route also
+ * checks its documented response.
+ */
+function checkAnswer(route: AnyRoute, result: unknown): void {
+  const key = routeKey(route);
+  const declared = route.response as ResponseDecl;
+  if (declared === HTML_PAGE) throw new Error(`${key} declares an HTML page but wrote none`);
+  if (declared === undefined) {
+    if (result !== undefined && !UNDECLARED_RESPONSES.includes(key as UndeclaredResponse))
+      throw new Error(`${key} declares no response (204) but answered a body`);
+    return;
+  }
+  if (result === undefined) throw new Error(`${key} declares a response but answered none`);
+  const parsed = declared.safeParse(JSON.parse(JSON.stringify(result)));
+  if (!parsed.success)
+    throw new Error(
+      `${key} answered outside its response schema: ${JSON.stringify(zodDetails(parsed.error))}`,
+    );
+}
+
 /** Mounts route declarations on a router, with the given authenticator in front. */
 export function mountRoutes(
   router: Router,
   routes: AnyRoute[],
   authenticate: (mode: AuthMode) => RequestHandler,
+  options: { checkResponses?: boolean } = {},
 ): void {
   for (const route of routes) {
     const handler: RequestHandler = async (req, res) => {
@@ -155,8 +225,9 @@ export function mountRoutes(
       };
       const stricter = auth && route.bodyPermission?.(ctx.body);
       if (auth && stricter) authorize(auth, stricter);
-      const result = await route.handler(ctx);
-      if (res.headersSent) return;
+      const result: unknown = await route.handler(ctx);
+      if (res.headersSent || result === ANSWERED) return;
+      if (options.checkResponses) checkAnswer(route, result);
       const status = route.status ?? (result === undefined ? 204 : 200);
       if (result === undefined) res.status(status).end();
       else res.status(status).json(result);

@@ -9,11 +9,11 @@ import express, {
   type Response,
 } from 'express';
 import { z } from 'zod';
-import type { PublicForm } from '@kindling/shared';
+import { publicFormSchema, submissionAcceptedSchema, type PublicForm } from '@kindling/shared';
 import { isDbUnavailable } from '@kindling/db';
 import type { AppDeps } from '../deps.js';
 import { AppError, errorHandler } from '../http/errors.js';
-import { defineRoute, mountRoutes, type AnyRoute } from '../http/route.js';
+import { ANSWERED, HTML_PAGE, defineRoute, mountRoutes, type AnyRoute } from '../http/route.js';
 import { themeOf } from '../routes/forms.js';
 import { acceptSubmission, publicFields, type LoadedForm } from './submit.js';
 import { confirmLead } from './confirm.js';
@@ -48,17 +48,6 @@ function definition(deps: AppDeps, form: LoadedForm): PublicForm {
     submitUrl: `${deps.config.publicUrl}/api/public/forms/${form.publicId}/submissions`,
   };
 }
-
-const publicFormSchema = z.object({
-  publicId: z.string(),
-  name: z.string(),
-  submitLabel: z.string(),
-  successMessage: z.string(),
-  redirectUrl: z.string().nullable(),
-  theme: z.record(z.string(), z.unknown()),
-  fields: z.array(z.record(z.string(), z.unknown())),
-  submitUrl: z.string(),
-});
 
 /** Public form routes: declared like every route (validation, OpenAPI), mounted by publicRouter. */
 export function publicRoutes(deps: AppDeps): AnyRoute[] {
@@ -105,10 +94,7 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'public',
       params: publicIdParams,
       status: 202,
-      response: z.object({
-        status: z.enum(['accepted', 'duplicate']),
-        confirmationRequired: z.boolean(),
-      }),
+      response: submissionAcceptedSchema,
       handler: async ({ req, res, params }) => {
         // The form first, so that even a rate-limited answer carries CORS headers the widget can read.
         const form = await formFor(req, res, params.publicId);
@@ -127,7 +113,7 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
         if (isForm(req)) {
           const thanks = `${deps.config.publicUrl}/api/public/forms/${form.publicId}/thanks${result.confirmationRequired ? '?confirm=1' : ''}`;
           res.redirect(303, form.redirectUrl ?? thanks);
-          return undefined;
+          return ANSWERED;
         }
         return result;
       },
@@ -140,6 +126,7 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'public',
       params: publicIdParams,
       query: z.object({ confirm: z.string().optional() }),
+      response: HTML_PAGE,
       handler: async ({ res, params, query }) => {
         const form = await db.form.findUnique({ where: { publicId: params.publicId } });
         if (!form) throw new AppError('not_found', 'This form does not exist');
@@ -163,6 +150,7 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'public',
       auth: 'public',
       params: z.object({ token: z.string().min(1).max(4096) }),
+      response: HTML_PAGE,
       handler: async ({ res, params }) => {
         const outcome = await confirmLead(deps, params.token);
         const pages = {
@@ -263,10 +251,15 @@ export function publicRouter(deps: AppDeps): express.Router {
     res.status(204).end();
   });
   router.use('/api/public', ...bodies);
-  mountRoutes(router, publicRoutes(deps), () => (req, _res, next) => {
-    req.auth = null;
-    next();
-  });
+  mountRoutes(
+    router,
+    publicRoutes(deps),
+    () => (req, _res, next) => {
+      req.auth = null;
+      next();
+    },
+    { checkResponses: deps.config.checkResponses },
+  );
   // Body-parser errors (413, 400) happen before any form is known: let the widget read them.
   const corsOnErrors: ErrorRequestHandler = (err, req, res, next) => {
     const status = (err as { status?: unknown }).status;

@@ -16,6 +16,7 @@ import {
   type SubmissionsDrain,
 } from '../../../worker/src/modules/submissions-drain.js';
 import { startTestApi, signUp, uniqueEmail, Client, type TestApi } from '../testing.js';
+import { emailSends } from '../email-queue.js';
 
 const prefix = `forms-test-${randomUUID().slice(0, 8)}`;
 const submissionsStream = `${prefix}:submissions`;
@@ -290,7 +291,12 @@ describe('public submission endpoint', () => {
     const config = { appSecret: api.deps.config.appSecret, publicUrl: api.deps.config.publicUrl };
     const other = uniqueEmail('halfway-other');
     await expect(
-      storeSubmissions(api.deps.db, [entry(form.id, other), entry(randomUUID(), email)], config),
+      storeSubmissions(
+        api.deps.db,
+        [entry(form.id, other), entry(randomUUID(), email)],
+        config,
+        emailSends(api.deps),
+      ),
     ).rejects.toThrow();
     expect(await counts(email)).toEqual({ lead: null, subs: 0 });
     expect(await counts(other)).toEqual({ lead: null, subs: 0 });

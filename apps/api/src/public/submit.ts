@@ -14,12 +14,8 @@ import {
   type PublicField,
   type SubmissionCheck,
 } from '@kindling/shared';
-import {
-  SUBMISSIONS_STREAM,
-  encodeSubmission,
-  uuidv7,
-  type SubmissionEntry,
-} from '@kindling/leads';
+import { SUBMISSIONS_STREAM } from '@kindling/queue';
+import { encodeSubmission, uuidv7, type SubmissionEntry } from '@kindling/leads';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import { re2Pattern } from './patterns.js';

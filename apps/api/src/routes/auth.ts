@@ -7,7 +7,9 @@ import {
   PASSWORD_RESET_REQUESTED,
   requestPasswordResetSchema,
   resetPasswordSchema,
-  roleSchema,
+  inviteLookupSchema,
+  passwordResetLookupSchema,
+  passwordResetRequestedSchema,
   signupSchema,
   switchWorkspaceSchema,
   hasRole,
@@ -76,13 +78,6 @@ const sessionAuth = (auth: Auth | null): Auth & { userId: string; sessionId: str
   if (!auth?.userId || !auth.sessionId) throw new AppError('unauthorized', 'Sign in first');
   return auth as Auth & { userId: string; sessionId: string };
 };
-
-const inviteLookupSchema = z.object({
-  workspaceName: z.string(),
-  role: roleSchema,
-  email: z.string(),
-  expiresAt: z.string(),
-});
 
 /** Why an invite link no longer works, in words its holder can act on (410, not 404). */
 function inviteClosedReason(invite: {
@@ -189,6 +184,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       summary: 'Sign out (ends this session)',
       tag: 'auth',
       auth: 'public',
+      status: 204,
       handler: async ({ res, auth }) => {
         if (auth?.sessionId) await db.session.deleteMany({ where: { id: auth.sessionId } });
         clearSessionCookie(res, secure);
@@ -237,7 +233,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'auth',
       auth: 'public',
       body: requestPasswordResetSchema,
-      response: z.object({ message: z.string() }),
+      response: passwordResetRequestedSchema,
       status: 202,
       handler: async ({ req, body }) => {
         const ip = clientIp(req, deps.config.trustProxy);
@@ -260,7 +256,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'auth',
       auth: 'public',
       query: z.object({ token: z.string().min(20).max(200) }),
-      response: z.object({ email: z.string(), expiresAt: z.string() }),
+      response: passwordResetLookupSchema,
       handler: async ({ query }) => lookupPasswordReset(deps, query.token),
     }),
     defineRoute({
@@ -270,6 +266,7 @@ export function authRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'auth',
       auth: 'public',
       body: resetPasswordSchema,
+      status: 204,
       handler: async ({ req, res, body }) => {
         await enforce(
           redis,

@@ -231,6 +231,7 @@ export function formRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'forms:delete',
       params: idParamSchema,
+      status: 204,
       handler: async ({ auth, params }) => {
         const { count } = await db.form.deleteMany({
           where: { id: params.id, workspaceId: auth.workspaceId },

@@ -7,104 +7,43 @@ import type express from 'express';
 import { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
+  bulkLeadsResultSchema,
   bulkLeadsSchema,
   idParamSchema,
   importStatusSchema,
+  leadCountSchema,
+  leadDataExportSchema,
+  leadDetailSchema,
+  leadFacetsSchema,
   leadFiltersSchema,
   leadListQuerySchema,
   leadListSchema,
-  LEAD_EXPORT_COLUMNS,
+  leadTimelineSchema,
   startImportSchema,
   updateLeadSchema,
-  unstorableTextReason,
-  type LeadRow,
   type Permission,
 } from '@kindling/shared';
-import type { Prisma } from '@kindling/db';
-import { enrollByTrigger, enrollLead } from '@kindling/campaigns';
 import type { AppDeps } from '../deps.js';
-import { AppError, notFound } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import { authorize, defineRoute, type AnyRoute, type AuthMode } from '../http/route.js';
-import { leadWhere, Params } from '../leads/filters.js';
-import {
-  countSelection,
-  eraseSelection,
-  selectionSql,
-  tagSelection,
-  untagSelection,
-  unsubscribeSelection,
-  type LeadSelection,
-} from '../leads/sets.js';
 import { exportLeadsCsv } from '../leads/export.js';
-import { importView, loadImport, sendReport, startImport } from '../leads/import/state.js';
-import { receiveUpload } from '../leads/import/upload.js';
-import { leadDataExport, leadDetail, leadTimeline } from '../leads/detail.js';
-
-const SORT_SQL: Record<string, { expr: string; type: string }> = {
-  createdAt: { expr: 'l."createdAt"', type: 'timestamptz' },
-  updatedAt: { expr: 'l."updatedAt"', type: 'timestamptz' },
-  email: { expr: 'l.email', type: 'text' },
-  firstName: { expr: `coalesce(l."firstName", '')`, type: 'text' },
-  lastName: { expr: `coalesce(l."lastName", '')`, type: 'text' },
-  status: { expr: 'l.status::text', type: 'text' },
-};
-
-interface ListRow {
-  id: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  phone: string | null;
-  status: LeadRow['status'];
-  tags: string[];
-  firstUtmSource: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  sortKey: string;
-}
-
-function encodeCursor(sortKey: string, id: string): string {
-  return Buffer.from(JSON.stringify([sortKey, id])).toString('base64url');
-}
-/** The cursor's sort value and lead id; a cursor that does not fit the sort is a 400. */
-function decodeCursor(cursor: string, type: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(v) &&
-      typeof v[0] === 'string' &&
-      typeof v[1] === 'string' &&
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v[1]) &&
-      (type === 'timestamptz' ? isTimestamp(v[0]) : unstorableTextReason(v[0]) === null)
-    )
-      return [v[0], v[1]];
-  } catch {
-    /* fall through */
-  }
-  throw new AppError('bad_request', 'Invalid cursor; start again from the first page');
-}
-
-/** A sort key as encodeCursor writes timestamps (to_char in the list query), and a real one. */
-function isTimestamp(v: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(v)) return false;
-  const d = new Date(v);
-  // Date accepts Feb 31 (rolling over) and year 0; PostgreSQL refuses both.
-  return d.getUTCFullYear() >= 1 && d.toISOString().slice(0, 19) === v.slice(0, 19);
-}
-
-const selectionOf = (body: z.infer<typeof bulkLeadsSchema>): LeadSelection =>
-  body.ids ? { ids: body.ids } : { filters: body.filters ?? {} };
+import { sendReport } from '../services/imports/import-report.js';
+import { importView, loadImport } from '../services/imports/import-state.js';
+import { receiveUpload } from '../services/imports/receive-upload.js';
+import { startImport } from '../services/imports/start-import.js';
+import { bulkLeads, selectionOf } from '../services/leads/bulk-leads.js';
+import { countLeads } from '../services/leads/count-leads.js';
+import { eraseLead } from '../services/leads/erase-lead.js';
+import { leadDataExport } from '../services/leads/lead-data-export.js';
+import { getLeadDetail } from '../services/leads/lead-detail.js';
+import { leadFacets } from '../services/leads/lead-facets.js';
+import { leadTimeline } from '../services/leads/lead-timeline.js';
+import { listLeads } from '../services/leads/list-leads.js';
+import { updateLead } from '../services/leads/update-lead.js';
 
 /** Leads routes declared for validation, auth and the OpenAPI document. */
 export function leadRoutes(deps: AppDeps): AnyRoute[] {
   const { db, pgPool } = deps;
-
-  async function findLead(workspaceId: string, id: string) {
-    const lead = await db.lead.findFirst({ where: { id, workspaceId } });
-    if (!lead) throw notFound('Lead');
-    return lead;
-  }
-
   return [
     defineRoute({
       method: 'get',
@@ -115,53 +54,7 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'read',
       query: leadListQuerySchema,
       response: leadListSchema,
-      handler: async ({ auth, query }) => {
-        const { sort, dir, cursor, limit, count, ...filters } = query;
-        const params = new Params();
-        const where = leadWhere(auth.workspaceId, filters, params);
-        const key = SORT_SQL[sort]!;
-        const cmp = dir === 'desc' ? '<' : '>';
-        let page = where;
-        if (cursor) {
-          const [value, id] = decodeCursor(cursor, key.type);
-          page += ` AND (${key.expr}, l.id) ${cmp} (${params.add(value)}::${key.type}, ${params.add(id)}::uuid)`;
-        }
-        const sortText =
-          key.type === 'timestamptz'
-            ? `to_char(${key.expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
-            : key.expr;
-        const sql = `SELECT l.id, l.email, l."firstName", l."lastName", l.phone, l.status, l.tags, l."firstUtmSource",
-            l."createdAt", l."updatedAt", ${sortText} AS "sortKey"
-          FROM "Lead" l WHERE ${page} ORDER BY ${key.expr} ${dir}, l.id ${dir} LIMIT ${limit + 1}`;
-        const countParams = new Params();
-        const [list, total] = await Promise.all([
-          pgPool.query<ListRow>(sql, params.values),
-          count === '1' && !cursor
-            ? pgPool.query<{ n: number }>(
-                `SELECT count(*)::int AS n FROM "Lead" l WHERE ${leadWhere(auth.workspaceId, filters, countParams)}`,
-                countParams.values,
-              )
-            : null,
-        ]);
-        const rows = list.rows.slice(0, limit);
-        const last = rows[rows.length - 1];
-        return {
-          items: rows.map((r) => ({
-            id: r.id,
-            email: r.email,
-            firstName: r.firstName,
-            lastName: r.lastName,
-            phone: r.phone,
-            status: r.status,
-            tags: r.tags,
-            firstUtmSource: r.firstUtmSource,
-            createdAt: r.createdAt.toISOString(),
-            updatedAt: r.updatedAt.toISOString(),
-          })),
-          nextCursor: list.rows.length > limit && last ? encodeCursor(last.sortKey, last.id) : null,
-          total: total ? (total.rows[0]?.n ?? 0) : null,
-        };
-      },
+      handler: ({ auth, query }) => listLeads(pgPool, auth.workspaceId, query),
     }),
     defineRoute({
       method: 'get',
@@ -171,42 +64,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       tag: 'leads',
       auth: 'any',
       permission: 'read',
-      handler: async ({ auth }) => {
-        const ws = auth.workspaceId;
-        // Sampled from the newest leads so the menus stay fast at a million rows.
-        const [tags, sources, keys, forms, campaigns] = await Promise.all([
-          pgPool.query<{ tag: string }>(
-            `SELECT DISTINCT unnest(tags) AS tag FROM (SELECT tags FROM "Lead" WHERE "workspaceId" = $1 ORDER BY "createdAt" DESC LIMIT 20000) s ORDER BY 1 LIMIT 200`,
-            [ws],
-          ),
-          pgPool.query<{ s: string }>(
-            `SELECT DISTINCT "firstUtmSource" AS s FROM (SELECT "firstUtmSource" FROM "Lead" WHERE "workspaceId" = $1 ORDER BY "createdAt" DESC LIMIT 20000) x WHERE "firstUtmSource" IS NOT NULL ORDER BY 1 LIMIT 100`,
-            [ws],
-          ),
-          pgPool.query<{ k: string }>(
-            `SELECT DISTINCT jsonb_object_keys("customFields") AS k FROM (SELECT "customFields" FROM "Lead" WHERE "workspaceId" = $1 ORDER BY "createdAt" DESC LIMIT 5000) x ORDER BY 1 LIMIT 100`,
-            [ws],
-          ),
-          db.form.findMany({
-            where: { workspaceId: ws },
-            select: { id: true, name: true },
-            orderBy: { createdAt: 'desc' },
-          }),
-          db.campaign.findMany({
-            where: { workspaceId: ws },
-            select: { id: true, name: true, status: true },
-            orderBy: { createdAt: 'desc' },
-          }),
-        ]);
-        return {
-          tags: tags.rows.map((r) => r.tag),
-          utmSources: sources.rows.map((r) => r.s),
-          customFields: keys.rows.map((r) => r.k),
-          exportColumns: LEAD_EXPORT_COLUMNS,
-          forms,
-          campaigns,
-        };
-      },
+      response: leadFacetsSchema,
+      handler: ({ auth }) => leadFacets(db, pgPool, auth.workspaceId),
     }),
     defineRoute({
       method: 'post',
@@ -224,83 +83,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
             ? 'campaigns:send'
             : undefined,
       body: bulkLeadsSchema,
-      handler: async ({ auth, body }) => {
-        const ws = auth.workspaceId;
-        const sel = selectionOf(body);
-        switch (body.action) {
-          case 'tag': {
-            const ids = await tagSelection(pgPool, ws, sel, body.tag!);
-            const triggered = await db.campaign.count({
-              where: {
-                workspaceId: ws,
-                status: 'active',
-                triggers: { some: { type: 'tag_added', tag: body.tag! } },
-              },
-            });
-            let enrolled = 0;
-            if (triggered) {
-              for (const leadId of ids) {
-                enrolled += (
-                  await enrollByTrigger(db, {
-                    workspaceId: ws,
-                    leadId,
-                    event: { type: 'tag_added', tag: body.tag! },
-                  })
-                ).length;
-              }
-            }
-            return { action: body.action, affected: ids.length, enrolled };
-          }
-          case 'untag':
-            return {
-              action: body.action,
-              affected: await untagSelection(pgPool, ws, sel, body.tag!),
-            };
-          case 'unsubscribe':
-            return { action: body.action, affected: await unsubscribeSelection(pgPool, ws, sel) };
-          case 'delete':
-            return { action: body.action, affected: await eraseSelection(pgPool, ws, sel) };
-          case 'enroll': {
-            const campaign = await db.campaign.findFirst({
-              where: { id: body.campaignId!, workspaceId: ws },
-            });
-            if (!campaign) throw notFound('Campaign');
-            if (campaign.status !== 'active')
-              throw new AppError('conflict', 'Activate the campaign before enrolling leads');
-            const params = new Params();
-            const sql = selectionSql(ws, sel, params);
-            const client = await pgPool.connect();
-            let enrolled = 0;
-            let seen = 0;
-            try {
-              await client.query('BEGIN');
-              await client.query(`DECLARE bulk_enroll CURSOR FOR ${sql}`, params.values);
-              for (;;) {
-                const { rows } = await client.query<{ id: string }>('FETCH 500 FROM bulk_enroll');
-                if (!rows.length) break;
-                for (const r of rows) {
-                  seen++;
-                  const e = await enrollLead(db, {
-                    workspaceId: ws,
-                    campaignId: campaign.id,
-                    leadId: r.id,
-                    source: 'manual',
-                  });
-                  if (e) enrolled++;
-                }
-              }
-              await client.query('COMMIT');
-            } catch (err) {
-              await client.query('ROLLBACK').catch(() => undefined);
-              throw err;
-            } finally {
-              client.release();
-            }
-            // Leads not enrolled were inactive or already in the campaign.
-            return { action: body.action, affected: enrolled, skipped: seen - enrolled };
-          }
-        }
-      },
+      response: bulkLeadsResultSchema,
+      handler: ({ auth, body }) => bulkLeads(deps, auth.workspaceId, body),
     }),
     defineRoute({
       method: 'post',
@@ -313,13 +97,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
         ids: z.array(z.uuid()).max(1000).optional(),
         filters: leadFiltersSchema.optional(),
       }),
-      handler: async ({ auth, body }) => ({
-        count: await countSelection(
-          pgPool,
-          auth.workspaceId,
-          body.ids ? { ids: body.ids } : { filters: body.filters ?? {} },
-        ),
-      }),
+      response: leadCountSchema,
+      handler: ({ auth, body }) => countLeads(pgPool, auth.workspaceId, selectionOf(body)),
     }),
     defineRoute({
       method: 'get',
@@ -355,8 +134,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       params: idParamSchema,
-      handler: async ({ auth, params }) =>
-        leadDetail(db, await findLead(auth.workspaceId, params.id)),
+      response: leadDetailSchema,
+      handler: ({ auth, params }) => getLeadDetail(db, auth.workspaceId, params.id),
     }),
     defineRoute({
       method: 'get',
@@ -366,9 +145,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       params: idParamSchema,
-      handler: async ({ auth, params }) => ({
-        items: await leadTimeline(db, await findLead(auth.workspaceId, params.id)),
-      }),
+      response: leadTimelineSchema,
+      handler: ({ auth, params }) => leadTimeline(db, auth.workspaceId, params.id),
     }),
     defineRoute({
       method: 'get',
@@ -378,10 +156,11 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       params: idParamSchema,
+      response: leadDataExportSchema,
       handler: async ({ auth, params, res }) => {
-        const lead = await findLead(auth.workspaceId, params.id);
-        res.set('Content-Disposition', `attachment; filename="lead-${lead.id}.json"`);
-        return leadDataExport(db, lead);
+        const { fileName, document } = await leadDataExport(db, auth.workspaceId, params.id);
+        res.set('Content-Disposition', `attachment; filename="${fileName}"`);
+        return document;
       },
     }),
     defineRoute({
@@ -393,35 +172,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'leads:write',
       params: idParamSchema,
       body: updateLeadSchema,
-      handler: async ({ auth, params, body }) => {
-        const lead = await findLead(auth.workspaceId, params.id);
-        const { customFields, tags, ...rest } = body;
-        const fields = customFields
-          ? Object.fromEntries(Object.entries(customFields).filter(([, v]) => v !== null))
-          : undefined;
-        const newTags = tags ? [...new Set(tags)] : undefined;
-        const updated = await db.$transaction(async (tx) => {
-          const row = await tx.lead.update({
-            where: { id: lead.id },
-            data: { ...rest, ...(newTags ? { tags: newTags } : {}) },
-          });
-          if (fields === undefined) return row;
-          // Not through Prisma's JSON encoding, which drops a "__proto__" key: custom field
-          // names are the tenant's own and are stored verbatim.
-          await tx.$executeRaw`UPDATE "Lead" SET "customFields" = ${JSON.stringify(fields)}::jsonb WHERE id = ${lead.id}::uuid`;
-          return { ...row, customFields: fields as Prisma.JsonObject };
-        });
-        if (newTags) {
-          for (const tag of newTags.filter((t) => !lead.tags.includes(t))) {
-            await enrollByTrigger(db, {
-              workspaceId: auth.workspaceId,
-              leadId: lead.id,
-              event: { type: 'tag_added', tag },
-            });
-          }
-        }
-        return leadDetail(db, updated);
-      },
+      response: leadDetailSchema,
+      handler: ({ auth, params, body }) => updateLead(db, auth.workspaceId, params.id, body),
     }),
     defineRoute({
       method: 'delete',
@@ -431,11 +183,8 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'leads:write',
       params: idParamSchema,
-      handler: async ({ auth, params }) => {
-        const lead = await findLead(auth.workspaceId, params.id);
-        await eraseSelection(pgPool, auth.workspaceId, { ids: [lead.id] });
-        return undefined;
-      },
+      status: 204,
+      handler: ({ auth, params }) => eraseLead(deps, auth.workspaceId, params.id),
     }),
   ];
 }

@@ -10,6 +10,7 @@ import {
   createIdentitySchema,
   idParamSchema,
   identitySchema,
+  sendTestResultSchema,
   sendTestSchema,
   updateIdentitySchema,
   updateWarmupSchema,
@@ -467,7 +468,7 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       role: 'admin',
       body: sendTestSchema,
-      response: z.object({ messageId: z.uuid() }),
+      response: sendTestResultSchema,
       status: 202,
       handler: async ({ auth, body }) => {
         const identity = body.identityId

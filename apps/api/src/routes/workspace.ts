@@ -160,6 +160,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'session',
       permission: 'settings',
       params: idParamSchema,
+      status: 204,
       handler: async ({ auth, params }) => {
         const m = await db.membership.findFirst({
           where: { id: params.id, workspaceId: auth.workspaceId },
@@ -232,6 +233,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'session',
       permission: 'settings',
       params: idParamSchema,
+      status: 204,
       handler: async ({ auth, params }) => {
         const { count } = await db.invite.updateMany({
           where: {
@@ -306,6 +308,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'session',
       permission: 'api-keys:own',
       params: idParamSchema,
+      status: 204,
       handler: async ({ auth, params }) => {
         const key = await db.apiKey.findFirst({
           where: { id: params.id, workspaceId: auth.workspaceId, revokedAt: null },

@@ -2,9 +2,13 @@
 // server on loopback, started with the worker, that stores every message in Postgres
 // (CaughtMessage) for the web app's Outbox page. At-least-once: a storage failure answers 451
 // and the sending transport retries, so a message is never silently lost.
+// `startWorker` starts it before any module and hands its address to them (WorkerContext
+// `devCatcher`): email.send sends there for identities without a relay.
+import type { Logger } from 'pino';
+import type { Db } from '@kindling/db';
 import { MESSAGE_TOKEN_HEADER, proveReport, startSmtpListener } from '@kindling/sending';
-import type { WorkerModule } from '../context.js';
-import { devCatcher, sendingSettings } from './sending-settings.js';
+import type { Closable, SmtpAddress, WorkerConfig } from '../context.js';
+import { sendingSettings } from './sending-settings.js';
 
 function header(raw: string, name: string): string | null {
   const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? '';
@@ -12,8 +16,18 @@ function header(raw: string, name: string): string | null {
   return m?.[1] ? m[1].replace(/\r?\n[ \t]+/g, ' ').trim() : null;
 }
 
-/** Starts the catcher; the email.send module finds its port in `devCatcher`. */
-export const devMailCatcherModule: WorkerModule = async (ctx) => {
+/** The transport URL of the catcher at `a` (loopback, plain SMTP). */
+export const smtpUrlOf = (a: SmtpAddress): string => `smtp://${a.host}:${a.port}?tls=off`;
+
+/** A running catcher: where it listens, and how to stop it. */
+export type DevMailCatcher = SmtpAddress & Closable;
+
+/** Starts the catcher on `sending.devSmtpPort` (another port if that one is taken). */
+export async function startDevMailCatcher(ctx: {
+  db: Db;
+  logger: Logger;
+  config: WorkerConfig;
+}): Promise<DevMailCatcher> {
   const s = sendingSettings(ctx.config.sending, ctx.config.publicUrl);
   const onMail = async (mail: { envelopeFrom: string; envelopeTo: string[]; raw: Buffer }) => {
     const raw = mail.raw.toString('utf8');
@@ -52,8 +66,6 @@ export const devMailCatcherModule: WorkerModule = async (ctx) => {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     listener = await startSmtpListener({ host: s.devSmtpHost, port: 0, onMail, onError });
   }
-  devCatcher.port = listener.port;
-  devCatcher.host = s.devSmtpHost;
   ctx.logger.info({ port: listener.port }, 'dev mail catcher listening');
-  return [listener];
-};
+  return { host: s.devSmtpHost, port: listener.port, close: () => listener.close() };
+}

@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
 import pino from 'pino';
 import { createDb } from '@kindling/db';
-import { createWorkerRedis, emailSendJobId } from '@kindling/queue';
-import { dripStepJobId, enrollLead } from '@kindling/campaigns';
+import { createWorkerRedis, dripStepJobId, emailSendJobId } from '@kindling/queue';
+import { enrollLead } from '@kindling/campaigns';
 import { startDrip } from './drip.js';
 import { startSending, until } from './testing-sending.js';
 

@@ -19,7 +19,7 @@
 // enrollment row with SELECT … FOR UPDATE SKIP LOCKED and only while it is due, the Message row is
 // unique per enrollment+step, and email.send job ids are derived from the message id. A crash
 // after the commit but before the enqueue is repaired by the sweep.
-import { Queue, Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db } from '@kindling/db';
@@ -28,17 +28,15 @@ import {
   JOBS,
   QUEUES,
   dripStepPayload,
+  emailQueue as emailQueueOf,
   emailSendJobId,
+  enqueueDripSteps,
   enqueueEmailSends,
   missingJobIds,
+  queueFor,
+  sendsTo,
 } from '@kindling/queue';
-import {
-  dripStepJobId,
-  runStep,
-  sweepDue,
-  type DripDeps,
-  type PendingSend,
-} from '@kindling/campaigns';
+import { runStep, sweepDue, type DripDeps, type PendingSend } from '@kindling/campaigns';
 import type { WorkerModule } from '../context.js';
 import { sendingSettings } from './sending-settings.js';
 
@@ -122,27 +120,10 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
   const { connection, prefix } = o;
   const now = o.now ?? (() => new Date());
   const sweepEveryMs = o.sweepEveryMs ?? 15_000;
-  const dripQueue = new Queue(QUEUES.drip, {
-    connection,
-    prefix,
-    defaultJobOptions: DEFAULT_JOB_OPTIONS,
-  });
-  const emailQueue = new Queue(QUEUES.email, {
-    connection,
-    prefix,
-    defaultJobOptions: DEFAULT_JOB_OPTIONS,
-  });
+  const dripQueue = queueFor(QUEUES.drip, { connection, prefix });
+  const emailQueue = emailQueueOf({ connection, prefix });
 
-  const deps: DripDeps = {
-    db: o.db,
-    now,
-    enqueueSend: coalesce((ids) =>
-      enqueueEmailSends(
-        emailQueue,
-        ids.map((messageId) => ({ messageId })),
-      ),
-    ),
-  };
+  const deps: DripDeps = { db: o.db, now, enqueueSend: coalesce(sendsTo(emailQueue)) };
   // A job with no hash in Redis is provably gone: re-created at once, delayed to its row's due
   // time. A finished job would turn a same-id add into a no-op for as long as
   // removeOnComplete/removeOnFail keep it (24 h / 7 days), although the row says the message
@@ -195,24 +176,7 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
       repairSends,
       campaignIds: o.campaignIds,
       workspaceIds: o.workspaceIds,
-      enqueueSteps: async (items) => {
-        const t = now().getTime();
-        await dripQueue.addBulk(
-          items.map(({ enrollmentId, runAt }) => ({
-            name: JOBS.dripStep,
-            data: { enrollmentId },
-            opts: {
-              jobId: dripStepJobId(enrollmentId, runAt),
-              delay: Math.max(0, runAt.getTime() - t),
-              // Gone once done, so a later sweep can re-add the same id if the row is still due;
-              // a failed job (retries spent, e.g. the database was away) is kept ten minutes for
-              // inspection, then the sweep re-creates it: the row, not the job, is the schedule.
-              removeOnComplete: true,
-              removeOnFail: { age: 600 },
-            },
-          })),
-        );
-      },
+      enqueueSteps: (items) => enqueueDripSteps(dripQueue, items, now().getTime()),
     });
 
   // A scheduler with `every` runs its first job at once, so a re-declared one sweeps right away.
@@ -277,11 +241,10 @@ export async function startDrip(o: DripOptions): Promise<DripRunner> {
     ensureScheduler,
     restoreScheduler,
     sweeps: () => sweeps,
+    // The queues are the connection's (packages/queue queueFor): they stay open.
     close: async () => {
       clearInterval(watchdog);
       await worker.close();
-      await dripQueue.close();
-      await emailQueue.close();
     },
   };
 }

@@ -14,7 +14,6 @@ import {
   verpTokenFor,
 } from '@kindling/sending';
 import { startWorker, type RunningWorker } from '../worker.js';
-import { devMailCatcherModule } from './dev-mail-catcher.js';
 import { Claimer, Recorder, emailSendModule, prismaSql } from './email-send.js';
 import { startSmtpSink, type SmtpSink } from '../../../../test/support/smtp-sink.js';
 
@@ -36,7 +35,7 @@ beforeAll(async () => {
     prefix,
     logger: pino({ level: 'silent' }),
     concurrency: 4,
-    modules: [devMailCatcherModule, emailSendModule],
+    modules: [emailSendModule],
     config: {
       appSecret: secret,
       publicUrl: 'http://localhost:3000',
@@ -262,4 +261,43 @@ it('coalesced claims hand a message to one asker only, skip suppressed rows, and
     ['sent', '250 ok b', true, false],
   ]);
   await Promise.all([claimer.close(), recorder.close()]);
+});
+
+it('sends the body its producer stored, and fails a row without one before any SMTP', async () => {
+  // The body is sent as stored: a "{{…}}" in it (a lead's own text) is not rendered again.
+  const stored = await db.message.create({
+    data: {
+      workspaceId,
+      kind: 'test',
+      toEmail: `r-${randomUUID().slice(0, 8)}@example.org`,
+      subject: 'Hello {{first_name}}',
+      html: '<p>Stored {{first_name}} body</p>',
+      messageIdHeader: newMessageIdHeader('it.example'),
+    },
+  });
+  const bodiless = await db.message.create({
+    data: {
+      workspaceId,
+      kind: 'test',
+      toEmail: `r-${randomUUID().slice(0, 8)}@example.org`,
+      subject: 'no body',
+      messageIdHeader: newMessageIdHeader('it.example'),
+    },
+  });
+  for (const m of [stored, bodiless]) await enqueueEmailSend(queue, m.id);
+  await until(
+    async () => (await statusOf(stored.id)) === 'sent',
+    async () => statusOf(stored.id),
+  );
+  const caught = await db.caughtMessage.findFirstOrThrow({ where: { messageId: stored.id } });
+  expect(caught.subject).toBe('Hello {{first_name}}');
+  expect(caught.raw).toContain('Stored {{first_name}} body');
+  await until(
+    async () => (await statusOf(bodiless.id)) === 'failed',
+    async () => statusOf(bodiless.id),
+  );
+  const row = await db.message.findUniqueOrThrow({ where: { id: bodiless.id } });
+  expect(row.lastError).toBe('message could not be built: it has no body');
+  expect(row.handedAt).toBeNull();
+  expect(await db.caughtMessage.count({ where: { messageId: bodiless.id } })).toBe(0);
 });

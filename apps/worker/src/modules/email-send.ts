@@ -42,10 +42,10 @@
 // - nodemailer is told never to re-send a message itself after a connection closed (transport.ts).
 // Held mail (throttles, pauses, outside sending hours) is never dropped: the job is moved back
 // to delayed and asks the limiter again, without spending a retry attempt.
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createEgressGuard } from '@kindling/egress';
-import { DEFAULT_JOB_OPTIONS, QUEUES, emailSendPayload, requeueEmailSend } from '@kindling/queue';
+import { QUEUES, emailQueue, emailSendPayload, requeueEmailSend } from '@kindling/queue';
 import {
   TransportPool,
   decryptSecret,
@@ -55,7 +55,8 @@ import {
   setBackoff,
 } from '@kindling/sending';
 import type { WorkerContext, WorkerModule } from '../context.js';
-import { devCatcher, sendingSettings, type SendingSettings } from './sending-settings.js';
+import { sendingSettings, type SendingSettings } from './sending-settings.js';
+import { smtpUrlOf } from './dev-mail-catcher.js';
 import { Claimer, loadForSend, type SendRow } from './email-send/claim.js';
 import { createThrottle } from './email-send/throttle.js';
 import { Unbuildable, buildForSend, fromEmailOf } from './email-send/build.js';
@@ -217,10 +218,7 @@ function createSendProcessor(ctx: WorkerContext, s: SendingSettings, p: SendPart
     }
     const [key, spec] = identity?.smtpUrlEncrypted
       ? [identity.id, { url: unseal(identity.smtpUrlEncrypted), poolSize: identity.poolSize }]
-      : [
-          'dev-catcher',
-          { url: `smtp://${devCatcher.host}:${devCatcher.port}?tls=off`, poolSize: 2, own: true },
-        ];
+      : ['dev-catcher', { url: smtpUrlOf(ctx.devCatcher), poolSize: 2, own: true }];
 
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const d = await deliverer.deliver(key, spec, m.id, prepared);
@@ -315,11 +313,7 @@ async function guard(
 export const emailSendModule: WorkerModule = async (ctx) => {
   const s = sendingSettings(ctx.config.sending, ctx.config.publicUrl);
   const transports = new TransportPool(createEgressGuard(ctx.config.egress));
-  const queue = new Queue(QUEUES.email, {
-    connection: ctx.redis,
-    prefix: ctx.prefix,
-    defaultJobOptions: DEFAULT_JOB_OPTIONS,
-  });
+  const queue = emailQueue({ connection: ctx.redis, prefix: ctx.prefix });
   const sql = prismaSql(ctx.db);
   const workerId = newWorkerId();
   const recorder = new Recorder(sql, workerId);
@@ -362,5 +356,5 @@ export const emailSendModule: WorkerModule = async (ctx) => {
     transports.close();
     await parts.limiterRedis.quit().catch(() => parts.limiterRedis.disconnect());
   };
-  return [worker, queue, { close: closeRest }];
+  return [worker, { close: closeRest }];
 };

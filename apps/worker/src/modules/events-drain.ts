@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
 import { EVENTS_STREAM, decodeStreamEvent, streamIdTime, type StreamEvent } from '@kindling/queue';
-import type { WorkerModule } from '../context.js';
+import type { EventsDrainSettings, WorkerModule } from '../context.js';
 import {
   startStreamConsumer,
   type DrainPolicy,
@@ -31,21 +31,7 @@ import {
   RecentClicks,
   messageSignals,
   type ClickFact,
-  type SignalRules,
 } from '../events-signals.js';
-
-/** Settings of the drain; every one has a default. */
-export interface EventsDrainSettings {
-  stream: string;
-  group: string;
-  /** Entries per batch (one INSERT each). */
-  batchSize: number;
-  /** How long one XREADGROUP waits for new entries. */
-  blockMs: number;
-  /** Pending entries idle this long belong to a dead consumer and are taken over. */
-  claimIdleMs: number;
-  rules: SignalRules;
-}
 
 export const DEFAULT_DRAIN_SETTINGS: EventsDrainSettings = {
   stream: EVENTS_STREAM,

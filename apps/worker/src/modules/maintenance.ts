@@ -1,6 +1,6 @@
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Db } from '@kindling/db';
-import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES } from '@kindling/queue';
+import { JOBS, QUEUES, queueFor } from '@kindling/queue';
 import { purgeOldReviews } from '@kindling/sending';
 import type { WorkerModule } from '../context.js';
 
@@ -13,11 +13,7 @@ export async function purgeExpiredSessions(db: Db, now = new Date()): Promise<nu
 /** Housekeeping: an hourly purge of expired sessions and of inbound review items past retention. */
 export const maintenanceModule: WorkerModule = async (ctx) => {
   const { db, redis: connection, prefix, logger } = ctx;
-  const queue = new Queue(QUEUES.maintenance, {
-    connection,
-    prefix,
-    defaultJobOptions: DEFAULT_JOB_OPTIONS,
-  });
+  const queue = queueFor(QUEUES.maintenance, { connection, prefix });
   // Job schedulers are upserted by id, so every worker process can declare them safely.
   await queue.upsertJobScheduler(
     'sessions-purge',
@@ -39,5 +35,5 @@ export const maintenanceModule: WorkerModule = async (ctx) => {
   );
   ctx.observe(worker);
   await worker.waitUntilReady();
-  return [worker, queue];
+  return [worker];
 };

@@ -1,5 +1,6 @@
 // Settings of the sending modules (email.send, dev mail catcher, inbound SMTP, reputation guard).
 // Every field has a default so tests and other modules can pass only what they change.
+import { REPUTATION_MIN_SAMPLE, REPUTATION_WINDOW_MS, THROTTLE_KEY_PREFIX } from '@kindling/queue';
 
 export interface SendingSettings {
   /**
@@ -40,7 +41,30 @@ export interface SendingSettings {
   clockRedisKey: string | null;
 }
 
-/** Fills defaults for anything not configured. */
+/**
+ * The defaults, declared once: the worker's env schema (env.ts) takes its defaults from here, and
+ * the values two processes must read alike (throttle key prefix, reputation window and minimum
+ * sample, which the api's dashboard uses too) come from packages/queue.
+ */
+export const SENDING_DEFAULTS = {
+  devSmtpPort: 0,
+  devSmtpHost: '127.0.0.1',
+  inboundSmtpPort: 0,
+  inboundSmtpHost: '127.0.0.1',
+  fblLocalPart: 'fbl',
+  throttleWindowMs: 60_000,
+  holdRecheckMs: 60_000,
+  providerBackoffMs: 5 * 60_000,
+  throttlePrefix: THROTTLE_KEY_PREFIX,
+  softBounceLimit: 3,
+  claimLeaseMs: 5 * 60_000,
+  heartbeatMs: 2_000,
+  reputationWindowMs: REPUTATION_WINDOW_MS,
+  reputationMinSample: REPUTATION_MIN_SAMPLE,
+  clockRedisKey: null,
+} as const satisfies Omit<SendingSettings, 'returnPathDomain'>;
+
+/** Fills defaults for anything not configured (the return-path domain: PUBLIC_URL's host). */
 export function sendingSettings(
   partial: Partial<SendingSettings> | undefined,
   publicUrl: string,
@@ -52,25 +76,8 @@ export function sendingSettings(
     /* keep localhost */
   }
   return {
-    devSmtpPort: 0,
-    devSmtpHost: '127.0.0.1',
-    inboundSmtpPort: 0,
-    inboundSmtpHost: '127.0.0.1',
+    ...SENDING_DEFAULTS,
     returnPathDomain: host,
-    fblLocalPart: 'fbl',
-    throttleWindowMs: 60_000,
-    holdRecheckMs: 60_000,
-    providerBackoffMs: 5 * 60_000,
-    throttlePrefix: 'kindling:thr',
-    softBounceLimit: 3,
-    claimLeaseMs: 5 * 60_000,
-    heartbeatMs: 2_000,
-    reputationWindowMs: 7 * 86_400_000,
-    reputationMinSample: 100,
-    clockRedisKey: null,
     ...Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)),
   };
 }
-
-/** Where the dev mail catcher of this process listens (set by its module at start). */
-export const devCatcher = { port: 0, host: '127.0.0.1' };

@@ -1,8 +1,9 @@
 // submissions.drain: stores the form submissions the api accepted into the Redis submissions
 // stream (apps/api/src/public/submit.ts), in batches: lead upsert + FormSubmission row (one
 // statement for a batch of plain submissions, one transaction per double opt-in one, see
-// @kindling/leads storeSubmissions), spam stored as spam and never enrolled, then after commit
-// the double opt-in confirmation email is enqueued or the lead is enrolled (enrollByTrigger).
+// @kindling/leads storeSubmissions, which also enqueues a double opt-in confirmation email once
+// its transaction committed), spam stored as spam and never enrolled, then after commit the lead
+// is enrolled (enrollByTrigger).
 //
 // At-least-once with an idempotent sink: each entry carries its FormSubmission id, made by the
 // api. Entries are XACKed (and XDELed) only after their rows committed; a batch that may have
@@ -11,15 +12,13 @@
 // idempotent (one enrollment per lead and campaign), so it is simply done again for those.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
-import { DEFAULT_JOB_OPTIONS, QUEUES, enqueueEmailSend } from '@kindling/queue';
+import { SUBMISSIONS_STREAM, emailQueue, sendsTo } from '@kindling/queue';
 import { enrollByTrigger } from '@kindling/campaigns';
 import {
-  SUBMISSIONS_STREAM,
   decodeSubmission,
   storeSubmissions,
   storedSubmissionIds,
@@ -27,7 +26,7 @@ import {
   type StoredSubmission,
   type SubmissionEntry,
 } from '@kindling/leads';
-import type { WorkerModule } from '../context.js';
+import type { SubmissionsDrainSettings, WorkerModule } from '../context.js';
 import {
   startStreamConsumer,
   type DrainPolicy,
@@ -35,17 +34,6 @@ import {
   type StreamEntry,
 } from '../stream-consumer.js';
 import { drainMonitor } from '../drain-health.js';
-
-/** Settings of the drain; every one has a default. */
-export interface SubmissionsDrainSettings {
-  stream: string;
-  group: string;
-  /** Entries per batch. */
-  batchSize: number;
-  blockMs: number;
-  /** Pending entries idle this long belong to a dead consumer and are taken over. */
-  claimIdleMs: number;
-}
 
 export const DEFAULT_SUBMISSIONS_SETTINGS: SubmissionsDrainSettings = {
   stream: SUBMISSIONS_STREAM,
@@ -88,11 +76,7 @@ function isGone(err: unknown): boolean {
 export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise<SubmissionsDrain> {
   const s: SubmissionsDrainSettings = { ...DEFAULT_SUBMISSIONS_SETTINGS, ...deps.settings };
   const { db, logger } = deps;
-  const emailQueue = new Queue(QUEUES.email, {
-    connection: deps.redis,
-    prefix: deps.prefix,
-    defaultJobOptions: DEFAULT_JOB_OPTIONS,
-  });
+  const sendConfirmations = sendsTo(emailQueue({ connection: deps.redis, prefix: deps.prefix }));
   const stored = deps.registry
     ? new Counter({
         name: 'kindling_worker_submissions_stored_total',
@@ -129,7 +113,6 @@ export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise
 
   async function afterCommit(done: StoredSubmission[]): Promise<void> {
     for (const d of done) {
-      if (d.confirmationMessageId) await enqueueEmailSend(emailQueue, d.confirmationMessageId);
       if (d.enroll && d.leadId && (await hasActiveTrigger(d.entry.formId))) {
         await enrollByTrigger(db, {
           workspaceId: d.entry.workspaceId,
@@ -178,7 +161,7 @@ export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise
       entries = entries.filter((e) => !known.has(e.id));
     }
     try {
-      done.push(...(await storeSubmissions(db, entries, deps.confirmation)));
+      done.push(...(await storeSubmissions(db, entries, deps.confirmation, sendConfirmations)));
     } catch (err) {
       if (!isGone(err)) throw err;
       // One entry's form or workspace is gone: store the others one by one, drop the orphans.
@@ -188,7 +171,7 @@ export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise
       );
       for (const e of entries.filter((x) => !known.has(x.id))) {
         try {
-          done.push(...(await storeSubmissions(db, [e], deps.confirmation)));
+          done.push(...(await storeSubmissions(db, [e], deps.confirmation, sendConfirmations)));
         } catch (inner) {
           if (!isGone(inner)) throw inner;
           logger.warn(
@@ -224,10 +207,7 @@ export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise
   return {
     stats: consumer.stats,
     health: consumer.health,
-    close: async () => {
-      await consumer.close();
-      await emailQueue.close();
-    },
+    close: () => consumer.close(),
   };
 }
 

@@ -1,5 +1,5 @@
 // Test support (integration tests only): the real sending pipeline, i.e. the dev mail catcher
-// module and the email.send module, started through `startWorker` on the caller's Redis and
+// and the email.send module, started through `startWorker` on the caller's Redis and
 // prefix, so mail ends up as CaughtMessage rows in Postgres. Also the poll-with-a-deadline helper
 // those tests wait with (no sleeps).
 import { Worker } from 'bullmq';
@@ -8,7 +8,6 @@ import pino from 'pino';
 import type { Db } from '@kindling/db';
 import type { WorkerModule } from '../context.js';
 import { startWorker } from '../worker.js';
-import { devMailCatcherModule } from './dev-mail-catcher.js';
 import { emailSendModule } from './email-send.js';
 
 /** Polls `probe` until it returns something truthy; throws naming `what` after `ms`. */
@@ -55,7 +54,7 @@ export async function startSending(o: {
     prefix: o.prefix,
     logger: pino({ level: 'silent' }),
     concurrency: o.concurrency ?? 2,
-    modules: [devMailCatcherModule, sending],
+    modules: [sending],
     config: {
       appSecret: 'r'.repeat(40),
       publicUrl: 'http://localhost:3000',

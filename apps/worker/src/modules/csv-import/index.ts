@@ -7,29 +7,18 @@
 // flight and hands the import to the queue, so another worker goes on from there.
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import pg from 'pg';
 import {
-  DEFAULT_JOB_OPTIONS,
   JOBS,
   QUEUES,
   enqueueLeadsImport,
+  importsQueue,
   leadsImportPayload,
 } from '@kindling/queue';
-import type { WorkerModule } from '../../context.js';
+import type { CsvImportSettings, WorkerModule } from '../../context.js';
 import { beat, orphanedImports, purgeOldImports } from './claim.js';
 import { runImport, type RunContext } from './run.js';
-
-export interface CsvImportSettings {
-  /** node-postgres URL for the import's COPY; none = the module stays off. */
-  databaseUrl: string | null;
-  /** Rows per committed batch. */
-  batchRows: number;
-  /** Heartbeat and sweep interval (ms); a worker silent for DEAD_AFTER of them is dead. */
-  heartbeatMs: number;
-  /** Imports run at once by this process (each holds two connections and a CPU share). */
-  concurrency: number;
-}
 
 export const DEFAULT_CSV_IMPORT_SETTINGS: CsvImportSettings = {
   databaseUrl: null,
@@ -53,11 +42,7 @@ export const csvImportModule: WorkerModule = async (ctx) => {
   const { redis: connection, prefix, logger } = ctx;
   const pool = new pg.Pool({ connectionString: s.databaseUrl, max: s.concurrency * 2 + 1 });
   pool.on('error', (err) => logger.warn({ err }, 'csv-import connection error'));
-  const queue = new Queue(QUEUES.imports, {
-    connection,
-    prefix,
-    defaultJobOptions: DEFAULT_JOB_OPTIONS,
-  });
+  const queue = importsQueue({ connection, prefix });
   const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const deadAfterMs = s.heartbeatMs * DEAD_AFTER;
   const running = new Set<string>();
@@ -126,7 +111,7 @@ export const csvImportModule: WorkerModule = async (ctx) => {
         await ticking;
       },
     },
-    queue,
+    // The queue is the connection's (packages/queue queueFor): it stays open.
     { close: () => pool.end() },
   ];
 };

@@ -1,9 +1,7 @@
-// Build: the message's final bytes (body rendered from its step when the producer stored none,
-// tracking, unsubscribe headers, DKIM), before any connection is taken.
+// Build: the message's final bytes (the stored body with tracking, unsubscribe headers and DKIM),
+// before any connection is taken.
 import type { SendMailOptions } from 'nodemailer';
 import { buildMessage, precompileMessage } from '@kindling/sending';
-import { renderStepEmail } from '@kindling/campaigns';
-import { emailStepConfigSchema } from '@kindling/shared';
 import type { SendRow } from './claim.js';
 
 export interface BuildContext {
@@ -24,24 +22,11 @@ export const fromEmailOf = (m: SendRow, returnPathDomain: string) =>
 /** Builds `m` into raw, DKIM-signed bytes plus envelope (see precompileMessage). */
 export async function buildForSend(m: SendRow, c: BuildContext): Promise<SendMailOptions> {
   const identity = m.identity;
-  const email = m.toEmail.toLowerCase();
-  // Body and subject: rendered by the producer (html/text/subject columns; the drip engine stores
-  // campaign steps rendered). A row without a body is rendered here from its step with the same
-  // renderStepEmail, never re-rendering a stored subject (a lead's own "{{…}}" stays literal).
-  let html = m.html;
-  let text = m.text;
-  let preheader: string | null = null;
-  let subject = m.subject;
-  if (!html) {
-    const raw = (m.stepConfig as { email?: unknown } | null)?.email ?? m.stepConfig;
-    const cfg = emailStepConfigSchema.safeParse(raw);
-    if (!cfg.success)
-      throw new Unbuildable('message could not be built: its step has no valid email');
-    const rendered = renderStepEmail(cfg.data, m.lead ?? { email }, m.workspace);
-    ({ html, subject } = rendered);
-    text = rendered.text || null;
-    preheader = rendered.preheader || null;
-  }
+  // Body and subject are rendered by the producer and stored (html/text/subject columns: the drip
+  // engine stores each campaign step rendered with renderStepEmail, the preheader inside the
+  // HTML); they are sent as they are, so a lead's own "{{…}}" stays literal. A row without a body
+  // has no producer (every one stores it): nothing to send, a person must look.
+  if (!m.html) throw new Unbuildable('message could not be built: it has no body');
   const dkim =
     identity?.dkimDomain && identity.dkimSelector && identity.dkimPrivateKeyEncrypted
       ? {
@@ -51,15 +36,14 @@ export async function buildForSend(m: SendRow, c: BuildContext): Promise<SendMai
         }
       : null;
   const options = buildMessage({
-    message: { ...m, subject },
+    message: m,
     from: {
       name: identity?.fromName ?? m.workspace.name,
       email: fromEmailOf(m, c.returnPathDomain),
     },
     replyTo: identity?.replyTo ?? null,
-    html,
-    text,
-    preheader,
+    html: m.html,
+    text: m.text,
     postalAddress: m.workspace.postalAddress,
     workspaceName: m.workspace.name,
     tracking: m.kind === 'campaign' && m.tracking ? m.tracking : { opens: false, clicks: false },

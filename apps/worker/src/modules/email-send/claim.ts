@@ -56,8 +56,6 @@ export interface SendRow {
   html: string | null;
   text: string | null;
   suppressedReason: string | null;
-  /** The step's config when the body was not pre-rendered (claim only). */
-  stepConfig?: unknown;
   /** The campaign's tracking switches (claim only; null for other kinds). */
   tracking?: { opens: boolean; clicks: boolean } | null;
   workspace: { name: string; timeZone: string; postalAddress: string };
@@ -76,14 +74,8 @@ export interface SendRow {
     status: 'active' | 'paused';
     pausedReason: string | null;
   } | null;
-  lead: {
-    status: string;
-    email: string;
-    firstName: string | null;
-    lastName: string | null;
-    phone: string | null;
-    customFields: unknown;
-  } | null;
+  /** The lead's status (the send-time check: only an active lead is sent to). */
+  lead: { status: string } | null;
 }
 
 /**
@@ -103,9 +95,7 @@ export async function loadForSend(db: Db, id: string): Promise<SendRow | null> {
         'smtpUrlEncrypted', i."smtpUrlEncrypted", 'poolSize', i."poolSize", 'ipPool', i."ipPool",
         'dkimDomain', i."dkimDomain", 'dkimSelector', i."dkimSelector", 'dkimPrivateKeyEncrypted', i."dkimPrivateKeyEncrypted",
         'returnPathDomain', i."returnPathDomain", 'status', i.status, 'pausedReason', i."pausedReason") END AS identity,
-      CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object(
-        'status', l.status, 'email', l.email, 'firstName', l."firstName", 'lastName', l."lastName",
-        'phone', l.phone, 'customFields', l."customFields") END AS lead
+      CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object('status', l.status) END AS lead
     FROM "Message" m
     JOIN "Workspace" w ON w.id = m."workspaceId"
     LEFT JOIN "SendingIdentity" i ON i.id = m."identityId"
@@ -123,9 +113,6 @@ const IDENTITY_JSON = `json_build_object(
         'smtpUrlEncrypted', i."smtpUrlEncrypted", 'poolSize', i."poolSize", 'ipPool', i."ipPool",
         'dkimDomain', i."dkimDomain", 'dkimSelector', i."dkimSelector", 'dkimPrivateKeyEncrypted', i."dkimPrivateKeyEncrypted",
         'returnPathDomain', i."returnPathDomain", 'status', i.status, 'pausedReason', i."pausedReason")`;
-const LEAD_JSON = `json_build_object(
-        'status', l.status, 'email', l.email, 'firstName', l."firstName", 'lastName', l."lastName",
-        'phone', l.phone, 'customFields', l."customFields")`;
 
 /**
  * The claim, the send-time suppression check and the load in ONE statement: the row goes
@@ -150,15 +137,13 @@ async function claimForSend(sql: Sql, ids: string[], workerId: string): Promise<
       NULL::text AS "suppressedReason",
       json_build_object('name', w.name, 'timeZone', w."timeZone", 'postalAddress', w."postalAddress") AS workspace,
       CASE WHEN i.id IS NULL THEN NULL ELSE ${IDENTITY_JSON} END AS identity,
-      CASE WHEN l.id IS NULL THEN NULL ELSE ${LEAD_JSON} END AS lead,
-      CASE WHEN k.id IS NULL THEN NULL ELSE json_build_object('opens', k."trackOpens", 'clicks', k."trackClicks") END AS tracking,
-      st.config AS "stepConfig"
+      CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object('status', l.status) END AS lead,
+      CASE WHEN k.id IS NULL THEN NULL ELSE json_build_object('opens', k."trackOpens", 'clicks', k."trackClicks") END AS tracking
     FROM c
     JOIN "Workspace" w ON w.id = c."workspaceId"
     LEFT JOIN "SendingIdentity" i ON i.id = c."identityId"
     LEFT JOIN "Lead" l ON l.id = c."leadId"
-    LEFT JOIN "Campaign" k ON k.id = c."campaignId"
-    LEFT JOIN "CampaignStep" st ON c.html IS NULL AND st.id = c."stepId"`,
+    LEFT JOIN "Campaign" k ON k.id = c."campaignId"`,
     [JSON.stringify(ids), workerId],
   );
   return rows.map((r) => ({ ...r, claimedAt: null }));

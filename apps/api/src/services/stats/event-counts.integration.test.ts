@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDb } from '@kindling/db';
-import { campaignStepEventCounts, workspaceEventCounts } from './events.js';
+import { campaignStepEventCounts, workspaceEventCounts } from './event-counts.js';
 
 const db = createDb(process.env.DATABASE_URL!);
 let workspaceId: string;

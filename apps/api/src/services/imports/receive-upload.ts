@@ -11,8 +11,8 @@ import { uuidv7 } from '@kindling/leads';
 import type { ImportStatus } from '@kindling/shared';
 import type { AppDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
-import { MAX_IMPORT_BYTES, notCsvReason, sniffDelimiter, suggestMapping } from './file.js';
-import { importView, loadImport } from './state.js';
+import { MAX_IMPORT_BYTES, notCsvReason, sniffDelimiter, suggestMapping } from './csv-file.js';
+import { importView, loadImport } from './import-state.js';
 
 /** Bytes per stored chunk of the file. */
 const CHUNK_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@
 // tag, untag, unsubscribe, erase. Each runs as a handful of SQL statements whatever the set size.
 import type { Pool, PoolClient } from 'pg';
 import type { LeadFilters } from '@kindling/shared';
-import { leadWhere, Params } from './filters.js';
+import { leadWhere, Params } from '../../leads/filters.js';
 
 /** Which leads: the listed ids or every lead matching the filters; always within one workspace. */
 export type LeadSelection = { ids: string[] } | { filters: LeadFilters };

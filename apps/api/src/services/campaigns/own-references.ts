@@ -3,7 +3,7 @@
 // in the builder, and a later save could carry it into a live campaign).
 import type { CampaignDocument } from '@kindling/shared';
 import type { Db } from '@kindling/db';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../../http/errors.js';
 
 /** Throws 422 when the document names an identity or form that is not the workspace's. */
 export async function assertOwnReferences(

@@ -1,0 +1,12 @@
+// Settings two processes must read alike (the worker acts on them, the api shows their effect):
+// declared here only; the apps' env schemas take their defaults from here.
+import { z } from 'zod';
+
+/** Reputation guard: the rolling window its bounce and complaint rates are computed over. */
+export const REPUTATION_WINDOW_MS = 7 * 86_400_000;
+
+/** Reputation guard: sends in the window before rates can pause a pool (env REPUTATION_MIN_SAMPLE). */
+export const REPUTATION_MIN_SAMPLE = 100;
+
+/** REPUTATION_MIN_SAMPLE in the worker's and the api's env schema. */
+export const reputationMinSampleEnv = z.coerce.number().int().min(1).default(REPUTATION_MIN_SAMPLE);
