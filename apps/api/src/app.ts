@@ -1,10 +1,11 @@
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pingDb } from '@kindling/db';
 import { pingRedis } from '@kindling/queue';
-import { METRICS_REFUSED, metricsAccess } from '@kindling/runtime';
+import { METRICS_REFUSED, clientIp, metricsAccess } from '@kindling/runtime';
 import type { AppDeps } from './deps.js';
 import { AppError, errorHandler } from './http/errors.js';
 import { createMetrics, requestLogger } from './http/observability.js';
@@ -40,6 +41,15 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
+  // req.ip by the one client-address rule (@kindling/runtime client-ip.ts), as on the fast path
+  // and in the tracking app, instead of express's own (which keeps IPv4-mapped IPv6 addresses).
+  Object.defineProperty(app.request, 'ip', {
+    configurable: true,
+    enumerable: true,
+    get(this: IncomingMessage) {
+      return clientIp(this, deps.config.trustProxy) ?? undefined;
+    },
+  });
   app.set('etag', false);
 
   const metrics = createMetrics(app, 'kindling_api_');

@@ -119,11 +119,6 @@ function inV4(ip: string, ranges: Cidr4[]): boolean {
   return false;
 }
 
-/** The IP without an IPv4-mapped IPv6 prefix (`::ffff:1.2.3.4` -> `1.2.3.4`). */
-export function normalizeIp(ip: string): string {
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
-}
-
 /** True when `ip` belongs to Apple's networks (where Mail Privacy Protection fetches from). */
 export function isAppleNetwork(ip: string): boolean {
   if (ip.includes(':')) {
@@ -151,23 +146,4 @@ export function classifyRequest(s: RequestSignals): MachineReason | null {
   if (s.userAgent !== '' && SCANNER_UA.test(s.userAgent)) return 'scanner_ua';
   if (isScannerNetwork(s.ip)) return 'scanner_net';
   return null;
-}
-
-/**
- * The client address: the socket's peer, or with `trustProxy` = N proxies in front, the N-th
- * address from the right of X-Forwarded-For (the one our outermost proxy saw).
- */
-export function clientIp(
-  remote: string | undefined,
-  forwardedFor: string | string[] | undefined,
-  trustProxy: number,
-): string {
-  const peer = normalizeIp(remote ?? '');
-  if (trustProxy <= 0 || !forwardedFor) return peer;
-  const list = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const picked = list[list.length - trustProxy] ?? list[0];
-  return picked ? normalizeIp(picked) : peer;
 }

@@ -3,12 +3,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { pingDb, type Db } from '@kindling/db';
-import { EVENTS_STREAM, encodeStreamEvent, pingRedis, type StreamEvent } from '@kindling/queue';
+import { EVENTS_STREAM, pingRedis, type StreamEvent } from '@kindling/queue';
 import { clickDestination, verifyToken, type TokenPayload } from '@kindling/sending/tokens';
-import { classifyRequest, clientIp } from './classify.js';
+import { classifyRequest } from './classify.js';
 import { renderUnsubscribePage, type PageState } from './unsubscribe-page.js';
 import { EventAppender } from './event-appender.js';
-import { METRICS_REFUSED, metricsAccess } from '@kindling/runtime';
+import { resubscribe, unsubscribe } from '@kindling/leads';
+import { METRICS_REFUSED, clientIp, forwardedClientIp, metricsAccess } from '@kindling/runtime';
 
 export interface TrackingConfig {
   appSecret: string;
@@ -118,7 +119,8 @@ export function unsubscribeAction(
  * to the stream, then answer. No database access. If Redis refuses the XADD, the pixel answers
  * 503 (nothing of value is lost for the reader) while a click still redirects (a broken link
  * costs the reader more than a lost count), counted in kindling_tracking_events_lost_total.
- * Unsubscribe POST: the only synchronous database write; see handleUnsubscribe.
+ * Unsubscribe POST: the only synchronous database write (and its event is written with it, not
+ * through the stream); see handleUnsubscribe.
  */
 export function createTrackingHandler(deps: TrackingDeps): {
   handler: Handler;
@@ -160,11 +162,12 @@ export function createTrackingHandler(deps: TrackingDeps): {
     p: TokenPayload,
     url?: string,
   ): StreamEvent => {
-    const ip = clientIp(
-      req.socket.remoteAddress,
-      config.trustProxy > 0 ? rawHeader(req, 'x-forwarded-for') : undefined,
-      config.trustProxy,
-    );
+    const ip =
+      forwardedClientIp(
+        req.socket.remoteAddress,
+        config.trustProxy > 0 ? rawHeader(req, 'x-forwarded-for') : undefined,
+        config.trustProxy,
+      ) ?? '';
     const userAgent = rawHeader(req, 'user-agent').slice(0, 512);
     const machineReason = classifyRequest({
       kind,
@@ -248,7 +251,7 @@ export function createTrackingHandler(deps: TrackingDeps): {
       const token = path.slice(3);
       if (!TOKEN_SHAPE.test(token) || (method !== 'GET' && method !== 'HEAD' && method !== 'POST'))
         return notFound(res);
-      handleUnsubscribe(deps, stream, req, res, token).catch((err: unknown) => {
+      handleUnsubscribe(deps, req, res, token).catch((err: unknown) => {
         logger.error({ err }, 'unsubscribe failed');
         if (!res.headersSent)
           json(res, 500, {
@@ -303,13 +306,12 @@ function sendPage(res: ServerResponse, status: number, html: string): void {
 
 /**
  * GET shows the confirmation page and changes nothing (scanners follow links). POST unsubscribes
- * (RFC 8058 one-click or the page's form) or re-subscribes: the lead's status and the
- * suppression list change in one transaction BEFORE the answer, so no later send can slip
- * through; the event then goes to the stream like every other.
+ * (RFC 8058 one-click or the page's form) or re-subscribes, through the one rule of
+ * @kindling/leads (unsubscribe.ts): the lead's status, the suppression, the enrollments' exit and
+ * the event change in one statement BEFORE the answer, so no later send or step can slip through.
  */
 async function handleUnsubscribe(
   deps: TrackingDeps,
-  stream: string,
   req: IncomingMessage,
   res: ServerResponse,
   token: string,
@@ -361,61 +363,20 @@ async function handleUnsubscribe(
   if (!action) {
     return sendPage(res, 400, page('bad-request'));
   }
-  const now = new Date();
   if (action === 'resubscribe') {
-    await db.$transaction([
-      ...(lead
-        ? [
-            db.lead.updateMany({
-              where: { id: lead.id, workspaceId: p.w, status: 'unsubscribed' },
-              data: { status: 'active', unsubscribedAt: null },
-            }),
-          ]
-        : []),
-      // Only our own kind of suppression is lifted: a bounce or complaint stays.
-      db.suppression.deleteMany({ where: { workspaceId: p.w, email, reason: 'unsubscribe' } }),
-    ]);
+    await resubscribe(db, { workspaceId: p.w, leadId: lead?.id, email });
     return sendPage(res, 200, page('resubscribed'));
   }
-  await db.$transaction([
-    // Only an active lead becomes unsubscribed: bounced/complained are stronger and stay.
-    ...(lead
-      ? [
-          db.lead.updateMany({
-            where: { id: lead.id, workspaceId: p.w, status: 'active' },
-            data: { status: 'unsubscribed', unsubscribedAt: now },
-          }),
-        ]
-      : []),
-    db.suppression.upsert({
-      where: { workspaceId_email: { workspaceId: p.w, email } },
-      create: {
-        workspaceId: p.w,
-        email,
-        reason: 'unsubscribe',
-        detail: action === 'one-click' ? 'RFC 8058 one-click' : 'unsubscribe page',
-      },
-      update: {},
-    }),
-  ]);
-  const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxy);
-  try {
-    await deps.redis.xadd(
-      stream,
-      '*',
-      ...encodeStreamEvent({
-        type: 'unsubscribe',
-        workspaceId: p.w,
-        messageId: p.m,
-        leadId: lead?.id,
-        ip,
-        userAgent: firstHeader(req.headers['user-agent']).slice(0, 512),
-        detail: JSON.stringify({ method: action }),
-      }),
-    );
-  } catch (err) {
-    // The unsubscribe itself is committed; only the event row is missing.
-    deps.logger.error({ err }, 'unsubscribe event not recorded');
-  }
+  await unsubscribe(db, {
+    workspaceId: p.w,
+    leadIds: lead ? [lead.id] : [],
+    email,
+    messageId: p.m,
+    via: action,
+    event: {
+      ip: clientIp(req, config.trustProxy),
+      userAgent: firstHeader(req.headers['user-agent']),
+    },
+  });
   return sendPage(res, 200, page('unsubscribed'));
 }

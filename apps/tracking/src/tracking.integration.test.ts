@@ -243,26 +243,47 @@ describe('unsubscribe', () => {
     expect((await db.lead.findUniqueOrThrow({ where: { id: leadId } })).status).toBe('active');
     expect(await db.suppression.findFirst({ where: { workspaceId, email } })).toBeNull();
 
+    const campaign = await db.campaign.create({
+      data: { workspaceId, name: 'Drip', status: 'active' },
+    });
+    const enrollment = await db.enrollment.create({
+      data: { workspaceId, campaignId: campaign.id, leadId, nextRunAt: new Date() },
+    });
     const before = await redis.xlen(stream);
     const res = await hit(`/u/${unsubToken()}`, {
       method: 'POST',
       body: 'List-Unsubscribe=One-Click',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': 'Mail/1.0',
+      },
     });
     expect(res.status).toBe(200);
-    // Already true when the answer arrived: no later send can slip through.
+    // Already true when the answer arrived: no later send or step can slip through.
     const lead = await db.lead.findUniqueOrThrow({ where: { id: leadId } });
     expect(lead.status).toBe('unsubscribed');
     expect(lead.unsubscribedAt).not.toBeNull();
     expect(await db.suppression.findFirst({ where: { workspaceId, email } })).toMatchObject({
       reason: 'unsubscribe',
     });
-    expect(await redis.xlen(stream)).toBe(before + 1);
-    expect((await lastEvents(1))[0]).toMatchObject({
-      type: 'unsubscribe',
+    expect(await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } })).toMatchObject({
+      status: 'exited',
+      exitReason: 'unsubscribed',
+      nextRunAt: null,
+    });
+    // The event is written with the change itself, not through the stream.
+    expect(await redis.xlen(stream)).toBe(before);
+    expect(
+      await db.trackingEvent.findFirst({
+        where: { workspaceId, type: 'unsubscribe' },
+        orderBy: { id: 'desc' },
+      }),
+    ).toMatchObject({
       leadId,
       messageId,
-      detail: '{"method":"one-click"}',
+      ip: '127.0.0.1',
+      userAgent: 'Mail/1.0',
+      detail: { method: 'one-click' },
     });
 
     // The page now offers re-subscribing.

@@ -2,6 +2,7 @@
 import { EnvError } from '@kindling/shared';
 
 export * from './http-server.js';
+export * from './client-ip.js';
 
 interface Logger {
   info: (obj: object, msg: string) => void;

@@ -1,5 +1,5 @@
-// What bounces, complaints and unsubscribes do to the data, shared by the worker (SMTP answers,
-// inbound DSN/ARF) and the api (SES notifications). Every effect is idempotent: a report that
+// What bounces and complaints do to the data, shared by the worker (SMTP answers, inbound
+// DSN/ARF) and the api (SES notifications); an unsubscribe is @kindling/leads unsubscribe.ts. Every effect is idempotent: a report that
 // arrives twice is recorded once (TrackingEvent.eventKey is unique).
 import type { Db } from '@kindling/db';
 
@@ -145,20 +145,6 @@ export async function recordComplaint(db: Db, t: OutcomeTarget): Promise<void> {
       data: { status: 'complained' },
     });
   }
-}
-
-/** Unsubscribe (mailto one-click): lead unsubscribed, address suppressed. */
-export async function recordUnsubscribe(db: Db, t: OutcomeTarget): Promise<void> {
-  const leadId = await leadIdOf(db, t);
-  await once(db, `unsubscribe:${t.messageId ?? t.email}`, t, leadId, 'unsubscribe', {
-    via: 'mailto',
-  });
-  await suppressAddress(db, t.workspaceId, t.email, 'unsubscribe', t.detail);
-  if (leadId)
-    await db.lead.updateMany({
-      where: { id: leadId, status: 'active' },
-      data: { status: 'unsubscribed', unsubscribedAt: new Date() },
-    });
 }
 
 export interface ReputationStats {

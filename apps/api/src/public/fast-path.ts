@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorBody } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
 import { isDbUnavailable } from '@kindling/db';
+import { clientIp } from '@kindling/runtime';
 import { AppError, dbUnavailable } from '../http/errors.js';
 import { ttlCache } from './cache.js';
 import { acceptSubmission, type LoadedForm } from './submit.js';
@@ -58,15 +59,6 @@ export function corsHeaders(origin: string | undefined): Record<string, string> 
     // The widget's retry waits as long as a 503 or 429 asks.
     'Access-Control-Expose-Headers': 'Retry-After',
   };
-}
-
-/** The client IP as express computes req.ip with `trust proxy` = `hops`. */
-export function clientIp(req: IncomingMessage, hops: number): string | null {
-  const peer = req.socket.remoteAddress ?? null;
-  const xff = req.headers['x-forwarded-for'];
-  if (hops <= 0 || !xff) return peer;
-  const list = (Array.isArray(xff) ? xff.join(',') : xff).split(',').map((s) => s.trim());
-  return list[list.length - hops] ?? list[0] ?? peer;
 }
 
 function send(

@@ -512,6 +512,29 @@ describe('public submission endpoint', () => {
     expect(await api.deps.db.enrollment.count({ where: { leadId: lead!.id } })).toBe(0);
   });
 
+  it('the JSON fast path and the express form post record the same client address', async () => {
+    const form = await createForm();
+    const url = `/api/public/forms/${form.publicId}/submissions`;
+    const mapped = { 'x-forwarded-for': '192.0.2.1, ::FFFF:198.51.100.7' };
+    const json = uniqueEmail('ip-json');
+    const html = uniqueEmail('ip-form');
+    expect((await visitor().request('POST', url, good(json), mapped)).status).toBe(202);
+    const body = new URLSearchParams({ email: html, first_name: 'Ann', gdpr: 'on' }).toString();
+    const res = await visitor().request('POST', url, body, {
+      ...mapped,
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(res.status).toBe(303);
+    await drained();
+    for (const email of [json, html]) {
+      const sub = await api.deps.db.formSubmission.findFirst({
+        where: { workspaceId: owner.me.workspace.id, lead: { email } },
+      });
+      // One hop trusted (the test api's TRUST_PROXY): the right-most entry, written as IPv4.
+      expect(sub?.ip, email).toBe('198.51.100.7');
+    }
+  });
+
   it('works as a plain HTML form post: 303 to the thank-you page, even for a signed-in user', async () => {
     const form = await createForm();
     const email = uniqueEmail('nojs');

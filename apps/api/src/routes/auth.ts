@@ -22,7 +22,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute, type Auth } from '../http/route.js';
 import { enforce } from '../http/rate-limit.js';
 import { loginFailed, loginSucceeded, throttleLogin } from '../auth/login-throttle.js';
-import { clientIp } from '../public/fast-path.js';
+import { clientIp } from '@kindling/runtime';
 import {
   completePasswordReset,
   lookupPasswordReset,

@@ -13,12 +13,12 @@ import {
   recordComplaint,
   recordHardBounce,
   recordSoftBounce,
-  recordUnsubscribe,
   startSmtpListener,
   storeForReview,
   type InboundReport,
   type ReviewReason,
 } from '@kindling/sending';
+import { unsubscribe as applyUnsubscribe } from '@kindling/leads';
 import type { WorkerModule } from '../context.js';
 import { sendingSettings, type SendingSettings } from './sending-settings.js';
 
@@ -106,7 +106,14 @@ export async function handleInbound(
     leadId: target.leadId,
   };
   if (unsubscribe) {
-    await recordUnsubscribe(db, { ...base, detail: 'mailto unsubscribe' });
+    await applyUnsubscribe(db, {
+      workspaceId: base.workspaceId,
+      leadIds: base.leadId ? [base.leadId] : [],
+      email: base.email,
+      messageId: base.messageId,
+      via: 'mailto',
+      event: { key: `unsubscribe:${base.messageId}` },
+    });
     return 'unsubscribe';
   }
   let did: string;

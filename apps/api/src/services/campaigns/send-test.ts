@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { StepPreviewRequest, TestSendResult } from '@kindling/shared';
-import { enqueueEmailSend } from '@kindling/queue';
+import { createMessage } from '@kindling/queue';
 import { withPreheader } from '@kindling/campaigns';
+import { domainOf } from '@kindling/sending';
 import type { AppDeps } from '../../deps.js';
-import { emailQueue } from '../../email-queue.js';
+import { emailSends } from '../../email-queue.js';
 import { renderStepFor } from './render-step.js';
 
 /**
  * Sends a test of an email step to the signed-in user: a `test` message from the campaign's
- * identity (or the workspace's first), queued for the worker like any other.
+ * identity (or the workspace's first), created and queued by the one message function
+ * (packages/queue createMessage) like any other.
  */
 export async function sendTest(
   deps: AppDeps,
@@ -23,22 +24,17 @@ export async function sendTest(
   const identity = campaign.identityId
     ? await db.sendingIdentity.findFirst({ where: { id: campaign.identityId, workspaceId } })
     : await db.sendingIdentity.findFirst({ where: { workspaceId }, orderBy: { createdAt: 'asc' } });
-  const domain = identity?.fromEmail.split('@')[1] ?? 'kindling.invalid';
-  const m = await db.message.create({
-    data: {
-      workspaceId,
-      kind: 'test',
-      campaignId: campaign.id,
-      leadId: lead.id,
-      identityId: identity?.id ?? null,
-      toEmail: user.email,
-      subject: `[Test] ${rendered.subject}`,
-      html: withPreheader(rendered.html, rendered.preheader),
-      text: rendered.text,
-      messageIdHeader: `<${randomUUID()}@${domain}>`,
-      status: 'queued',
-    },
+  const messageId = await createMessage(db, emailSends(deps), {
+    workspaceId,
+    kind: 'test',
+    campaignId: campaign.id,
+    leadId: lead.id,
+    identityId: identity?.id ?? null,
+    toEmail: user.email,
+    subject: `[Test] ${rendered.subject}`,
+    html: withPreheader(rendered.html, rendered.preheader),
+    text: rendered.text,
+    messageIdDomain: identity ? domainOf(identity.fromEmail) : null,
   });
-  await enqueueEmailSend(emailQueue(deps), m.id);
-  return { messageId: m.id, to: user.email };
+  return { messageId, to: user.email };
 }

@@ -2,6 +2,7 @@
 // tag, untag, unsubscribe, erase. Each runs as a handful of SQL statements whatever the set size.
 import type { Pool, PoolClient } from 'pg';
 import type { LeadFilters } from '@kindling/shared';
+import { unsubscribe } from '@kindling/leads';
 import { leadWhere, Params } from '../../leads/filters.js';
 
 /** Which leads: the listed ids or every lead matching the filters; always within one workspace. */
@@ -80,38 +81,22 @@ export async function untagSelection(
 }
 
 /**
- * Unsubscribes the selected active leads: status, a suppression row (so no identity ever mails
- * them again) and their live enrollments exited. Returns how many leads changed.
+ * Unsubscribes the selected leads by the one rule (@kindling/leads unsubscribe: status,
+ * suppression, live enrollments exited, an event per lead changed). Returns how many changed.
  */
 export async function unsubscribeSelection(
   pool: Pool,
   workspaceId: string,
   sel: LeadSelection,
 ): Promise<number> {
-  return inTransaction(pool, async (c) => {
-    const params = new Params();
-    const sub = selectionSql(workspaceId, sel, params);
-    const res = await c.query<{ id: string; email: string }>(
-      `UPDATE "Lead" SET status = 'unsubscribed', "unsubscribedAt" = now(), "updatedAt" = now()
-       WHERE id IN (${sub}) AND status = 'active' RETURNING id, email`,
-      params.values,
-    );
-    if (!res.rowCount) return 0;
-    const ids = res.rows.map((r) => r.id);
-    await c.query(
-      `INSERT INTO "Suppression" (id, "workspaceId", email, reason, detail, "createdAt")
-       SELECT gen_random_uuid(), $1::uuid, email, 'unsubscribe', 'unsubscribed by a team member', now()
-       FROM "Lead" WHERE id = ANY($2::uuid[])
-       ON CONFLICT ("workspaceId", email) DO NOTHING`,
-      [workspaceId, ids],
-    );
-    await c.query(
-      `UPDATE "Enrollment" SET status = 'exited', "exitReason" = 'unsubscribed', "nextRunAt" = NULL, "updatedAt" = now()
-       WHERE "leadId" = ANY($1::uuid[]) AND status IN ('active', 'paused')`,
-      [ids],
-    );
-    return res.rowCount;
-  });
+  const params = new Params();
+  const { rows } = await pool.query<{ id: string }>(
+    selectionSql(workspaceId, sel, params),
+    params.values,
+  );
+  const leadIds = rows.map((r) => r.id);
+  if (!leadIds.length) return 0;
+  return (await unsubscribe(pool, { workspaceId, leadIds, via: 'team' })).leadsChanged;
 }
 
 /**
