@@ -68,7 +68,7 @@ async function* fileChunks(pool: Pool, importId: string): AsyncGenerator<Buffer>
   let next = 0;
   for (;;) {
     const { rows } = await pool.query<{ seq: number; data: Buffer }>(
-      `SELECT seq, data FROM "LeadImportChunk" WHERE "importId" = $1 AND seq >= $2 ORDER BY seq LIMIT 4`,
+      `SELECT seq, data FROM "LeadImportChunk" WHERE "importId" = $1 AND seq >= $2 ORDER BY seq LIMIT 2`,
       [importId, next],
     );
     if (rows.length === 0) return;
@@ -131,7 +131,8 @@ async function importRows(
 ): Promise<RunOutcome> {
   const enroll = await enrollmentsOf(ctx.db, s);
   const run = { importId: s.id, workspaceId: s.workspaceId, workerId: ctx.workerId };
-  const source = Readable.from(fileChunks(ctx.pool, s.id));
+  // Two chunks read ahead at most (about 2 MiB): the file never sits in memory.
+  const source = Readable.from(fileChunks(ctx.pool, s.id), { highWaterMark: 2 });
   const parser = source.pipe(
     parse({
       bom: true,
