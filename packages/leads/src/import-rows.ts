@@ -2,9 +2,7 @@
 // the import's staging COPY (or the problems that reject it). The merge of staged rows into
 // "Lead" (import-merge.ts) applies the rules of upsertLead set-based.
 import { randomBytes } from 'node:crypto';
-import { isValidTimeZone, unstorableTextReason } from '@kindling/shared';
-
-const EMAIL_RE = /^[^\s@"<>(),;:]+@[^\s@"<>(),;:]+\.[^\s@"<>(),;:]+$/;
+import { isEmailAddress, isValidTimeZone, unstorableTextReason } from '@kindling/shared';
 
 export interface Problem {
   column: string;
@@ -79,7 +77,7 @@ export function prepareRow(
     switch (target) {
       case 'email':
         if (value === '') problems.push({ column, reason: 'email is required', value: raw });
-        else if (value.length > 254 || !EMAIL_RE.test(value))
+        else if (!isEmailAddress(value))
           problems.push({ column, reason: 'is not a valid email address', value: raw });
         else email = value.toLowerCase();
         break;
