@@ -12,6 +12,7 @@ import {
 import {
   Client,
   signUp,
+  startImportWorker,
   startTestApi,
   uniqueEmail,
   type TestApi,
@@ -22,6 +23,7 @@ const stream = `${prefix}:submissions`;
 let api: TestApi;
 let owner: Awaited<ReturnType<typeof signUp>>;
 let drain: SubmissionsDrain;
+let importWorker: { close: () => Promise<void> };
 
 beforeAll(async () => {
   api = await startTestApi({
@@ -30,6 +32,7 @@ beforeAll(async () => {
     formRateLimits: { perIp: 1000, perForm: 1000 },
   });
   owner = await signUp(api, 'proto');
+  importWorker = await startImportWorker(api);
   drain = await startSubmissionsDrain({
     db: api.deps.db,
     reader: createWorkerRedis(process.env.REDIS_URL!),
@@ -41,6 +44,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await importWorker?.close();
   await drain?.close();
   await api?.deps.redis.del(stream).catch(() => undefined);
   await api?.close();
