@@ -1,14 +1,16 @@
 import { z } from 'zod';
+import { EMAIL_MAX_LENGTH, isEmailAddress } from './email.js';
 
 export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
+/** An email address by the one rule (email.ts), trimmed and lower-cased. */
 export const emailSchema = z
   .string()
   .trim()
-  .max(254, 'Email is too long')
-  .pipe(z.email('Enter a valid email address'))
+  .max(EMAIL_MAX_LENGTH, 'Email is too long')
+  .refine(isEmailAddress, 'Enter a valid email address')
   .transform((e) => e.toLowerCase());
 
 export const passwordSchema = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailSchema } from './auth.js';
 
 // Campaign and step payloads shared by the api (validation), the web builder (zodResolver) and
 // the engine (packages/campaigns). Browser-safe: no Node, no Prisma.
@@ -129,7 +130,7 @@ export const previewEmailSchema = z.object({ stepId: z.uuid(), leadId: z.uuid().
 export const testSendSchema = z.object({
   stepId: z.uuid(),
   leadId: z.uuid().optional(),
-  to: z.email().optional(),
+  to: emailSchema.optional(),
 });
 
 // ───────────── merge tags ─────────────

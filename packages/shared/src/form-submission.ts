@@ -2,6 +2,7 @@
 // before sending). Built on `zod/mini` so the widget bundle only carries the checks it uses; the
 // messages are written out here so both sides show the same words without zod's locale tables.
 import * as z from 'zod/mini';
+import { EMAIL_MAX_LENGTH, isEmailAddress } from './email.js';
 
 export const FIELD_TYPES = [
   'email',
@@ -88,10 +89,12 @@ export interface PublicForm {
 export type SubmissionValue = string | number | boolean;
 export type SubmissionData = Record<string, SubmissionValue>;
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_RE = /^\+?[0-9 ()./-]{5,25}$/;
 const TRUE_VALUES = ['true', 'on', '1', 'yes'];
-const DEFAULT_MAX: Partial<Record<FieldType, number>> = { textarea: 5000, email: 254 };
+const DEFAULT_MAX: Partial<Record<FieldType, number>> = {
+  textarea: 5000,
+  email: EMAIL_MAX_LENGTH,
+};
 
 /** Something that answers whether a whole value matches a field's pattern. */
 export interface PatternMatcher {
@@ -140,7 +143,7 @@ function textSchema(field: PublicField, compilePattern: PatternCompiler) {
             ? `${label} needs at least ${min} characters`
             : v.length > max
               ? `${label} must be at most ${max} characters`
-              : field.type === 'email' && !EMAIL_RE.test(v)
+              : field.type === 'email' && !isEmailAddress(v)
                 ? 'Enter a valid email address'
                 : field.type === 'phone' && !PHONE_RE.test(v)
                   ? 'Enter a valid phone number'

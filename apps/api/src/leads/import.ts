@@ -23,7 +23,12 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import { enrollMany } from '@kindling/campaigns';
 import type { TriggerType } from '@kindling/db';
-import { isValidTimeZone, unstorableTextReason, type ImportStatus } from '@kindling/shared';
+import {
+  isEmailAddress,
+  isValidTimeZone,
+  unstorableTextReason,
+  type ImportStatus,
+} from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import { csvLine } from './csv.js';
@@ -334,8 +339,6 @@ export async function startImport(
   return importView(s);
 }
 
-const EMAIL_RE = /^[^\s@"<>(),;:]+@[^\s@"<>(),;:]+\.[^\s@"<>(),;:]+$/;
-
 interface Problem {
   column: string;
   reason: string;
@@ -409,7 +412,7 @@ export function prepareRow(
     switch (target) {
       case 'email':
         if (value === '') problems.push({ column, reason: 'email is required', value: raw });
-        else if (value.length > 254 || !EMAIL_RE.test(value))
+        else if (!isEmailAddress(value))
           problems.push({ column, reason: 'is not a valid email address', value: raw });
         else email = value.toLowerCase();
         break;
