@@ -14,6 +14,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   FIELD_TYPES,
   DEFAULT_THEME,
+  escapeHtml,
   formInputSchema,
   type FieldType,
   type Form,
@@ -717,34 +718,35 @@ function DesignEditor({ control, register, errors, setValue }: EditorProps) {
 function noJsSnippet(form: Form, origin: string): string {
   const action = `${origin}/api/public/forms/${form.publicId}/submissions`;
   const lines = [`<form method="post" action="${action}">`];
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   for (const f of form.fields) {
     const req = f.required || f.type === 'email' ? ' required' : '';
     const id = `kl-${f.key}`;
     if (f.type === 'hidden') {
-      lines.push(`  <input type="hidden" name="${f.key}" value="${esc(f.defaultValue ?? '')}">`);
+      lines.push(
+        `  <input type="hidden" name="${f.key}" value="${escapeHtml(f.defaultValue ?? '')}">`,
+      );
     } else if (f.type === 'checkbox' || f.type === 'consent') {
       lines.push(
-        `  <label><input type="checkbox" name="${f.key}" value="true"${req}> ${esc(f.consentText ?? f.label)}</label>`,
+        `  <label><input type="checkbox" name="${f.key}" value="true"${req}> ${escapeHtml(f.consentText ?? f.label)}</label>`,
       );
     } else if (f.type === 'select' || f.type === 'radio') {
       lines.push(
-        `  <label for="${id}">${esc(f.label)}</label>`,
+        `  <label for="${id}">${escapeHtml(f.label)}</label>`,
         `  <select id="${id}" name="${f.key}"${req}>`,
         '    <option value="">Choose…</option>',
       );
       for (const o of f.options)
-        lines.push(`    <option value="${esc(o.value)}">${esc(o.label)}</option>`);
+        lines.push(`    <option value="${escapeHtml(o.value)}">${escapeHtml(o.label)}</option>`);
       lines.push('  </select>');
     } else if (f.type === 'textarea') {
       lines.push(
-        `  <label for="${id}">${esc(f.label)}</label>`,
+        `  <label for="${id}">${escapeHtml(f.label)}</label>`,
         `  <textarea id="${id}" name="${f.key}"${req}></textarea>`,
       );
     } else {
       const type = f.type === 'phone' ? 'tel' : f.type === 'number' ? 'number' : f.type;
       lines.push(
-        `  <label for="${id}">${esc(f.label)}</label>`,
+        `  <label for="${id}">${escapeHtml(f.label)}</label>`,
         `  <input id="${id}" type="${type}" name="${f.key}"${req}>`,
       );
     }
@@ -752,7 +754,7 @@ function noJsSnippet(form: Form, origin: string): string {
   lines.push(
     '  <!-- Optional attribution: <input type="hidden" name="utm_campaign" value="spring-flyer"> -->',
   );
-  lines.push(`  <button type="submit">${esc(form.submitLabel)}</button>`, '</form>');
+  lines.push(`  <button type="submit">${escapeHtml(form.submitLabel)}</button>`, '</form>');
   return lines.join('\n');
 }
 
