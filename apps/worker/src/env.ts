@@ -8,6 +8,8 @@ import {
   reputationMinSampleEnv,
 } from '@kindling/queue';
 import { SENDING_DEFAULTS as D } from './modules/sending-settings.js';
+import { DEFAULT_DRAIN_SETTINGS } from './modules/events-drain.js';
+import { DEFAULT_DRAIN_POLICY } from './stream-consumer.js';
 
 export const workerEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -31,15 +33,33 @@ export const workerEnvSchema = z.object({
   /** Redis stream of tracking events; must equal the tracking app's. */
   EVENTS_STREAM: z.string().min(1).default(EVENTS_STREAM),
   /** Tracking events written to Postgres per batch. */
-  EVENTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  EVENTS_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(DEFAULT_DRAIN_SETTINGS.batchSize),
   /** Pending events idle this long (ms) are taken over from a dead drain consumer. */
-  EVENTS_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
+  EVENTS_CLAIM_IDLE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(DEFAULT_DRAIN_SETTINGS.claimIdleMs),
   /** Redis stream of accepted form submissions; must equal the api's. */
   SUBMISSIONS_STREAM: z.string().min(1).default(SUBMISSIONS_STREAM),
   /** Stream drains: failures of one entry on its own before it moves to the dead-letter stream. */
-  DRAIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  DRAIN_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(DEFAULT_DRAIN_POLICY.maxAttempts),
   /** Stream drains: no successful round for this long (ms) makes /readyz fail. */
-  DRAIN_STALL_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
+  DRAIN_STALL_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(DEFAULT_DRAIN_POLICY.stallAfterMs),
   /** Built-in dev mail catcher (identities without an SMTP relay): loopback port, 0 = ephemeral. */
   DEV_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   /** Inbound SMTP for bounces (DSN), complaints (ARF) and mailto unsubscribes; -1 = off, 0 = ephemeral. */

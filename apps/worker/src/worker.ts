@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db } from '@kindling/db';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { QUEUE_PREFIX } from '@kindling/queue';
 import type { Closable, WorkerConfig, WorkerContext, WorkerModule } from './context.js';
 import { MODULES } from './modules/index.js';
 import { startDevMailCatcher } from './modules/dev-mail-catcher.js';
@@ -46,7 +47,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     redis: deps.redis,
     logger: deps.logger,
     registry,
-    prefix: deps.prefix ?? 'bull',
+    prefix: deps.prefix ?? QUEUE_PREFIX,
     concurrency: deps.concurrency,
     config: deps.config,
     observe: (w: Worker) => {

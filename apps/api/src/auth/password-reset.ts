@@ -1,12 +1,12 @@
 // Password reset by email. The link carries a 256-bit random token of which only the SHA-256 is
 // stored; it works once, for 30 minutes, and using it ends every session of the user. The email
 // is product mail like the double opt-in confirmation: a pre-rendered Message row enqueued to
-// email.send with the shared producer helper, so suppression, throttles and the Outbox apply.
-import { randomUUID } from 'node:crypto';
-import { enqueueEmailSend } from '@kindling/queue';
+// email.send after the commit (packages/queue withNewMessages), so suppression, throttles and the
+// Outbox apply.
+import { withNewMessages } from '@kindling/queue';
 import { escapeHtml as esc } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
-import { emailQueue } from '../email-queue.js';
+import { emailSends } from '../email-queue.js';
 import { AppError } from '../http/errors.js';
 import { hashPassword } from './password.js';
 import { randomToken, sha256 } from './tokens.js';
@@ -32,7 +32,6 @@ export async function requestPasswordReset(
   if (!user || !workspaceId) return;
   const token = randomToken();
   const url = `${deps.config.publicUrl}/reset-password/${token}`;
-  const host = new URL(deps.config.publicUrl).hostname || 'kindling.local';
   const text =
     `Hi ${user.name},\n\nsomeone (hopefully you) asked to reset the password of your Kindling ` +
     `account ${user.email}. Choose a new one here:\n\n${url}\n\nThe link works once, for 30 minutes. ` +
@@ -50,7 +49,7 @@ export async function requestPasswordReset(
     orderBy: { createdAt: 'asc' },
     select: { id: true },
   });
-  const message = await db.$transaction(async (tx) => {
+  await withNewMessages(db, emailSends(deps), async (tx, create) => {
     await tx.passwordReset.deleteMany({ where: { userId: user.id, usedAt: null } });
     await tx.passwordReset.create({
       data: {
@@ -60,21 +59,17 @@ export async function requestPasswordReset(
         ip,
       },
     });
-    return tx.message.create({
-      data: {
-        workspaceId,
-        kind: 'account',
-        identityId: identity?.id ?? null,
-        toEmail: user.email,
-        subject: 'Reset your Kindling password',
-        messageIdHeader: `<${randomUUID()}@${host}>`,
-        html,
-        text,
-      },
-      select: { id: true },
+    await create({
+      workspaceId,
+      kind: 'account',
+      identityId: identity?.id ?? null,
+      toEmail: user.email,
+      subject: 'Reset your Kindling password',
+      messageIdDomain: new URL(deps.config.publicUrl).hostname,
+      html,
+      text,
     });
   });
-  await enqueueEmailSend(emailQueue(deps), message.id);
 }
 
 /** Refuses a reset link that does not work, saying why. */
