@@ -1,3 +1,5 @@
+// The global base first: feature styles, imported by their components, come after it.
+import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -6,7 +8,6 @@ import { ApiError } from './api';
 import { meKey } from './lib/queries';
 import { router } from './app';
 import { ToastProvider } from './components/toast';
-import './styles.css';
 
 // A 401 from any call means the session ended (expired, logged out elsewhere): forget the
 // session so the route guard sends the user to /login?next=… instead of showing errors.

@@ -80,6 +80,8 @@ export interface WorkerConfig {
   dripConcurrency?: number;
   /** email.send jobs run at once (latency-bound: SMTP answers, claim/result batches); default `concurrency`. */
   sendConcurrency?: number;
+  /** Postgres for email.send's own connection pool (its per-message statements without the ORM); none = through `db`. */
+  databaseUrl?: string;
 }
 
 /** Something a module started and that must be closed on shutdown. */

@@ -32,6 +32,7 @@ runMain(async (lifecycle) => {
     config: {
       dripConcurrency: env.DRIP_CONCURRENCY,
       sendConcurrency: env.SEND_CONCURRENCY,
+      databaseUrl: env.DATABASE_URL,
       appSecret: env.APP_SECRET,
       publicUrl: env.PUBLIC_URL,
       trackingUrl: env.TRACKING_URL,

@@ -63,3 +63,13 @@ export function ButtonLink({
     </Link>
   );
 }
+
+/** A small quiet button for an action inside a table row or a card's corner. */
+export function RowButton(props: Omit<ButtonProps, 'size' | 'variant'>) {
+  return <Button size="sm" variant="ghost" {...props} />;
+}
+
+/** The red-text row action (remove, revoke). */
+export function RowDangerButton(props: Omit<ButtonProps, 'size' | 'variant' | 'className'>) {
+  return <RowButton className="btn-danger-text" {...props} />;
+}

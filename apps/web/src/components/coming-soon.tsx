@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Button } from './button';
 import { PlusIcon } from './icons';
 import { useToast } from './toast';
+import './coming-soon.css';
 
 /**
  * The primary call-to-action of a feature whose API has not shipped yet. It stays a real,

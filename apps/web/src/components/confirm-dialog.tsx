@@ -1,5 +1,7 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
+import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useToast } from './toast';
 import { Button } from './button';
 
 /** A modal confirmation on the native <dialog> element (focus trap and Escape for free). */
@@ -74,4 +76,43 @@ export function ConfirmDialog({
       </div>
     </dialog>
   );
+}
+
+/**
+ * A destructive action on one item behind a confirmation: `ask(item)` opens the dialog, confirming
+ * runs `action`; afterwards `invalidate` is refetched and a failure shows as a toast.
+ */
+export function useConfirmedAction<T>({
+  action,
+  onSuccess,
+  invalidate,
+}: {
+  action: (item: T) => Promise<unknown>;
+  onSuccess: (item: T) => void;
+  invalidate: QueryKey;
+}) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [item, setItem] = useState<T | null>(null);
+  const mutation = useMutation({
+    mutationFn: action,
+    onSuccess: (_, done) => {
+      onSuccess(done);
+      setItem(null);
+    },
+    onError: (err) => toast.error(err.message),
+    onSettled: () => qc.invalidateQueries({ queryKey: invalidate }),
+  });
+  return {
+    item,
+    ask: setItem,
+    dialog: {
+      open: item !== null,
+      pending: mutation.isPending,
+      onCancel: () => setItem(null),
+      onConfirm: () => {
+        if (item !== null) mutation.mutate(item);
+      },
+    },
+  };
 }

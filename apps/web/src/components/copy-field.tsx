@@ -1,4 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import { Button } from './button';
+import { Alert } from './feedback';
 import { CheckIcon, CopyIcon } from './icons';
 import { useToast } from './toast';
 
@@ -69,6 +72,43 @@ export function CopyField({
         {copied ? <CheckIcon size={16} /> : <CopyIcon size={16} />}
         {copied ? 'Copied' : 'Copy'}
       </button>
+    </div>
+  );
+}
+
+/** A secret shown once (invite link, API key): the warning, the value to copy, a way to close. */
+export function SecretReveal({
+  tone,
+  title,
+  children,
+  value,
+  label,
+  valueTestId,
+  testId,
+  doneLabel,
+  onDone,
+}: {
+  tone: 'success' | 'warning';
+  title: string;
+  children: ReactNode;
+  value: string;
+  label: string;
+  valueTestId: string;
+  testId: string;
+  doneLabel: string;
+  onDone: () => void;
+}) {
+  return (
+    <div className="reveal" data-testid={testId}>
+      <Alert tone={tone} title={title}>
+        {children}
+      </Alert>
+      <CopyField value={value} label={label} testId={valueTestId} />
+      <div className="reveal-actions">
+        <Button size="sm" variant="ghost" onClick={onDone}>
+          {doneLabel}
+        </Button>
+      </div>
     </div>
   );
 }

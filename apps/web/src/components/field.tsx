@@ -8,17 +8,33 @@ interface FieldChrome {
   optional?: boolean;
 }
 
-/** Label, control, hint and inline error, wired together with ids for assistive tech. */
-function useFieldIds(id: string | undefined, error: string | undefined, hint: ReactNode) {
+type WithChrome<P> = FieldChrome & P & { id?: string | undefined; className?: string | undefined };
+
+/**
+ * Splits a field's props into its chrome (label, hint, error) and the control's own props, with
+ * the ids that tie them together for assistive tech. `baseClass` is the control's class.
+ */
+function useField<P extends object>(props: WithChrome<P>, baseClass: string) {
+  const { label, error, hint, optional, id, className, ...rest } = props;
   const generated = useId();
   const inputId = id ?? generated;
   // While an error shows, it replaces the hint (they usually say the same thing twice).
   const hintId = hint && !error ? `${inputId}-hint` : undefined;
   const errorId = error ? `${inputId}-error` : undefined;
   const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
-  return { inputId, hintId, errorId, describedBy };
+  return {
+    chrome: { inputId, label, optional, hint, hintId, error, errorId },
+    control: {
+      id: inputId,
+      className: `${baseClass}${className ? ` ${className}` : ''}`,
+      'aria-invalid': error ? true : undefined,
+      'aria-describedby': describedBy,
+    },
+    rest,
+  };
 }
 
+/** Label, control, hint and inline error. */
 function Chrome({
   inputId,
   label,
@@ -55,74 +71,29 @@ function Chrome({
   );
 }
 
-export function TextField({
-  label,
-  error,
-  hint,
-  optional,
-  id,
-  className,
-  ...rest
-}: FieldChrome & ComponentProps<'input'>) {
-  const ids = useFieldIds(id, error, hint);
+export function TextField(props: WithChrome<ComponentProps<'input'>>) {
+  const { chrome, control, rest } = useField(props, 'input');
   return (
-    <Chrome {...ids} label={label} error={error} hint={hint} optional={optional}>
-      <input
-        id={ids.inputId}
-        className={`input${className ? ` ${className}` : ''}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...rest}
-      />
+    <Chrome {...chrome}>
+      <input {...control} {...rest} />
     </Chrome>
   );
 }
 
-export function TextAreaField({
-  label,
-  error,
-  hint,
-  optional,
-  id,
-  className,
-  ...rest
-}: FieldChrome & ComponentProps<'textarea'>) {
-  const ids = useFieldIds(id, error, hint);
+export function TextAreaField(props: WithChrome<ComponentProps<'textarea'>>) {
+  const { chrome, control, rest } = useField(props, 'input textarea');
   return (
-    <Chrome {...ids} label={label} error={error} hint={hint} optional={optional}>
-      <textarea
-        id={ids.inputId}
-        className={`input textarea${className ? ` ${className}` : ''}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...rest}
-      />
+    <Chrome {...chrome}>
+      <textarea {...control} {...rest} />
     </Chrome>
   );
 }
 
-export function SelectField({
-  label,
-  error,
-  hint,
-  optional,
-  id,
-  className,
-  children,
-  ...rest
-}: FieldChrome & ComponentProps<'select'>) {
-  const ids = useFieldIds(id, error, hint);
+export function SelectField(props: WithChrome<ComponentProps<'select'>>) {
+  const { chrome, control, rest } = useField(props, 'input select');
   return (
-    <Chrome {...ids} label={label} error={error} hint={hint} optional={optional}>
-      <select
-        id={ids.inputId}
-        className={`input select${className ? ` ${className}` : ''}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...rest}
-      >
-        {children}
-      </select>
+    <Chrome {...chrome}>
+      <select {...control} {...rest} />
     </Chrome>
   );
 }

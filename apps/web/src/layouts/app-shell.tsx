@@ -20,6 +20,7 @@ import {
 import { meKey, useSession } from '../lib/queries';
 import { initials } from '../lib/format';
 import { ROLE_LABEL } from '../lib/roles';
+import './app-shell.css';
 
 const NAV = [
   { to: '/forms', label: 'Forms', icon: FormsIcon, testId: 'nav-forms' },

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Wordmark } from '../components/logo';
 import { useDocumentTitle } from '../lib/use-document-title';
+import './auth-layout.css';
 
 /** Centered card for the signed-out pages. */
 export function AuthLayout({

@@ -1,38 +1,26 @@
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { acceptInviteSchema, passwordSchema } from '@kindling/shared';
-import type { Me, Role } from '@kindling/shared';
+import type { InviteLookup, Me } from '@kindling/shared';
 import { z } from 'zod';
 import { api, ApiError } from '../api';
 import { AuthLayout } from '../layouts/auth-layout';
 import { TextField } from '../components/field';
-import { Button, ButtonLink } from '../components/button';
-import { Alert, Spinner } from '../components/feedback';
+import { Button } from '../components/button';
+import { Alert } from '../components/feedback';
+import { AuthChecking, AuthDeadEnd, AuthForm, NEW_PASSWORD, withNext } from '../layouts/auth-form';
 import { useToast } from '../components/toast';
-import { applyServerError } from '../lib/form';
+import { useServerForm } from '../lib/form';
 import { meKey, useMe } from '../lib/queries';
 import { ROLE_LABEL } from '../lib/roles';
 import { relativeTime } from '../lib/format';
-
-interface InviteLookup {
-  workspaceName: string;
-  role: Role;
-  /** The invite is bound to this address. */
-  email: string;
-  expiresAt: string;
-}
+import './accept-invite.css';
 
 /** The shared schema with the fields a new account needs made required. */
 const newAccountSchema = acceptInviteSchema.extend({
   name: z.string().trim().min(1, 'Enter your name').max(100),
   password: passwordSchema,
 });
-type NewAccountInput = z.input<typeof newAccountSchema>;
-
-const FIELDS = ['name', 'password'] as const;
 
 export function AcceptInvitePage() {
   const { token = '' } = useParams();
@@ -43,13 +31,7 @@ export function AcceptInvitePage() {
     retry: false,
   });
 
-  if (lookup.isPending || me.isPending) {
-    return (
-      <AuthLayout title="Checking your invite…">
-        <Spinner />
-      </AuthLayout>
-    );
-  }
+  if (lookup.isPending || me.isPending) return <AuthChecking title="Checking your invite…" />;
 
   if (lookup.isError || !lookup.data) {
     // 404: not a link we made; 410: revoked, used or expired, and the server says which.
@@ -57,16 +39,13 @@ export function AcceptInvitePage() {
       lookup.error instanceof ApiError &&
       (lookup.error.status === 404 || lookup.error.status === 410);
     return (
-      <AuthLayout
+      <AuthDeadEnd
         title={known ? 'This invite link no longer works' : 'We could not check this invite'}
         subtitle={lookup.error?.message}
-      >
-        <div className="form-stack" data-testid="invite-closed">
-          <ButtonLink to={me.data ? '/' : '/login'} variant="primary" className="btn-block">
-            {me.data ? 'Go to your workspace' : 'Log in'}
-          </ButtonLink>
-        </div>
-      </AuthLayout>
+        to={me.data ? '/' : '/login'}
+        action={me.data ? 'Go to your workspace' : 'Log in'}
+        testId="invite-closed"
+      />
     );
   }
 
@@ -163,26 +142,15 @@ function AcceptAsNewUser({
   invite: InviteLookup;
   intro: React.ReactNode;
 }) {
-  const onJoined = useOnJoined();
-  const [formError, setFormError] = useState<string | null>(null);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm({
-    resolver: zodResolver(newAccountSchema),
-    defaultValues: { token, name: '', password: '' } satisfies NewAccountInput,
+  const server = useServerForm({
+    schema: newAccountSchema,
+    defaultValues: { token, name: '', password: '' },
+    fields: ['name', 'password'],
+    submit: (body) => api.post<Me>('/api/auth/accept-invite', body),
+    onSuccess: useOnJoined(),
   });
+  const { form, errors } = server;
 
-  const accept = useMutation({
-    mutationFn: (body: z.output<typeof newAccountSchema>) =>
-      api.post<Me>('/api/auth/accept-invite', body),
-    onSuccess: onJoined,
-    onError: (err) => setFormError(applyServerError(err, setError, FIELDS)),
-  });
-
-  const next = `/invite/${encodeURIComponent(token)}`;
   return (
     <AuthLayout
       title={`Join ${invite.workspaceName}`}
@@ -190,20 +158,13 @@ function AcceptAsNewUser({
       footer={
         <>
           Already have a Kindling account?{' '}
-          <Link to={`/login?next=${encodeURIComponent(next)}`}>Log in to accept</Link>
+          <Link to={withNext('/login', `/invite/${encodeURIComponent(token)}`)}>
+            Log in to accept
+          </Link>
         </>
       }
     >
-      <form
-        className="form-stack"
-        noValidate
-        onSubmit={handleSubmit((values) => {
-          setFormError(null);
-          accept.mutate(values);
-        })}
-      >
-        {intro}
-        {formError && <Alert>{formError}</Alert>}
+      <AuthForm server={server} submitLabel="Create account and join" intro={intro}>
         {errors.token && (
           <Alert>This invite link is malformed. Copy the whole link and try again.</Alert>
         )}
@@ -212,7 +173,7 @@ function AcceptAsNewUser({
           autoComplete="name"
           autoFocus
           error={errors.name?.message}
-          {...register('name')}
+          {...form.register('name')}
         />
         <TextField
           label="Email"
@@ -224,16 +185,11 @@ function AcceptAsNewUser({
         />
         <TextField
           label="Password"
-          type="password"
-          autoComplete="new-password"
-          hint="At least 10 characters."
+          {...NEW_PASSWORD}
           error={errors.password?.message}
-          {...register('password')}
+          {...form.register('password')}
         />
-        <Button type="submit" variant="primary" className="btn-block" loading={accept.isPending}>
-          Create account and join
-        </Button>
-      </form>
+      </AuthForm>
     </AuthLayout>
   );
 }

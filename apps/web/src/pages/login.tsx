@@ -1,45 +1,23 @@
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { loginSchema } from '@kindling/shared';
-import type { LoginInput, Me } from '@kindling/shared';
+import type { Me } from '@kindling/shared';
 import { api } from '../api';
 import { AuthLayout } from '../layouts/auth-layout';
+import { AuthForm, SIGN_IN_EMAIL, useSignedIn, withNext } from '../layouts/auth-form';
 import { TextField } from '../components/field';
-import { Button } from '../components/button';
-import { Alert } from '../components/feedback';
-import { applyServerError } from '../lib/form';
-import { meKey } from '../lib/queries';
-import { safeNext } from '../lib/safe-next';
+import { useServerForm } from '../lib/form';
 
 export function LoginPage() {
-  const qc = useQueryClient();
-  const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = params.get('next');
-  const [formError, setFormError] = useState<string | null>(null);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm({
-    resolver: zodResolver(loginSchema),
-    defaultValues: { email: '', password: '' } satisfies LoginInput,
+  const server = useServerForm({
+    schema: loginSchema,
+    defaultValues: { email: '', password: '' },
+    fields: ['email', 'password'],
+    submit: (body) => api.post<Me>('/api/auth/login', body),
+    onSuccess: useSignedIn(next),
   });
-
-  const login = useMutation({
-    mutationFn: (body: LoginInput) => api.post<Me>('/api/auth/login', body),
-    onSuccess: (me) => {
-      qc.setQueryData(meKey, me);
-      void navigate(safeNext(next), { replace: true });
-    },
-    onError: (err) => setFormError(applyServerError(err, setError, ['email', 'password'])),
-  });
-
-  const signupHref = next ? `/signup?next=${encodeURIComponent(next)}` : '/signup';
+  const { form, errors } = server;
 
   return (
     <AuthLayout
@@ -47,41 +25,23 @@ export function LoginPage() {
       subtitle="Welcome back. Your forms and campaigns are where you left them."
       footer={
         <>
-          New to Kindling? <Link to={signupHref}>Create a workspace</Link>
+          New to Kindling? <Link to={withNext('/signup', next)}>Create a workspace</Link>
         </>
       }
     >
-      <form
-        className="form-stack"
-        noValidate
-        onSubmit={handleSubmit((values) => {
-          setFormError(null);
-          login.mutate(values);
-        })}
-      >
-        {formError && <Alert>{formError}</Alert>}
-        <TextField
-          label="Email"
-          type="email"
-          autoComplete="email"
-          autoFocus
-          error={errors.email?.message}
-          {...register('email')}
-        />
+      <AuthForm server={server} submitLabel="Log in">
+        <TextField {...SIGN_IN_EMAIL} error={errors.email?.message} {...form.register('email')} />
         <TextField
           label="Password"
           type="password"
           autoComplete="current-password"
           error={errors.password?.message}
-          {...register('password')}
+          {...form.register('password')}
         />
         <p className="muted">
           <Link to="/forgot-password">Forgot password?</Link>
         </p>
-        <Button type="submit" variant="primary" className="btn-block" loading={login.isPending}>
-          Log in
-        </Button>
-      </form>
+      </AuthForm>
     </AuthLayout>
   );
 }

@@ -1,39 +1,35 @@
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { z } from 'zod';
 import { passwordSchema, requestPasswordResetSchema } from '@kindling/shared';
-import type { RequestPasswordResetInput } from '@kindling/shared';
+import type { PasswordResetLookup, PasswordResetRequested } from '@kindling/shared';
 import { api, ApiError } from '../api';
 import { AuthLayout } from '../layouts/auth-layout';
+import {
+  AuthChecking,
+  AuthDeadEnd,
+  AuthForm,
+  NEW_PASSWORD,
+  SIGN_IN_EMAIL,
+} from '../layouts/auth-form';
 import { TextField } from '../components/field';
-import { Button, ButtonLink } from '../components/button';
-import { Alert, Spinner } from '../components/feedback';
+import { Alert } from '../components/feedback';
 import { useToast } from '../components/toast';
-import { applyServerError } from '../lib/form';
+import { useServerForm } from '../lib/form';
 import { meKey } from '../lib/queries';
 
 /** "Forgot password?": asks for a link by email; the answer never says whether the account exists. */
 export function ForgotPasswordPage() {
   const [sent, setSent] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm({
-    resolver: zodResolver(requestPasswordResetSchema),
-    defaultValues: { email: '' } satisfies RequestPasswordResetInput,
-  });
-  const request = useMutation({
-    mutationFn: (body: RequestPasswordResetInput) =>
-      api.post<{ message: string }>('/api/auth/password-reset/request', body),
+  const server = useServerForm({
+    schema: requestPasswordResetSchema,
+    defaultValues: { email: '' },
+    fields: ['email'],
+    submit: (body) => api.post<PasswordResetRequested>('/api/auth/password-reset/request', body),
     onSuccess: (r) => setSent(r.message),
-    onError: (err) => setFormError(applyServerError(err, setError, ['email'])),
   });
+  const { form, errors } = server;
 
   return (
     <AuthLayout
@@ -52,27 +48,9 @@ export function ForgotPasswordPage() {
           </Alert>
         </div>
       ) : (
-        <form
-          className="form-stack"
-          noValidate
-          onSubmit={handleSubmit((values) => {
-            setFormError(null);
-            request.mutate(values);
-          })}
-        >
-          {formError && <Alert>{formError}</Alert>}
-          <TextField
-            label="Email"
-            type="email"
-            autoComplete="email"
-            autoFocus
-            error={errors.email?.message}
-            {...register('email')}
-          />
-          <Button type="submit" variant="primary" className="btn-block" loading={request.isPending}>
-            Email me a reset link
-          </Button>
-        </form>
+        <AuthForm server={server} submitLabel="Email me a reset link">
+          <TextField {...SIGN_IN_EMAIL} error={errors.email?.message} {...form.register('email')} />
+        </AuthForm>
       )}
     </AuthLayout>
   );
@@ -91,26 +69,19 @@ export function ResetPasswordPage() {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const toast = useToast();
-  const [formError, setFormError] = useState<string | null>(null);
   const lookup = useQuery({
     queryKey: ['password-reset', token],
     queryFn: () =>
-      api.get<{ email: string; expiresAt: string }>(
+      api.get<PasswordResetLookup>(
         `/api/auth/password-reset/lookup?token=${encodeURIComponent(token)}`,
       ),
     retry: false,
   });
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm({
-    resolver: zodResolver(newPasswordSchema),
+  const server = useServerForm({
+    schema: newPasswordSchema,
     defaultValues: { password: '', confirm: '' },
-  });
-  const reset = useMutation({
-    mutationFn: (password: string) => api.post('/api/auth/password-reset', { token, password }),
+    fields: ['password'],
+    submit: ({ password }) => api.post('/api/auth/password-reset', { token, password }),
     onSuccess: () => {
       // Every session ended, this browser's too.
       qc.clear();
@@ -118,29 +89,19 @@ export function ResetPasswordPage() {
       toast.success('Password changed. Log in with your new password.');
       void navigate('/login', { replace: true });
     },
-    onError: (err) => setFormError(applyServerError(err, setError, ['password'])),
   });
+  const { form, errors } = server;
 
-  if (lookup.isPending) {
-    return (
-      <AuthLayout title="Checking your link…">
-        <Spinner />
-      </AuthLayout>
-    );
-  }
+  if (lookup.isPending) return <AuthChecking title="Checking your link…" />;
   if (lookup.isError) {
     const known = lookup.error instanceof ApiError && [404, 410].includes(lookup.error.status);
     return (
-      <AuthLayout
+      <AuthDeadEnd
         title="This reset link does not work"
         subtitle={known ? lookup.error.message : 'We could not check the link. Try again.'}
-      >
-        <div className="form-stack">
-          <ButtonLink to="/forgot-password" variant="primary" className="btn-block">
-            Send a new link
-          </ButtonLink>
-        </div>
-      </AuthLayout>
+        to="/forgot-password"
+        action="Send a new link"
+      />
     );
   }
 
@@ -149,35 +110,22 @@ export function ResetPasswordPage() {
       title="Choose a new password"
       subtitle={`For ${lookup.data.email}. Every device signed in to this account will be signed out.`}
     >
-      <form
-        className="form-stack"
-        noValidate
-        onSubmit={handleSubmit((values) => {
-          setFormError(null);
-          reset.mutate(values.password);
-        })}
-      >
-        {formError && <Alert>{formError}</Alert>}
+      <AuthForm server={server} submitLabel="Set new password">
         <TextField
           label="New password"
-          type="password"
-          autoComplete="new-password"
+          {...NEW_PASSWORD}
           autoFocus
-          hint="At least 10 characters."
           error={errors.password?.message}
-          {...register('password')}
+          {...form.register('password')}
         />
         <TextField
           label="Repeat the new password"
           type="password"
           autoComplete="new-password"
           error={errors.confirm?.message}
-          {...register('confirm')}
+          {...form.register('confirm')}
         />
-        <Button type="submit" variant="primary" className="btn-block" loading={reset.isPending}>
-          Set new password
-        </Button>
-      </form>
+      </AuthForm>
     </AuthLayout>
   );
 }

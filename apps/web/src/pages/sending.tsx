@@ -1,5 +1,6 @@
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '../components/layout';
+import { TabButtons } from '../components/tabs';
 import { IdentitiesPanel } from './sending/identities';
 import { WarmupPanel } from './sending/warmup';
 import { OutboxPanel } from './sending/outbox';
@@ -25,22 +26,14 @@ export function SendingPage() {
         title="Sending"
         description="Your SMTP relays and DKIM keys, warm-up limits, sender reputation, and mail caught in development."
       />
-      <div className="tabs" role="tablist" aria-label="Sending sections">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            aria-selected={tab === t.id}
-            className={`tab${tab === t.id ? ' active' : ''}`}
-            style={{ background: 'none', border: 0, cursor: 'pointer' }}
-            data-testid={`sending-tab-${t.id}`}
-            onClick={() => setParams(t.id === 'identities' ? {} : { tab: t.id })}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <TabButtons
+        tabs={TABS}
+        active={tab}
+        onSelect={(id) => setParams(id === 'identities' ? {} : { tab: id })}
+        label="Sending sections"
+        testIdPrefix="sending-tab-"
+        buttonStyle={{ background: 'none', border: 0, cursor: 'pointer' }}
+      />
       <div role="tabpanel">
         {tab === 'identities' && <IdentitiesPanel />}
         {tab === 'warmup' && <WarmupPanel />}

@@ -38,6 +38,9 @@ beforeAll(async () => {
     modules: [emailSendModule],
     config: {
       appSecret: secret,
+      // The send path's own node-postgres pool, as the built worker runs it (the Claimer and
+      // Recorder test below goes through the ORM instead).
+      databaseUrl: process.env.DATABASE_URL!,
       publicUrl: 'http://localhost:3000',
       trackingUrl: 'http://localhost:3001',
       // The operator's explicit allowance for this loopback relay (tenants' relays are guarded).

@@ -1,8 +1,19 @@
 // The builder's form model (friendly to inputs) and its conversion to and from the api's
 // campaign document (packages/shared campaignInputSchema).
-import type { CampaignInput, StepInput } from '@kindling/shared';
+import type {
+  CampaignInput,
+  CampaignStepView,
+  CampaignTriggerView,
+  CampaignViewDocument,
+  StepInput,
+} from '@kindling/shared';
 
-export type StepType = 'email' | 'wait' | 'condition';
+export type StepType = CampaignStepView['type'];
+export const STEP_LABEL: Record<StepType, string> = {
+  email: 'Email',
+  wait: 'Wait',
+  condition: 'Condition',
+};
 export type WaitUnit = 'minutes' | 'hours' | 'days' | 'weeks';
 const UNIT_MIN: Record<WaitUnit, number> = { minutes: 1, hours: 60, days: 1440, weeks: 10080 };
 
@@ -31,7 +42,7 @@ export interface StepForm {
 }
 
 export interface TriggerForm {
-  type: 'form_submission' | 'tag_added' | 'manual' | 'api' | 'csv_import';
+  type: CampaignTriggerView['type'];
   formId: string;
   tag: string;
 }
@@ -50,21 +61,6 @@ export interface CampaignForm {
   allowReenroll: boolean;
   trackOpens: boolean;
   trackClicks: boolean;
-}
-
-export interface CampaignView {
-  id: string;
-  status: 'draft' | 'active' | 'paused' | 'archived';
-  name: string;
-  identityId: string | null;
-  sendWindow: { days: number[]; startHour: number; endHour: number } | null;
-  exitRules: { goalTag?: string; goalUrl?: string };
-  allowReenroll: boolean;
-  trackOpens: boolean;
-  trackClicks: boolean;
-  triggers: { type: TriggerForm['type']; formId?: string; tag?: string }[];
-  steps: { id: string; type: StepType; config: Record<string, unknown> }[];
-  problems?: { path: string; message: string }[];
 }
 
 const uuid = () => crypto.randomUUID();
@@ -123,53 +119,41 @@ function bestUnit(minutes: number): { amount: number; unit: WaitUnit } {
   return { amount: minutes, unit: 'minutes' };
 }
 
+/** A stored step → its form values. */
+function stepToForm(s: CampaignStepView): StepForm {
+  const base = { ...newStep(s.type, 1), id: s.id };
+  if (s.type === 'email') {
+    const { subject, preheader, html, text } = s.config;
+    return { ...base, subject, preheader, html, text, textEdited: true };
+  }
+  if (s.type === 'wait') {
+    if ('minutes' in s.config) {
+      const { amount, unit } = bestUnit(s.config.minutes);
+      return { ...base, waitMode: 'duration', waitAmount: amount, waitUnit: unit };
+    }
+    return { ...base, waitMode: 'until', weekday: s.config.weekday, hour: s.config.hour };
+  }
+  const c = s.config;
+  return {
+    ...base,
+    condKind: c.kind,
+    condStepId: c.stepId ?? '',
+    condTag: c.tag ?? '',
+    condField: c.field ?? '',
+    condOp: c.op ?? 'equals',
+    condValue: c.value ?? '',
+    yesStepId: c.yesStepId || 'next',
+    noStepId: c.noStepId || 'next',
+  };
+}
+
 /** Stored campaign → form values. */
-export function toForm(c: CampaignView): CampaignForm {
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+export function toForm(c: CampaignViewDocument): CampaignForm {
   return {
     name: c.name,
     identityId: c.identityId ?? '',
     triggers: c.triggers.map((t) => ({ type: t.type, formId: t.formId ?? '', tag: t.tag ?? '' })),
-    steps: c.steps.map((s) => {
-      const base = newStep(s.type, 1);
-      const cfg = s.config;
-      if (s.type === 'email') {
-        return {
-          ...base,
-          id: s.id,
-          subject: str(cfg.subject),
-          preheader: str(cfg.preheader),
-          html: str(cfg.html),
-          text: str(cfg.text),
-          textEdited: true,
-        };
-      }
-      if (s.type === 'wait') {
-        if (typeof cfg.minutes === 'number') {
-          const { amount, unit } = bestUnit(cfg.minutes);
-          return { ...base, id: s.id, waitMode: 'duration', waitAmount: amount, waitUnit: unit };
-        }
-        return {
-          ...base,
-          id: s.id,
-          waitMode: 'until',
-          weekday: Number(cfg.weekday ?? 1),
-          hour: Number(cfg.hour ?? 9),
-        };
-      }
-      return {
-        ...base,
-        id: s.id,
-        condKind: (cfg.kind as StepForm['condKind']) ?? 'opened',
-        condStepId: str(cfg.stepId),
-        condTag: str(cfg.tag),
-        condField: str(cfg.field),
-        condOp: (cfg.op as StepForm['condOp']) ?? 'equals',
-        condValue: str(cfg.value),
-        yesStepId: str(cfg.yesStepId) || 'next',
-        noStepId: str(cfg.noStepId) || 'next',
-      };
-    }),
+    steps: c.steps.map(stepToForm),
     windowEnabled: !!c.sendWindow,
     windowDays: (c.sendWindow?.days ?? [1, 2, 3, 4, 5]).map(String),
     windowStart: c.sendWindow?.startHour ?? 9,
@@ -248,24 +232,32 @@ export function toInput(f: CampaignForm): CampaignInput {
   };
 }
 
+/** Badge tone of a campaign's or an enrollment's status. */
+export const STATUS_TONE: Record<string, 'neutral' | 'success' | 'warning'> = {
+  draft: 'neutral',
+  active: 'success',
+  paused: 'warning',
+  archived: 'neutral',
+  completed: 'neutral',
+  exited: 'neutral',
+};
+
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** One line describing a step, for lists and stats. */
-export function describeStep(s: { type: StepType; config: Record<string, unknown> }): string {
-  const c = s.config;
-  if (s.type === 'email')
-    return typeof c.subject === 'string' && c.subject ? c.subject : '(no subject)';
+export function describeStep(s: CampaignStepView): string {
+  if (s.type === 'email') return s.config.subject || '(no subject)';
   if (s.type === 'wait') {
-    if (typeof c.minutes === 'number') {
+    const c = s.config;
+    if ('minutes' in c) {
       const { amount, unit } = bestUnit(c.minutes);
       return `Wait ${amount} ${amount === 1 ? unit.slice(0, -1) : unit}`;
     }
-    return `Wait until ${WEEKDAYS[Number(c.weekday) - 1] ?? '?'} ${String(c.hour).padStart(2, '0')}:00`;
+    return `Wait until ${WEEKDAYS[c.weekday - 1] ?? '?'} ${String(c.hour).padStart(2, '0')}:00`;
   }
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  const kind = str(c.kind);
-  if (kind === 'opened' || kind === 'clicked')
-    return `If the lead ${kind} ${c.stepId ? 'an earlier email' : 'any email'}`;
-  if (kind === 'has_tag') return `If tagged "${str(c.tag)}"`;
-  return `If ${str(c.field)} ${str(c.op)} ${c.op === 'exists' ? '' : `"${str(c.value)}"`}`.trim();
+  const c = s.config;
+  if (c.kind === 'opened' || c.kind === 'clicked')
+    return `If the lead ${c.kind} ${c.stepId ? 'an earlier email' : 'any email'}`;
+  if (c.kind === 'has_tag') return `If tagged "${c.tag ?? ''}"`;
+  return `If ${c.field ?? ''} ${c.op ?? ''} ${c.op === 'exists' ? '' : `"${c.value ?? ''}"`}`.trim();
 }

@@ -3,6 +3,7 @@ import { useNavigate, Link } from 'react-router';
 import type { Form, FormSummary } from '@kindling/shared';
 import { api } from '../../api';
 import { PageHeader, Badge } from '../../components/layout';
+import { DataTable } from '../../components/data-table';
 import { Button } from '../../components/button';
 import { EmptyState, ErrorState, LoadingRows } from '../../components/feedback';
 import { CodeIcon, FormsIcon, PlusIcon } from '../../components/icons';
@@ -12,6 +13,7 @@ import { useSession, wsKey } from '../../lib/queries';
 import { can } from '../../lib/roles';
 import { relativeTime, shortDate } from '../../lib/format';
 import { NEW_FORM } from './defaults';
+import './forms.css';
 
 export function FormsPage() {
   const me = useSession();
@@ -96,45 +98,32 @@ export function FormsPage() {
       )}
       {forms.data && forms.data.length > 0 && (
         <section className="card" data-testid="forms-list">
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Form</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Submissions</th>
-                  <th scope="col">Last submission</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {forms.data.map((f) => (
-                  <tr key={f.id} data-testid="form-row">
-                    <td>
-                      <Link to={`/forms/${f.id}`} className="form-name-link">
-                        {f.name}
-                      </Link>
-                      <div className="muted form-row-meta">
-                        <code className="code-pill">{f.publicId}</code> · {f.fieldCount} field
-                        {f.fieldCount === 1 ? '' : 's'}
-                        {f.doubleOptIn ? ' · double opt-in' : ''}
-                      </div>
-                    </td>
-                    <td>
-                      <Badge tone={f.status === 'enabled' ? 'success' : 'neutral'}>
-                        {f.status === 'enabled' ? 'Live' : 'Disabled'}
-                      </Badge>
-                    </td>
-                    <td className="num">{f.submissionCount.toLocaleString()}</td>
-                    <td className="muted">
-                      {f.lastSubmissionAt ? relativeTime(f.lastSubmissionAt) : 'None yet'}
-                    </td>
-                    <td className="muted">{shortDate(f.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['Form', 'Status', 'Submissions', 'Last submission', 'Created']}>
+            {forms.data.map((f) => (
+              <tr key={f.id} data-testid="form-row">
+                <td>
+                  <Link to={`/forms/${f.id}`} className="form-name-link">
+                    {f.name}
+                  </Link>
+                  <div className="muted form-row-meta">
+                    <code className="code-pill">{f.publicId}</code> · {f.fieldCount} field
+                    {f.fieldCount === 1 ? '' : 's'}
+                    {f.doubleOptIn ? ' · double opt-in' : ''}
+                  </div>
+                </td>
+                <td>
+                  <Badge tone={f.status === 'enabled' ? 'success' : 'neutral'}>
+                    {f.status === 'enabled' ? 'Live' : 'Disabled'}
+                  </Badge>
+                </td>
+                <td className="num">{f.submissionCount.toLocaleString()}</td>
+                <td className="muted">
+                  {f.lastSubmissionAt ? relativeTime(f.lastSubmissionAt) : 'None yet'}
+                </td>
+                <td className="muted">{shortDate(f.createdAt)}</td>
+              </tr>
+            ))}
+          </DataTable>
         </section>
       )}
     </>

@@ -1,14 +1,5 @@
 import type { LeadFilters, LeadStatus } from '@kindling/shared';
 
-export interface Facets {
-  tags: string[];
-  utmSources: string[];
-  customFields: string[];
-  exportColumns: string[];
-  forms: { id: string; name: string }[];
-  campaigns: { id: string; name: string; status: string }[];
-}
-
 export const FILTER_KEYS = [
   'q',
   'status',

@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { LEAD_IMPORT_FIELDS, type ImportStatus } from '@kindling/shared';
+import { LEAD_IMPORT_FIELDS, type ImportStatus, type LeadFacets } from '@kindling/shared';
 import { api, toApiError } from '../../api';
 import { Card, PageHeader } from '../../components/layout';
 import { Button, ButtonLink } from '../../components/button';
 import { Alert } from '../../components/feedback';
 import { DownloadIcon } from '../../components/icons';
 import { useSession, wsKey } from '../../lib/queries';
-import { COLUMN_LABELS, formatCount, type Facets } from './common';
+import { COLUMN_LABELS, formatCount } from './common';
+import { ActiveCampaignOptions } from './list/bulk-action';
 import './leads.css';
 
 /** Uploads with XMLHttpRequest, the one browser API that reports upload progress. */
@@ -50,7 +51,7 @@ export function ImportWizardPage() {
 
   const facets = useQuery({
     queryKey: wsKey(me.workspace.id, 'leads', 'facets'),
-    queryFn: () => api.get<Facets>('/api/leads/facets'),
+    queryFn: () => api.get<LeadFacets>('/api/leads/facets'),
   });
   const progress = useQuery({
     queryKey: wsKey(me.workspace.id, 'leads', 'import', job?.id ?? ''),
@@ -255,13 +256,7 @@ export function ImportWizardPage() {
                 onChange={(e) => setCampaignId(e.target.value)}
               >
                 <option value="">Don’t enroll</option>
-                {facets.data?.campaigns
-                  .filter((c) => c.status === 'active')
-                  .map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name}
-                    </option>
-                  ))}
+                <ActiveCampaignOptions facets={facets.data} />
               </select>
             </label>
           </div>

@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { LeadStatus } from '@kindling/shared';
+import type { LeadDetail, LeadTimeline } from '@kindling/shared';
 import { api, ApiError } from '../../api';
 import { Badge, Card, PageHeader } from '../../components/layout';
 import { Button } from '../../components/button';
@@ -15,58 +15,6 @@ import { relativeTime, shortDate } from '../../lib/format';
 import { NotFoundPage } from '../not-found';
 import { STATUS_TONE, fullName } from './common';
 import './leads.css';
-
-interface LeadDetail {
-  id: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  phone: string | null;
-  timeZone: string | null;
-  status: LeadStatus;
-  tags: string[];
-  customFields: Record<string, unknown>;
-  consent: {
-    at: string | null;
-    text: string | null;
-    confirmedAt: string | null;
-    confirmationSentAt: string | null;
-  };
-  unsubscribedAt: string | null;
-  suppression: { reason: string; detail: string | null; at: string | null } | null;
-  firstTouch: {
-    form: { id: string; name: string } | null;
-    utmSource: string | null;
-    utmMedium: string | null;
-    utmCampaign: string | null;
-    utmTerm: string | null;
-    utmContent: string | null;
-    referrer: string | null;
-    pageUrl: string | null;
-  };
-  submissions: {
-    id: string;
-    form: { id: string; name: string };
-    at: string;
-    utmSource: string | null;
-    utmMedium: string | null;
-    utmCampaign: string | null;
-    referrer: string | null;
-    pageUrl: string | null;
-    isSpam: boolean;
-  }[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface TimelineItem {
-  at: string;
-  kind: string;
-  title: string;
-  detail: string | null;
-  machine?: boolean;
-  machineReason?: string | null;
-}
 
 const KIND_TONE: Record<string, string> = {
   submission: 'tl-accent',
@@ -112,7 +60,7 @@ export function LeadDetailPage() {
   });
   const timeline = useQuery({
     queryKey: [...key, 'timeline'],
-    queryFn: () => api.get<{ items: TimelineItem[] }>(`/api/leads/${id}/timeline`),
+    queryFn: () => api.get<LeadTimeline>(`/api/leads/${id}/timeline`),
     enabled: lead.isSuccess,
   });
 

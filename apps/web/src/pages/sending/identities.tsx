@@ -3,7 +3,7 @@ import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createIdentitySchema } from '@kindling/shared';
-import type { CreateIdentityInput, Identity } from '@kindling/shared';
+import type { CreateIdentityInput, Identity, SendTestResult } from '@kindling/shared';
 import { api } from '../../api';
 import { Badge, Card } from '../../components/layout';
 import { TextField } from '../../components/field';
@@ -87,7 +87,7 @@ export function IdentitiesPanel() {
   });
   const test = useMutation({
     mutationFn: (i: Identity) =>
-      api.post<{ messageId: string }>('/api/sending/test', { identityId: i.id, toEmail: testTo }),
+      api.post<SendTestResult>('/api/sending/test', { identityId: i.id, toEmail: testTo }),
     onSuccess: (_r, i) =>
       toast.success(
         i.smtpUrl ? `Test message queued to ${testTo}` : `Test message queued: see the Outbox tab`,

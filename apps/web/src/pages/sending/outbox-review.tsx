@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ReviewList } from '@kindling/shared';
+import type { ReviewList, ReviewResult } from '@kindling/shared';
 import { api } from '../../api';
 import { Card } from '../../components/layout';
-import { Button } from '../../components/button';
+import { Button, RowButton } from '../../components/button';
+import { DataTable } from '../../components/data-table';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { TextField } from '../../components/field';
 import { ErrorState, LoadingRows } from '../../components/feedback';
@@ -37,15 +38,14 @@ export function NeedsReviewPanel() {
     void qc.invalidateQueries({ queryKey: key });
   };
   const requeue = useMutation({
-    mutationFn: (ids: string[]) =>
-      api.post<{ ids: string[] }>('/api/sending/review/requeue', { ids }),
+    mutationFn: (ids: string[]) => api.post<ReviewResult>('/api/sending/review/requeue', { ids }),
     onSuccess: (r) => toast.success(`${r.ids.length} re-queued: each is sent once more`),
     onError: (err) => toast.error(err.message),
     onSettled: done,
   });
   const dismiss = useMutation({
     mutationFn: (body: { ids: string[]; reason: string }) =>
-      api.post<{ ids: string[] }>('/api/sending/review/dismiss', body),
+      api.post<ReviewResult>('/api/sending/review/dismiss', body),
     onSuccess: (r) => {
       toast.success(`${r.ids.length} dismissed`);
       setDismissing(null);
@@ -100,71 +100,61 @@ export function NeedsReviewPanel() {
         </div>
       }
     >
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th>
-                <input
-                  type="checkbox"
-                  aria-label="Select all listed"
-                  checked={chosen.length === ids.length}
-                  onChange={(e) => setSelected(new Set(e.target.checked ? ids : []))}
-                  data-testid="review-select-all"
-                />
-              </th>
-              <th>Recipient</th>
-              <th>Subject</th>
-              <th>Handed to SMTP</th>
-              <th>Why</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {messages.map((m) => (
-              <tr key={m.id} data-testid="review-row">
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${m.toEmail}`}
-                    checked={selected.has(m.id)}
-                    onChange={() => toggle(m.id)}
-                  />
-                </td>
-                <td className="cell-strong">{m.toEmail}</td>
-                <td>
-                  {m.subject || '(no subject)'}
-                  {m.campaignName && <div className="muted">{m.campaignName}</div>}
-                </td>
-                <td title={m.handedAt ?? m.reviewAt}>{relativeTime(m.handedAt ?? m.reviewAt)}</td>
-                <td className="muted" style={{ maxWidth: 360, overflowWrap: 'anywhere' }}>
-                  {m.reason}
-                </td>
-                <td style={{ whiteSpace: 'nowrap' }}>
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    disabled={busy}
-                    onClick={() => requeue.mutate([m.id])}
-                    data-testid="review-requeue"
-                  >
-                    Re-queue
-                  </Button>
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    disabled={busy}
-                    onClick={() => setDismissing([m.id])}
-                    data-testid="review-dismiss"
-                  >
-                    Dismiss
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={[
+          <input
+            key="all"
+            type="checkbox"
+            aria-label="Select all listed"
+            checked={chosen.length === ids.length}
+            onChange={(e) => setSelected(new Set(e.target.checked ? ids : []))}
+            data-testid="review-select-all"
+          />,
+          'Recipient',
+          'Subject',
+          'Handed to SMTP',
+          'Why',
+          '',
+        ]}
+      >
+        {messages.map((m) => (
+          <tr key={m.id} data-testid="review-row">
+            <td>
+              <input
+                type="checkbox"
+                aria-label={`Select ${m.toEmail}`}
+                checked={selected.has(m.id)}
+                onChange={() => toggle(m.id)}
+              />
+            </td>
+            <td className="cell-strong">{m.toEmail}</td>
+            <td>
+              {m.subject || '(no subject)'}
+              {m.campaignName && <div className="muted">{m.campaignName}</div>}
+            </td>
+            <td title={m.handedAt ?? m.reviewAt}>{relativeTime(m.handedAt ?? m.reviewAt)}</td>
+            <td className="muted" style={{ maxWidth: 360, overflowWrap: 'anywhere' }}>
+              {m.reason}
+            </td>
+            <td style={{ whiteSpace: 'nowrap' }}>
+              <RowButton
+                disabled={busy}
+                onClick={() => requeue.mutate([m.id])}
+                data-testid="review-requeue"
+              >
+                Re-queue
+              </RowButton>
+              <RowButton
+                disabled={busy}
+                onClick={() => setDismissing([m.id])}
+                data-testid="review-dismiss"
+              >
+                Dismiss
+              </RowButton>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {total > messages.length && (
         <p className="muted" style={{ padding: '8px 16px' }}>
           The oldest {messages.length.toLocaleString()} of {total.toLocaleString()} are shown; the

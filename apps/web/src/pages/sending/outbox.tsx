@@ -3,8 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import type { CaughtMessage, CaughtMessageSummary } from '@kindling/shared';
 import { api } from '../../api';
 import { Card } from '../../components/layout';
-import { Button } from '../../components/button';
-import { EmptyState, ErrorState, LoadingRows } from '../../components/feedback';
+import { Button, RowButton } from '../../components/button';
+import { DataTable, QueryBody } from '../../components/data-table';
+import { ErrorState, LoadingRows } from '../../components/feedback';
 import { MailIcon } from '../../components/icons';
 import { useSession, wsKey } from '../../lib/queries';
 import { relativeTime } from '../../lib/format';
@@ -131,66 +132,49 @@ export function OutboxPanel() {
         flush
         testId="outbox-card"
       >
-        {list.isPending && <LoadingRows rows={3} />}
-        {list.isError && <ErrorState error={list.error} onRetry={() => void list.refetch()} />}
-        {list.data?.length === 0 && (
-          <EmptyState
-            compact
-            icon={<MailIcon size={20} />}
-            title="Nothing caught yet"
-            testId="outbox-empty"
-          >
-            <p>
-              Send a test from the Identities tab, or let a campaign run without a relay configured.
-            </p>
-          </EmptyState>
-        )}
-        {list.data && list.data.length > 0 && (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Subject</th>
-                  <th>To</th>
-                  <th>Received</th>
+        <QueryBody
+          query={list}
+          isEmpty={(all) => all.length === 0}
+          empty={{
+            icon: <MailIcon size={20} />,
+            title: 'Nothing caught yet',
+            testId: 'outbox-empty',
+            children: (
+              <p>
+                Send a test from the Identities tab, or let a campaign run without a relay
+                configured.
+              </p>
+            ),
+          }}
+        >
+          {(all) => (
+            <DataTable columns={['Subject', 'To', 'Received']}>
+              {all.map((m) => (
+                <tr
+                  key={m.id}
+                  data-testid="outbox-row"
+                  aria-selected={selected === m.id}
+                  style={
+                    selected === m.id ? { background: 'var(--accent-50, #fff7ed)' } : undefined
+                  }
+                >
+                  <td className="cell-strong">
+                    <RowButton onClick={() => setSelected(m.id)}>
+                      {m.subject || '(no subject)'}
+                    </RowButton>
+                  </td>
+                  <td>{m.envelopeTo.join(', ')}</td>
+                  <td title={m.receivedAt}>{relativeTime(m.receivedAt)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {list.data.map((m) => (
-                  <tr
-                    key={m.id}
-                    data-testid="outbox-row"
-                    aria-selected={selected === m.id}
-                    style={
-                      selected === m.id ? { background: 'var(--accent-50, #fff7ed)' } : undefined
-                    }
-                  >
-                    <td className="cell-strong">
-                      <button
-                        type="button"
-                        className="btn btn-ghost btn-sm"
-                        onClick={() => setSelected(m.id)}
-                      >
-                        {m.subject || '(no subject)'}
-                      </button>
-                    </td>
-                    <td>{m.envelopeTo.join(', ')}</td>
-                    <td title={m.receivedAt}>{relativeTime(m.receivedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              ))}
+            </DataTable>
+          )}
+        </QueryBody>
       </Card>
       {selected && (
         <Card
           title="Message"
-          actions={
-            <Button size="sm" variant="ghost" onClick={() => setSelected(null)}>
-              Close
-            </Button>
-          }
+          actions={<RowButton onClick={() => setSelected(null)}>Close</RowButton>}
         >
           <MessageDetail id={selected} />
         </Card>

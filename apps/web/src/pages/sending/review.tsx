@@ -3,8 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { InboundReview } from '@kindling/shared';
 import { api } from '../../api';
 import { Card } from '../../components/layout';
-import { Button } from '../../components/button';
-import { EmptyState, ErrorState, LoadingRows } from '../../components/feedback';
+import { RowButton } from '../../components/button';
+import { DataTable, QueryBody } from '../../components/data-table';
 import { MailIcon } from '../../components/icons';
 import { useSession, wsKey } from '../../lib/queries';
 import { relativeTime } from '../../lib/format';
@@ -46,74 +46,51 @@ export function ReviewPanel() {
       flush
       testId="review-card"
     >
-      {list.isPending && <LoadingRows rows={3} />}
-      {list.isError && <ErrorState error={list.error} onRetry={() => void list.refetch()} />}
-      {list.data?.length === 0 && (
-        <EmptyState
-          compact
-          icon={<MailIcon size={20} />}
-          title="Nothing to review"
-          testId="review-empty"
-        >
-          <p>Every report received so far proved it was about mail you sent.</p>
-        </EmptyState>
-      )}
-      {list.data && list.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Report</th>
-                <th>Why it was held</th>
-                <th>Addresses it names</th>
-                <th>Received</th>
-                <th />
+      <QueryBody
+        query={list}
+        isEmpty={(all) => all.length === 0}
+        empty={{
+          icon: <MailIcon size={20} />,
+          title: 'Nothing to review',
+          testId: 'review-empty',
+          children: <p>Every report received so far proved it was about mail you sent.</p>,
+        }}
+      >
+        {(all) => (
+          <DataTable columns={['Report', 'Why it was held', 'Addresses it names', 'Received', '']}>
+            {all.map((r) => (
+              <tr key={r.id} data-testid="review-row">
+                <td className="cell-strong">
+                  <RowButton onClick={() => setOpen(open === r.id ? null : r.id)}>
+                    {r.kind.toUpperCase()} via {r.source === 'ses' ? 'Amazon SES' : 'SMTP'}
+                  </RowButton>
+                  {open === r.id && (
+                    <pre
+                      style={{
+                        whiteSpace: 'pre-wrap',
+                        fontSize: 12,
+                        maxHeight: 400,
+                        overflow: 'auto',
+                      }}
+                      data-testid="review-excerpt"
+                    >
+                      {r.excerpt}
+                    </pre>
+                  )}
+                </td>
+                <td>{REASON[r.reason]}</td>
+                <td>{r.namedRecipients.join(', ') || '—'}</td>
+                <td title={r.receivedAt}>{relativeTime(r.receivedAt)}</td>
+                <td>
+                  <RowButton disabled={dismiss.isPending} onClick={() => dismiss.mutate(r.id)}>
+                    Dismiss
+                  </RowButton>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.data.map((r) => (
-                <tr key={r.id} data-testid="review-row">
-                  <td className="cell-strong">
-                    <button
-                      type="button"
-                      className="btn btn-ghost btn-sm"
-                      onClick={() => setOpen(open === r.id ? null : r.id)}
-                    >
-                      {r.kind.toUpperCase()} via {r.source === 'ses' ? 'Amazon SES' : 'SMTP'}
-                    </button>
-                    {open === r.id && (
-                      <pre
-                        style={{
-                          whiteSpace: 'pre-wrap',
-                          fontSize: 12,
-                          maxHeight: 400,
-                          overflow: 'auto',
-                        }}
-                        data-testid="review-excerpt"
-                      >
-                        {r.excerpt}
-                      </pre>
-                    )}
-                  </td>
-                  <td>{REASON[r.reason]}</td>
-                  <td>{r.namedRecipients.join(', ') || '—'}</td>
-                  <td title={r.receivedAt}>{relativeTime(r.receivedAt)}</td>
-                  <td>
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      disabled={dismiss.isPending}
-                      onClick={() => dismiss.mutate(r.id)}
-                    >
-                      Dismiss
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </QueryBody>
     </Card>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ChangeEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { UpdateWarmupInput, WarmupPlanView } from '@kindling/shared';
 import { api } from '../../api';
@@ -54,6 +54,11 @@ function PlanCard({
     schedule: plan.schedule.join(', '),
     sendStartHour: String(plan.sendStartHour),
     sendEndHour: String(plan.sendEndHour),
+  });
+  // One draft field as an input's value and change handler.
+  const bind = (key: keyof typeof draft) => ({
+    value: draft[key],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [key]: e.target.value }),
   });
   const save = useMutation({
     mutationFn: (body: UpdateWarmupInput) =>
@@ -209,48 +214,34 @@ function PlanCard({
               });
             }}
           >
-            <TextField
-              label="Day 1 volume"
-              type="number"
-              value={draft.startVolume}
-              onChange={(e) => setDraft({ ...draft, startVolume: e.target.value })}
-            />
+            <TextField label="Day 1 volume" type="number" {...bind('startVolume')} />
             <TextField
               label="Daily growth factor"
               type="number"
               step="0.05"
               hint="1.3 to 1.5 is what SES, SendGrid and Mailtrap recommend."
-              value={draft.growthFactor}
-              onChange={(e) => setDraft({ ...draft, growthFactor: e.target.value })}
+              {...bind('growthFactor')}
             />
-            <TextField
-              label="Target daily volume"
-              type="number"
-              value={draft.targetVolume}
-              onChange={(e) => setDraft({ ...draft, targetVolume: e.target.value })}
-            />
+            <TextField label="Target daily volume" type="number" {...bind('targetVolume')} />
             <TextField
               label="Explicit schedule"
               optional
               hint="Daily caps from day 1, comma-separated; overrides the curve where given."
-              value={draft.schedule}
-              onChange={(e) => setDraft({ ...draft, schedule: e.target.value })}
+              {...bind('schedule')}
             />
             <TextField
               label="Sending starts (hour)"
               type="number"
               min={0}
               max={23}
-              value={draft.sendStartHour}
-              onChange={(e) => setDraft({ ...draft, sendStartHour: e.target.value })}
+              {...bind('sendStartHour')}
             />
             <TextField
               label="Sending ends (hour)"
               type="number"
               min={1}
               max={24}
-              value={draft.sendEndHour}
-              onChange={(e) => setDraft({ ...draft, sendEndHour: e.target.value })}
+              {...bind('sendEndHour')}
             />
             <div>
               <Button type="submit" variant="primary" loading={save.isPending}>

@@ -1,22 +1,26 @@
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { SCOPES, createApiKeySchema, grantableScopes } from '@kindling/shared';
-import type { ApiKey, CreateApiKeyInput, CreatedApiKey } from '@kindling/shared';
+import type { ApiKey, CreatedApiKey } from '@kindling/shared';
 import { api } from '../../api';
 import { Badge, Card } from '../../components/layout';
 import { TextField } from '../../components/field';
-import { Button } from '../../components/button';
-import { Alert, EmptyState, ErrorState, LoadingRows } from '../../components/feedback';
-import { ConfirmDialog } from '../../components/confirm-dialog';
-import { CopyField } from '../../components/copy-field';
+import { Button, RowDangerButton } from '../../components/button';
+import { ConfirmDialog, useConfirmedAction } from '../../components/confirm-dialog';
+import { SecretReveal } from '../../components/copy-field';
+import { DataTable, QueryBody } from '../../components/data-table';
+import { InlineCreateForm } from '../../components/inline-form';
 import { KeyIcon, PlusIcon } from '../../components/icons';
 import { useToast } from '../../components/toast';
-import { applyServerError } from '../../lib/form';
+import { useServerForm } from '../../lib/form';
 import { useSession, wsKey } from '../../lib/queries';
 import { can } from '../../lib/roles';
 import { relativeTime, shortDate } from '../../lib/format';
+
+const byActiveThenNewest = (a: ApiKey, b: ApiKey) => {
+  if ((a.revokedAt === null) !== (b.revokedAt === null)) return a.revokedAt === null ? -1 : 1;
+  return b.createdAt.localeCompare(a.createdAt);
+};
 
 export function ApiKeysSettingsPage() {
   const me = useSession();
@@ -29,45 +33,27 @@ export function ApiKeysSettingsPage() {
   const key = wsKey(me.workspace.id, 'api-keys');
   const keys = useQuery({ queryKey: key, queryFn: () => api.get<ApiKey[]>('/api/api-keys') });
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
 
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    setFocus,
-    formState: { errors },
-  } = useForm({
-    resolver: zodResolver(createApiKeySchema),
-    defaultValues: { name: '', scopes: ['read'] } satisfies CreateApiKeyInput,
-  });
-
-  const create = useMutation({
-    mutationFn: (body: CreateApiKeyInput) => api.post<CreatedApiKey>('/api/api-keys', body),
+  const server = useServerForm({
+    schema: createApiKeySchema,
+    defaultValues: { name: '', scopes: ['read'] },
+    fields: ['name', 'scopes'],
+    submit: (body) => api.post<CreatedApiKey>('/api/api-keys', body),
     onSuccess: (k) => {
       setCreated(k);
-      reset({ name: '', scopes: ['read'] });
+      form.reset({ name: '', scopes: ['read'] });
     },
-    onError: (err) => setFormError(applyServerError(err, setError, ['name', 'scopes'])),
     onSettled: () => qc.invalidateQueries({ queryKey: key }),
   });
+  const { form, errors } = server;
 
-  const revoke = useMutation({
-    mutationFn: (k: ApiKey) => api.delete(`/api/api-keys/${k.id}`),
-    onSuccess: (_, k) => {
+  const revoke = useConfirmedAction({
+    action: (k: ApiKey) => api.delete(`/api/api-keys/${k.id}`),
+    onSuccess: (k) => {
       toast.success(`Revoked "${k.name}"`);
-      setRevoking(null);
       if (created?.id === k.id) setCreated(null);
     },
-    onError: (err) => toast.error(err.message),
-    onSettled: () => qc.invalidateQueries({ queryKey: key }),
-  });
-
-  const sorted = [...(keys.data ?? [])].sort((a, b) => {
-    if ((a.revokedAt === null) !== (b.revokedAt === null)) return a.revokedAt === null ? -1 : 1;
-    return b.createdAt.localeCompare(a.createdAt);
+    invalidate: key,
   });
 
   return (
@@ -78,16 +64,12 @@ export function ApiKeysSettingsPage() {
           description="Keys let your backend, Zapier or scripts push leads and read data through the REST API."
           testId="api-key-create-card"
         >
-          <form
-            noValidate
-            className="inline-form"
-            onSubmit={handleSubmit((values) => {
-              setFormError(null);
-              create.mutate(values);
-            })}
-          >
-            {formError && <Alert>{formError}</Alert>}
-            <div className="inline-form-row">
+          <InlineCreateForm
+            server={server}
+            submitLabel="Create key"
+            submitIcon={<PlusIcon size={16} />}
+            submitTestId="api-key-submit"
+            fields={
               <TextField
                 label="Key name"
                 placeholder="e.g. CRM sync"
@@ -95,25 +77,15 @@ export function ApiKeysSettingsPage() {
                 error={errors.name?.message}
                 className="input-grow"
                 data-testid="api-key-name"
-                {...register('name')}
+                {...form.register('name')}
               />
-              <div className="inline-form-submit">
-                <Button
-                  type="submit"
-                  variant="primary"
-                  loading={create.isPending}
-                  icon={<PlusIcon size={16} />}
-                  data-testid="api-key-submit"
-                >
-                  Create key
-                </Button>
-              </div>
-            </div>
+            }
+          >
             <fieldset className="form-stack" data-testid="api-key-scopes">
               <legend className="field-label">What the key may do</legend>
               {grantable.map((scope) => (
                 <label key={scope} className="check">
-                  <input type="checkbox" value={scope} {...register('scopes')} />
+                  <input type="checkbox" value={scope} {...form.register('scopes')} />
                   <span>
                     <code className="code-pill">{scope}</code> {SCOPES[scope].label}
                   </span>
@@ -125,20 +97,21 @@ export function ApiKeysSettingsPage() {
                 changes.
               </p>
             </fieldset>
-          </form>
+          </InlineCreateForm>
           {created && (
-            <div className="reveal" data-testid="api-key-created">
-              <Alert tone="warning" title={`Copy "${created.name}" now. It won't be shown again.`}>
-                We only store a hash of the key. If you lose it, revoke it and create a new one.
-                Treat it like a password: keep it out of client-side code and version control.
-              </Alert>
-              <CopyField value={created.key} label="API key" testId="api-key-value" />
-              <div className="reveal-actions">
-                <Button size="sm" variant="ghost" onClick={() => setCreated(null)}>
-                  I have copied the key
-                </Button>
-              </div>
-            </div>
+            <SecretReveal
+              tone="warning"
+              title={`Copy "${created.name}" now. It won't be shown again.`}
+              value={created.key}
+              label="API key"
+              valueTestId="api-key-value"
+              testId="api-key-created"
+              doneLabel="I have copied the key"
+              onDone={() => setCreated(null)}
+            >
+              We only store a hash of the key. If you lose it, revoke it and create a new one. Treat
+              it like a password: keep it out of client-side code and version control.
+            </SecretReveal>
           )}
         </Card>
       )}
@@ -149,96 +122,80 @@ export function ApiKeysSettingsPage() {
         flush
         testId="api-keys-card"
       >
-        {keys.isPending && <LoadingRows rows={2} />}
-        {keys.isError && <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />}
-        {keys.data && sorted.length === 0 && (
-          <EmptyState
-            compact
-            icon={<KeyIcon size={20} />}
-            title="No API keys yet"
-            actions={
-              manage ? (
-                <Button size="sm" onClick={() => setFocus('name')}>
-                  Create your first key
-                </Button>
-              ) : undefined
-            }
-          >
-            <p>
-              {manage
-                ? 'Create a key to send leads from your own backend or read them from a script.'
-                : 'An admin or owner can create keys for connecting other tools.'}
-            </p>
-          </EmptyState>
-        )}
-        {sorted.length > 0 && (
-          <div className="table-wrap">
-            <table className="table" data-testid="api-keys-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Created by</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Status and actions</span>
-                  </th>
+        <QueryBody
+          query={keys}
+          rows={2}
+          isEmpty={(all) => all.length === 0}
+          empty={{
+            icon: <KeyIcon size={20} />,
+            title: 'No API keys yet',
+            actions: manage ? (
+              <Button size="sm" onClick={() => form.setFocus('name')}>
+                Create your first key
+              </Button>
+            ) : undefined,
+            children: (
+              <p>
+                {manage
+                  ? 'Create a key to send leads from your own backend or read them from a script.'
+                  : 'An admin or owner can create keys for connecting other tools.'}
+              </p>
+            ),
+          }}
+        >
+          {(all) => (
+            <DataTable
+              testId="api-keys-table"
+              columns={[
+                'Name',
+                'Key',
+                'Scopes',
+                'Created by',
+                'Created',
+                'Last used',
+                { label: 'Status and actions', hidden: true },
+              ]}
+            >
+              {[...all].sort(byActiveThenNewest).map((k) => (
+                <tr
+                  key={k.id}
+                  className={k.revokedAt ? 'row-muted' : undefined}
+                  data-testid="api-key-row"
+                >
+                  <td className="cell-strong">{k.name}</td>
+                  <td>
+                    <code className="code-pill">{k.prefix}…</code>
+                  </td>
+                  <td data-testid="api-key-row-scopes">
+                    {k.scopes.map((scope) => (
+                      <Badge key={scope}>{scope}</Badge>
+                    ))}
+                  </td>
+                  <td className="muted">
+                    {k.createdBy ? k.createdBy.name || k.createdBy.email : 'Former member'}
+                  </td>
+                  <td className="muted" title={shortDate(k.createdAt)}>
+                    {relativeTime(k.createdAt)}
+                  </td>
+                  <td className="muted">{k.lastUsedAt ? relativeTime(k.lastUsedAt) : 'Never'}</td>
+                  <td className="cell-actions">
+                    {k.revokedAt ? (
+                      <Badge tone="danger">Revoked {relativeTime(k.revokedAt)}</Badge>
+                    ) : revokeAny || k.createdBy?.id === me.user.id ? (
+                      <RowDangerButton onClick={() => revoke.ask(k)}>Revoke</RowDangerButton>
+                    ) : (
+                      <Badge tone="success">Active</Badge>
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {sorted.map((k) => (
-                  <tr
-                    key={k.id}
-                    className={k.revokedAt ? 'row-muted' : undefined}
-                    data-testid="api-key-row"
-                  >
-                    <td className="cell-strong">{k.name}</td>
-                    <td>
-                      <code className="code-pill">{k.prefix}…</code>
-                    </td>
-                    <td data-testid="api-key-row-scopes">
-                      {k.scopes.map((scope) => (
-                        <Badge key={scope}>{scope}</Badge>
-                      ))}
-                    </td>
-                    <td className="muted">
-                      {k.createdBy ? k.createdBy.name || k.createdBy.email : 'Former member'}
-                    </td>
-                    <td className="muted" title={shortDate(k.createdAt)}>
-                      {relativeTime(k.createdAt)}
-                    </td>
-                    <td className="muted">{k.lastUsedAt ? relativeTime(k.lastUsedAt) : 'Never'}</td>
-                    <td className="cell-actions">
-                      {k.revokedAt ? (
-                        <Badge tone="danger">Revoked {relativeTime(k.revokedAt)}</Badge>
-                      ) : revokeAny || k.createdBy?.id === me.user.id ? (
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          className="btn-danger-text"
-                          onClick={() => setRevoking(k)}
-                        >
-                          Revoke
-                        </Button>
-                      ) : (
-                        <Badge tone="success">Active</Badge>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              ))}
+            </DataTable>
+          )}
+        </QueryBody>
         <ConfirmDialog
-          open={revoking !== null}
-          title={`Revoke "${revoking?.name ?? ''}"?`}
+          {...revoke.dialog}
+          title={`Revoke "${revoke.item?.name ?? ''}"?`}
           confirmLabel="Revoke key"
-          pending={revoke.isPending}
-          onCancel={() => setRevoking(null)}
-          onConfirm={() => revoking && revoke.mutate(revoking)}
         >
           Requests using this key start failing with 401 right away. This cannot be undone.
         </ConfirmDialog>

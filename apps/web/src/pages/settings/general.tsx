@@ -3,7 +3,7 @@ import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { updateWorkspaceSchema } from '@kindling/shared';
-import type { Me, UpdateWorkspaceInput } from '@kindling/shared';
+import type { Me, UpdateWorkspaceInput, Workspace } from '@kindling/shared';
 import { api } from '../../api';
 import { Card } from '../../components/layout';
 import { SelectField, TextAreaField, TextField } from '../../components/field';
@@ -14,8 +14,8 @@ import { applyServerError } from '../../lib/form';
 import { meKey, useSession, wsKey } from '../../lib/queries';
 import { canManage } from '../../lib/roles';
 import { groupTimeZones } from '../../lib/time-zones';
+import './settings.css';
 
-type Workspace = Me['workspace'];
 const FIELDS = ['name', 'timeZone', 'postalAddress'] as const;
 
 export function GeneralSettingsPage() {

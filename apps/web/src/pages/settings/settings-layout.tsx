@@ -3,6 +3,7 @@ import { PageHeader } from '../../components/layout';
 import { Alert } from '../../components/feedback';
 import { useSession } from '../../lib/queries';
 import { canManage } from '../../lib/roles';
+import './settings.css';
 
 const TABS = [
   { to: '/settings/general', label: 'General', testId: 'tab-general' },

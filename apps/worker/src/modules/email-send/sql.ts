@@ -2,6 +2,7 @@
 // reads were most of the pipeline's cost) and the coalescer that turns the statements of many
 // concurrent jobs into one.
 import type { Db } from '@kindling/db';
+import pg from 'pg';
 
 /** Runs SQL text with positional parameters; returns rows (query) or the row count (execute). */
 export interface Sql {
@@ -15,6 +16,27 @@ export function prismaSql(db: Db): Sql {
     query: <T>(text: string, params: unknown[]) => db.$queryRawUnsafe<T[]>(text, ...params),
     execute: (text: string, params: unknown[]) => db.$executeRawUnsafe(text, ...params),
   };
+}
+
+/** A node-postgres pool as an `Sql`. */
+export function pgSql(pool: pg.Pool): Sql {
+  return {
+    query: async <T>(text: string, params: unknown[]) =>
+      (await pool.query(text, params)).rows as T[],
+    execute: async (text: string, params: unknown[]) =>
+      (await pool.query(text, params)).rowCount ?? 0,
+  };
+}
+
+/**
+ * The send path's own pool of up to `size` connections to `url`. A connection that fails while
+ * idle (a database restart) is dropped and reported, never an unhandled error; a connection that
+ * cannot be had within 5 s fails the statement (the job's retry rules apply), as with `db`.
+ */
+export function sendPool(url: string, onIdleError: (err: Error) => void, size = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: size, connectionTimeoutMillis: 5_000 });
+  pool.on('error', onIdleError);
+  return pool;
 }
 
 /**
