@@ -10,11 +10,6 @@ import {
   type Role,
 } from '@kindling/shared';
 import { AppError, zodDetails } from './errors.js';
-import {
-  UNDECLARED_RESPONSES,
-  type UncheckedAnswer,
-  type UndeclaredResponse,
-} from './undeclared-responses.js';
 
 export { hasRole };
 
@@ -52,16 +47,9 @@ export type Answered = typeof ANSWERED;
 
 /**
  * What a handler may return: the response schema's output for a JSON route, nothing for an HTML
- * page or a 204 route. A route on a transitional list (undeclared-responses.ts) may still return
- * anything.
+ * page or a 204 route.
  */
-export type Answer<R, K extends string> = K extends UncheckedAnswer
-  ? unknown
-  : R extends z.ZodType
-    ? z.output<R> | Answered
-    : K extends UndeclaredResponse
-      ? unknown
-      : undefined | void | Answered;
+export type Answer<R> = R extends z.ZodType ? z.output<R> | Answered : undefined | void | Answered;
 
 export interface RouteContext<B, Q, P, A extends AuthMode> {
   req: Request;
@@ -78,12 +66,10 @@ export interface RouteDef<
   P extends z.ZodType | undefined = undefined,
   A extends AuthMode = AuthMode,
   R extends ResponseDecl = ResponseDecl,
-  M extends Method = Method,
-  Path extends string = string,
 > {
-  method: M;
+  method: Method;
   /** Express-style path ("/api/members/:id"). */
-  path: Path;
+  path: string;
   summary: string;
   tag: string;
   auth: A;
@@ -102,12 +88,12 @@ export interface RouteDef<
    */
   response?: R;
   status?: number;
-  handler: (ctx: RouteContext<B, Q, P, A>) => Promise<Answer<R, `${M} ${Path}`>>;
+  handler: (ctx: RouteContext<B, Q, P, A>) => Promise<Answer<R>>;
 }
 
 // Erased form stored in the route table.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRoute = RouteDef<any, any, any, AuthMode, any, Method, string>;
+export type AnyRoute = RouteDef<any, any, any, AuthMode, any>;
 
 /** Declares a route; the same declaration drives validation, auth and the OpenAPI document. */
 export function defineRoute<
@@ -116,9 +102,7 @@ export function defineRoute<
   P extends z.ZodType | undefined = undefined,
   A extends AuthMode = AuthMode,
   R extends ResponseDecl = undefined,
-  M extends Method = Method,
-  Path extends string = string,
->(def: RouteDef<B, Q, P, A, R, M, Path>): AnyRoute {
+>(def: RouteDef<B, Q, P, A, R>): AnyRoute {
   return def as AnyRoute;
 }
 
@@ -190,7 +174,7 @@ function checkAnswer(route: AnyRoute, result: unknown): void {
   const declared = route.response as ResponseDecl;
   if (declared === HTML_PAGE) throw new Error(`${key} declares an HTML page but wrote none`);
   if (declared === undefined) {
-    if (result !== undefined && !UNDECLARED_RESPONSES.includes(key as UndeclaredResponse))
+    if (result !== undefined)
       throw new Error(`${key} declares no response (204) but answered a body`);
     return;
   }

@@ -9,13 +9,14 @@ import express, {
   type Response,
 } from 'express';
 import { z } from 'zod';
-import { publicFormSchema, submissionAcceptedSchema, type PublicForm } from '@kindling/shared';
+import { publicFormSchema, submissionAcceptedSchema } from '@kindling/shared';
 import { isDbUnavailable } from '@kindling/db';
 import type { AppDeps } from '../deps.js';
 import { AppError, errorHandler } from '../http/errors.js';
 import { ANSWERED, HTML_PAGE, defineRoute, mountRoutes, type AnyRoute } from '../http/route.js';
-import { themeOf } from '../routes/forms.js';
-import { acceptSubmission, publicFields, type LoadedForm } from './submit.js';
+import { publicFormDefinition } from '../services/forms/public-form.js';
+import { thanksMessage } from '../services/forms/thanks-message.js';
+import { acceptSubmission, type LoadedForm } from './submit.js';
 import { confirmLead } from './confirm.js';
 import { corsHeaders, loadPublicForm, originAllowed } from './fast-path.js';
 import { page } from './pages.js';
@@ -36,23 +37,8 @@ function applyCors(res: Response, origin: string | undefined): void {
   if (origin) res.set(corsHeaders(origin));
 }
 
-function definition(deps: AppDeps, form: LoadedForm): PublicForm {
-  return {
-    publicId: form.publicId,
-    name: form.name,
-    submitLabel: form.submitLabel,
-    successMessage: form.successMessage,
-    redirectUrl: form.redirectUrl,
-    theme: themeOf(form.theme),
-    fields: publicFields(form),
-    submitUrl: `${deps.config.publicUrl}/api/public/forms/${form.publicId}/submissions`,
-  };
-}
-
 /** Public form routes: declared like every route (validation, OpenAPI), mounted by publicRouter. */
 export function publicRoutes(deps: AppDeps): AnyRoute[] {
-  const { db } = deps;
-
   /** The enabled form, after the Origin check; sets CORS headers for an allowed origin. */
   async function formFor(req: Request, res: Response, publicId: string): Promise<LoadedForm> {
     const form = await loadPublicForm(deps, publicId);
@@ -80,7 +66,7 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
       handler: async ({ req, res, params }) => {
         const form = await formFor(req, res, params.publicId);
         res.set('Cache-Control', 'public, max-age=60');
-        return definition(deps, form);
+        return publicFormDefinition(deps.config.publicUrl, form);
       },
     }),
     defineRoute({
@@ -128,14 +114,7 @@ export function publicRoutes(deps: AppDeps): AnyRoute[] {
       query: z.object({ confirm: z.string().optional() }),
       response: HTML_PAGE,
       handler: async ({ res, params, query }) => {
-        const form = await db.form.findUnique({ where: { publicId: params.publicId } });
-        if (!form) throw new AppError('not_found', 'This form does not exist');
-        const body = query.confirm
-          ? [
-              form.successMessage,
-              'We have sent you an email: open the link in it to confirm your subscription.',
-            ]
-          : [form.successMessage];
+        const body = await thanksMessage(deps.db, params.publicId, Boolean(query.confirm));
         res
           .status(200)
           .type('html')

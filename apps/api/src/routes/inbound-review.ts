@@ -4,8 +4,9 @@
 import { z } from 'zod';
 import { idParamSchema, inboundReviewSchema } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
-import { notFound } from '../http/errors.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { dismissInboundReview } from '../services/sending/dismiss-inbound-review.js';
+import { listInboundReviews } from '../services/sending/list-inbound-reviews.js';
 
 /** GET and DELETE /api/sending/inbound-reviews. */
 export function inboundReviewRoutes(deps: AppDeps): AnyRoute[] {
@@ -20,25 +21,7 @@ export function inboundReviewRoutes(deps: AppDeps): AnyRoute[] {
       role: 'admin',
       query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
       response: z.array(inboundReviewSchema),
-      handler: async ({ auth, query }) => {
-        const rows = await db.inboundReview.findMany({
-          where: { workspaceId: auth.workspaceId },
-          orderBy: { receivedAt: 'desc' },
-          take: query.limit,
-        });
-        return rows.map((r) => ({
-          id: r.id,
-          source: r.source,
-          kind: r.kind,
-          reason: r.reason,
-          messageId: r.messageId,
-          envelopeFrom: r.envelopeFrom,
-          envelopeTo: r.envelopeTo,
-          namedRecipients: r.namedRecipients,
-          excerpt: r.excerpt,
-          receivedAt: r.receivedAt.toISOString(),
-        }));
-      },
+      handler: ({ auth, query }) => listInboundReviews(db, auth.workspaceId, query.limit),
     }),
     defineRoute({
       method: 'delete',
@@ -49,12 +32,7 @@ export function inboundReviewRoutes(deps: AppDeps): AnyRoute[] {
       role: 'admin',
       params: idParamSchema,
       status: 204,
-      handler: async ({ auth, params }) => {
-        const { count } = await db.inboundReview.deleteMany({
-          where: { id: params.id, workspaceId: auth.workspaceId },
-        });
-        if (count === 0) throw notFound('Review item');
-      },
+      handler: ({ auth, params }) => dismissInboundReview(db, auth.workspaceId, params.id),
     }),
   ];
 }

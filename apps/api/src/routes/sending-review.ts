@@ -1,6 +1,5 @@
 // Messages awaiting review (an SMTP outcome nobody knows: see the worker's email-send.ts): the
 // Outbox lists them; a person re-queues or dismisses them, one by one or in bulk. Admins only.
-import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import {
   dismissReviewSchema,
@@ -8,22 +7,14 @@ import {
   reviewListSchema,
   reviewResultSchema,
 } from '@kindling/shared';
-import { requeueEmailSend } from '@kindling/queue';
-import { dismissFromReview, listForReview, requeueFromReview } from '@kindling/sending';
+import { listForReview } from '@kindling/sending';
 import type { AppDeps } from '../deps.js';
-import { defineRoute, type AnyRoute, type Auth } from '../http/route.js';
+import { defineRoute, type AnyRoute } from '../http/route.js';
+import { dismissReview } from '../services/sending/dismiss-review.js';
+import { requeueReview } from '../services/sending/requeue-review.js';
 
-export function reviewRoutes(deps: AppDeps, emailQueue: () => Queue): AnyRoute[] {
+export function reviewRoutes(deps: AppDeps): AnyRoute[] {
   const { db } = deps;
-  /** Who acted, for the message's history. */
-  const actor = async (auth: Auth): Promise<string> => {
-    if (auth.userId) {
-      const u = await db.user.findUnique({ where: { id: auth.userId }, select: { email: true } });
-      if (u) return u.email;
-    }
-    return auth.apiKeyId ? `API key ${auth.apiKeyId}` : 'unknown';
-  };
-
   return [
     defineRoute({
       method: 'get',
@@ -47,11 +38,7 @@ export function reviewRoutes(deps: AppDeps, emailQueue: () => Queue): AnyRoute[]
       role: 'admin',
       body: requeueReviewSchema,
       response: reviewResultSchema,
-      handler: async ({ auth, body }) => ({
-        ids: await requeueFromReview(db, auth.workspaceId, body.ids, await actor(auth), (ids) =>
-          requeueEmailSend(emailQueue(), ids, 'review'),
-        ),
-      }),
+      handler: ({ auth, body }) => requeueReview(deps, auth, body.ids),
     }),
     defineRoute({
       method: 'post',
@@ -62,15 +49,7 @@ export function reviewRoutes(deps: AppDeps, emailQueue: () => Queue): AnyRoute[]
       role: 'admin',
       body: dismissReviewSchema,
       response: reviewResultSchema,
-      handler: async ({ auth, body }) => ({
-        ids: await dismissFromReview(
-          db,
-          auth.workspaceId,
-          body.ids,
-          body.reason,
-          await actor(auth),
-        ),
-      }),
+      handler: ({ auth, body }) => dismissReview(db, auth, body.ids, body.reason),
     }),
   ];
 }

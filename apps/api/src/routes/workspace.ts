@@ -1,3 +1,5 @@
+// Workspace settings, members, invites and API keys. Each route parses, authorises (its
+// permission) and calls one service of services/workspace/, scoped to auth.workspaceId.
 import { z } from 'zod';
 import {
   apiKeySchema,
@@ -11,55 +13,24 @@ import {
   updateMemberSchema,
   updateWorkspaceSchema,
   workspaceSchema,
-  API_KEY_SCOPES,
-  grantableScopes,
-  roleCan,
-  type ApiKeyScope,
 } from '@kindling/shared';
-import type { ApiKey, Invite, User } from '@kindling/db';
 import type { AppDeps } from '../deps.js';
-import { AppError, notFound } from '../http/errors.js';
-import { defineRoute, hasRole, type AnyRoute } from '../http/route.js';
-import { randomToken, sha256 } from '../auth/tokens.js';
-import { API_KEY_PREFIX } from '../auth/authenticate.js';
+import { defineRoute, type AnyRoute } from '../http/route.js';
+import { changeMemberRole } from '../services/workspace/change-member-role.js';
+import { createApiKey } from '../services/workspace/create-api-key.js';
+import { createInvite } from '../services/workspace/create-invite.js';
+import { getWorkspace } from '../services/workspace/get-workspace.js';
+import { listApiKeys } from '../services/workspace/list-api-keys.js';
+import { listInvites } from '../services/workspace/list-invites.js';
+import { listMembers } from '../services/workspace/list-members.js';
+import { removeMember } from '../services/workspace/remove-member.js';
+import { revokeApiKey } from '../services/workspace/revoke-api-key.js';
+import { revokeInvite } from '../services/workspace/revoke-invite.js';
+import { updateWorkspace } from '../services/workspace/update-workspace.js';
 
-const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-const inviteView = (i: Invite) => ({
-  id: i.id,
-  email: i.email,
-  role: i.role,
-  expiresAt: i.expiresAt.toISOString(),
-  acceptedAt: iso(i.acceptedAt),
-  createdAt: i.createdAt.toISOString(),
-});
-
-type KeyRow = ApiKey & { createdBy: Pick<User, 'id' | 'name' | 'email'> | null };
-
-const apiKeyView = (k: KeyRow) => ({
-  id: k.id,
-  name: k.name,
-  prefix: k.prefix,
-  scopes: k.scopes.filter((s): s is ApiKeyScope =>
-    (API_KEY_SCOPES as readonly string[]).includes(s),
-  ),
-  createdBy: k.createdBy
-    ? { id: k.createdBy.id, name: k.createdBy.name, email: k.createdBy.email }
-    : null,
-  lastUsedAt: iso(k.lastUsedAt),
-  revokedAt: iso(k.revokedAt),
-  createdAt: k.createdAt.toISOString(),
-});
-
-/** Workspace settings, members, invites and API keys; every query is scoped to auth.workspaceId. */
+/** Workspace settings, members, invites and API keys. */
 export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
   const { db } = deps;
-
-  async function ownerCount(workspaceId: string) {
-    return db.membership.count({ where: { workspaceId, role: 'owner' } });
-  }
-
   return [
     defineRoute({
       method: 'get',
@@ -69,10 +40,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'any',
       permission: 'read',
       response: workspaceSchema,
-      handler: async ({ auth }) => {
-        const w = await db.workspace.findUniqueOrThrow({ where: { id: auth.workspaceId } });
-        return { id: w.id, name: w.name, timeZone: w.timeZone, postalAddress: w.postalAddress };
-      },
+      handler: ({ auth }) => getWorkspace(db, auth.workspaceId),
     }),
     defineRoute({
       method: 'patch',
@@ -83,10 +51,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'settings',
       body: updateWorkspaceSchema,
       response: workspaceSchema,
-      handler: async ({ auth, body }) => {
-        const w = await db.workspace.update({ where: { id: auth.workspaceId }, data: body });
-        return { id: w.id, name: w.name, timeZone: w.timeZone, postalAddress: w.postalAddress };
-      },
+      handler: ({ auth, body }) => updateWorkspace(db, auth.workspaceId, body),
     }),
     defineRoute({
       method: 'get',
@@ -96,21 +61,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'session',
       permission: 'read',
       response: z.array(memberSchema),
-      handler: async ({ auth }) => {
-        const rows = await db.membership.findMany({
-          where: { workspaceId: auth.workspaceId },
-          include: { user: true },
-          orderBy: { createdAt: 'asc' },
-        });
-        return rows.map((m) => ({
-          id: m.id,
-          userId: m.userId,
-          name: m.user.name,
-          email: m.user.email,
-          role: m.role,
-          createdAt: m.createdAt.toISOString(),
-        }));
-      },
+      handler: ({ auth }) => listMembers(db, auth.workspaceId),
     }),
     defineRoute({
       method: 'patch',
@@ -122,35 +73,8 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       params: idParamSchema,
       body: updateMemberSchema,
       response: memberSchema,
-      handler: async ({ auth, params, body }) => {
-        const m = await db.membership.findFirst({
-          where: { id: params.id, workspaceId: auth.workspaceId },
-          include: { user: true },
-        });
-        if (!m) throw notFound('Member');
-        if ((body.role === 'owner' || m.role === 'owner') && !hasRole(auth.role, 'owner')) {
-          throw new AppError('forbidden', 'Only an owner can grant or take away the owner role');
-        }
-        if (
-          m.role === 'owner' &&
-          body.role !== 'owner' &&
-          (await ownerCount(auth.workspaceId)) <= 1
-        ) {
-          throw new AppError('conflict', 'A workspace needs at least one owner');
-        }
-        const updated = await db.membership.update({
-          where: { id: m.id },
-          data: { role: body.role },
-        });
-        return {
-          id: m.id,
-          userId: m.userId,
-          name: m.user.name,
-          email: m.user.email,
-          role: updated.role,
-          createdAt: m.createdAt.toISOString(),
-        };
-      },
+      handler: ({ auth, params, body }) =>
+        changeMemberRole(db, auth.workspaceId, auth.role, params.id, body.role),
     }),
     defineRoute({
       method: 'delete',
@@ -161,23 +85,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'settings',
       params: idParamSchema,
       status: 204,
-      handler: async ({ auth, params }) => {
-        const m = await db.membership.findFirst({
-          where: { id: params.id, workspaceId: auth.workspaceId },
-        });
-        if (!m) throw notFound('Member');
-        if (m.role === 'owner' && !hasRole(auth.role, 'owner')) {
-          throw new AppError('forbidden', 'Only an owner can remove an owner');
-        }
-        if (m.role === 'owner' && (await ownerCount(auth.workspaceId)) <= 1) {
-          throw new AppError('conflict', 'A workspace needs at least one owner');
-        }
-        await db.$transaction([
-          db.membership.delete({ where: { id: m.id } }),
-          db.session.deleteMany({ where: { userId: m.userId, workspaceId: auth.workspaceId } }),
-        ]);
-        return undefined;
-      },
+      handler: ({ auth, params }) => removeMember(db, auth.workspaceId, auth.role, params.id),
     }),
     defineRoute({
       method: 'get',
@@ -187,18 +95,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'session',
       permission: 'read',
       response: z.array(inviteSchema),
-      handler: async ({ auth }) => {
-        const rows = await db.invite.findMany({
-          where: {
-            workspaceId: auth.workspaceId,
-            acceptedAt: null,
-            revokedAt: null,
-            expiresAt: { gt: new Date() },
-          },
-          orderBy: { createdAt: 'desc' },
-        });
-        return rows.map(inviteView);
-      },
+      handler: ({ auth }) => listInvites(db, auth.workspaceId),
     }),
     defineRoute({
       method: 'post',
@@ -210,20 +107,11 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       body: createInviteSchema,
       response: createdInviteSchema,
       status: 201,
-      handler: async ({ auth, body }) => {
-        const token = randomToken();
-        const invite = await db.invite.create({
-          data: {
-            workspaceId: auth.workspaceId,
-            email: body.email ?? null,
-            role: body.role,
-            tokenHash: sha256(token),
-            invitedById: auth.userId,
-            expiresAt: new Date(Date.now() + INVITE_TTL_MS),
-          },
-        });
-        return { ...inviteView(invite), url: `${deps.config.publicUrl}/invite/${token}` };
-      },
+      handler: ({ auth, body }) =>
+        createInvite(deps, auth.workspaceId, auth.userId, {
+          email: body.email ?? null,
+          role: body.role,
+        }),
     }),
     defineRoute({
       method: 'delete',
@@ -234,19 +122,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'settings',
       params: idParamSchema,
       status: 204,
-      handler: async ({ auth, params }) => {
-        const { count } = await db.invite.updateMany({
-          where: {
-            id: params.id,
-            workspaceId: auth.workspaceId,
-            acceptedAt: null,
-            revokedAt: null,
-          },
-          data: { revokedAt: new Date() },
-        });
-        if (count === 0) throw notFound('Invite');
-        return undefined;
-      },
+      handler: ({ auth, params }) => revokeInvite(db, auth.workspaceId, params.id),
     }),
     defineRoute({
       method: 'get',
@@ -256,14 +132,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       auth: 'session',
       permission: 'read',
       response: z.array(apiKeySchema),
-      handler: async ({ auth }) => {
-        const rows = await db.apiKey.findMany({
-          where: { workspaceId: auth.workspaceId },
-          include: { createdBy: true },
-          orderBy: { createdAt: 'desc' },
-        });
-        return rows.map(apiKeyView);
-      },
+      handler: ({ auth }) => listApiKeys(db, auth.workspaceId),
     }),
     defineRoute({
       method: 'post',
@@ -275,30 +144,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       body: createApiKeySchema,
       response: createdApiKeySchema,
       status: 201,
-      handler: async ({ auth, body }) => {
-        const allowed = grantableScopes(auth.role);
-        const beyond = body.scopes.filter((s) => !allowed.includes(s));
-        if (beyond.length) {
-          throw new AppError(
-            'forbidden',
-            `A key cannot do more than its creator: your ${auth.role} role cannot grant ${beyond.join(', ')}`,
-            [{ field: 'scopes', issue: `Not allowed for ${auth.role}: ${beyond.join(', ')}` }],
-          );
-        }
-        const key = randomToken(API_KEY_PREFIX);
-        const row = await db.apiKey.create({
-          data: {
-            workspaceId: auth.workspaceId,
-            name: body.name,
-            prefix: key.slice(0, 10),
-            keyHash: sha256(key),
-            scopes: body.scopes,
-            createdById: auth.userId,
-          },
-          include: { createdBy: true },
-        });
-        return { ...apiKeyView(row), key };
-      },
+      handler: ({ auth, body }) => createApiKey(db, auth.workspaceId, auth, body),
     }),
     defineRoute({
       method: 'delete',
@@ -309,17 +155,7 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       permission: 'api-keys:own',
       params: idParamSchema,
       status: 204,
-      handler: async ({ auth, params }) => {
-        const key = await db.apiKey.findFirst({
-          where: { id: params.id, workspaceId: auth.workspaceId, revokedAt: null },
-        });
-        if (!key) throw notFound('API key');
-        if (key.createdById !== auth.userId && !roleCan(auth.role, 'settings')) {
-          throw new AppError('forbidden', 'Only an admin can revoke a key someone else made');
-        }
-        await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
-        return undefined;
-      },
+      handler: ({ auth, params }) => revokeApiKey(db, auth.workspaceId, auth, params.id),
     }),
   ];
 }

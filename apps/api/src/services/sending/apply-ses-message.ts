@@ -1,0 +1,63 @@
+// A verified SNS message about SES mail: a subscription confirmation is confirmed (SNS hosts
+// only); a bounce or complaint notification is applied only when it carries our signed message
+// token (report-trust), and only to that message's own recipient; anything else is stored for
+// review.
+import type { SesWebhookAnswer } from '@kindling/shared';
+import {
+  isSnsCertUrl,
+  parseSesNotification,
+  proveReport,
+  recordComplaint,
+  recordHardBounce,
+  recordSoftBounce,
+  storeForReview,
+  type SnsMessage,
+} from '@kindling/sending';
+import type { AppDeps } from '../../deps.js';
+import { AppError } from '../../http/errors.js';
+
+const SOFT_BOUNCE_LIMIT = 3;
+
+/** Acts on an SNS message whose signature verified. */
+export async function applySesMessage(deps: AppDeps, msg: SnsMessage): Promise<SesWebhookAnswer> {
+  const { db, logger, config } = deps;
+  if (msg.Type === 'SubscriptionConfirmation') {
+    const url = msg.SubscribeURL ?? '';
+    const u = URL.canParse(url) ? new URL(url) : null;
+    if (!u || u.protocol !== 'https:' || !isSnsCertUrl(`https://${u.hostname}/x.pem`))
+      throw new AppError('bad_request', 'SubscribeURL is not an SNS host');
+    const r = await fetch(url, { redirect: 'error' });
+    logger.info({ topic: msg.TopicArn, status: r.status }, 'SNS subscription confirmed');
+    return { confirmed: r.ok };
+  }
+  if (msg.Type !== 'Notification') return { applied: 0 };
+  const ev = parseSesNotification(msg.Message);
+  if (!ev) return { applied: 0 };
+  const proof = proveReport(config.appSecret, [ev.source, ev.kindlingHeader]);
+  const m = proof.verified ? await db.message.findUnique({ where: { id: proof.messageId } }) : null;
+  if (!m) {
+    await storeForReview(db, {
+      source: 'ses',
+      kind: `ses_${ev.kind}`,
+      reason: proof.verified ? 'unknown_message' : proof.reason,
+      envelopeFrom: ev.source ?? '',
+      namedRecipients: ev.recipients,
+      raw: msg.Message,
+      refs: { kindlingHeader: ev.kindlingHeader, messageIdHeader: ev.messageIdHeader },
+    });
+    logger.warn({ topic: msg.TopicArn, reason: proof }, 'SES notification stored for review');
+    return { applied: 0, review: true };
+  }
+  // The message's own recipient, whatever addresses the notification lists.
+  const t = {
+    workspaceId: m.workspaceId,
+    email: m.toEmail,
+    messageId: m.id,
+    leadId: m.leadId,
+    detail: ev.detail,
+  };
+  if (ev.kind === 'hard_bounce') await recordHardBounce(db, t);
+  else if (ev.kind === 'soft_bounce') await recordSoftBounce(db, t, SOFT_BOUNCE_LIMIT);
+  else await recordComplaint(db, t);
+  return { applied: 1 };
+}

@@ -1,0 +1,51 @@
+// A sending identity as the sending routes answer it: secrets never leave, the SMTP URL comes
+// back with its password masked, the DKIM key as the DNS record to publish.
+import type { SendingIdentity } from '@kindling/db';
+import type { Identity } from '@kindling/shared';
+import { decryptSecret, dkimDnsRecord, redactSmtpUrl } from '@kindling/sending';
+import { notFound } from '../../http/errors.js';
+import type { Db } from '@kindling/db';
+
+export function identityView(appSecret: string, i: SendingIdentity): Identity {
+  let smtpUrl: string | null = null;
+  if (i.smtpUrlEncrypted) {
+    try {
+      smtpUrl = redactSmtpUrl(decryptSecret(appSecret, i.smtpUrlEncrypted));
+    } catch {
+      smtpUrl = '(cannot be decrypted with the current APP_SECRET: enter it again)';
+    }
+  }
+  const rec =
+    i.dkimDomain && i.dkimSelector && i.dkimPublicKey
+      ? dkimDnsRecord(i.dkimDomain, i.dkimSelector, i.dkimPublicKey)
+      : null;
+  return {
+    id: i.id,
+    name: i.name,
+    fromName: i.fromName,
+    fromEmail: i.fromEmail,
+    replyTo: i.replyTo,
+    smtpUrl,
+    poolSize: i.poolSize,
+    ipPool: i.ipPool,
+    returnPathDomain: i.returnPathDomain,
+    dkim:
+      rec && i.dkimDomain && i.dkimSelector
+        ? { domain: i.dkimDomain, selector: i.dkimSelector, dnsName: rec.name, dnsValue: rec.value }
+        : null,
+    status: i.status,
+    pausedReason: i.pausedReason,
+    createdAt: i.createdAt.toISOString(),
+  };
+}
+
+/** The workspace's sending identity; another workspace's is a 404. */
+export async function ownIdentity(
+  db: Db,
+  workspaceId: string,
+  id: string,
+): Promise<SendingIdentity> {
+  const i = await db.sendingIdentity.findFirst({ where: { id, workspaceId } });
+  if (!i) throw notFound('Sending identity');
+  return i;
+}
