@@ -33,7 +33,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/*.test.tsx', '**/testing.ts', '**/testing-*.ts', 'test/**/*.ts'],
+    files: [
+      '**/*.test.ts',
+      '**/*.test.tsx',
+      '**/testing.ts',
+      '**/testing-*.ts',
+      'test/**/*.ts',
+      'apps/*/test/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',

@@ -1,20 +1,24 @@
-// CSV import at a million rows: Kindling's whole import (streamed upload, CSV parse, per-row
-// validation, staging COPY, set-based merge into "Lead", progress in Redis) against psql's
-// \copy (COPY ... FROM STDIN) of the same file into a table shaped like "Lead", with the same
-// indexes and constraints. Both start from an empty table each round. The api's peak RSS is
-// reported too: the file is streamed, never held in memory. A last import of the same file into
-// a campaign measures enrollment (set-based, outside the ratio) and the RSS after it.
+// CSV import at a million rows: Kindling's whole import (upload streamed by the api into Postgres,
+// then the worker's job: CSV parse, per-row validation, batches of staging COPY + set-based merge
+// into "Lead" committed with their progress) against psql's \copy (COPY ... FROM STDIN) of the
+// same file into a table shaped like "Lead", with the same indexes and constraints. Both start
+// from an empty table each round. The peak RSS of the api and of the worker is reported too: the
+// file is streamed in chunks, never held in memory. A last import of the same file into a
+// campaign measures enrollment (set-based, in each batch's transaction, outside the ratio) and
+// both processes' peak RSS after it.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { interleaved, medianOf, pairedRatio } from './lib/interleave.mjs';
 import { round } from './lib/stats.mjs';
+import { freePort, startServer } from './lib/server.mjs';
 import {
   createBenchDatabase,
   createWorkspace,
   dropBenchDatabase,
   peakRssMb,
   psql,
+  root,
   scaled,
   startApi,
   timed,
@@ -26,6 +30,26 @@ export const description =
 
 const DB = 'kindling_bench_leads_import';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
+
+/** The built worker (every module, the CSV import among them) against the bench database. */
+async function startWorker(url, redisUrl) {
+  const healthPort = await freePort();
+  return startServer(path.join(root, 'apps/worker/dist/main.js'), {
+    port: healthPort,
+    name: 'kindling worker',
+    timeoutMs: 30_000,
+    env: {
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      REDIS_URL: redisUrl,
+      APP_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      HEALTH_PORT: String(healthPort),
+      DEV_SMTP_PORT: '0',
+      INBOUND_SMTP_PORT: '-1',
+      LOG_LEVEL: 'warn',
+    },
+  });
+}
 
 async function waitDone(base, apiKey, id) {
   const deadline = Date.now() + 15 * 60_000;
@@ -49,6 +73,7 @@ export async function run({ rounds: requested, log }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kindling-bench-import-'));
   const file = path.join(dir, 'leads.csv');
   let api;
+  let worker;
   try {
     const url = createBenchDatabase(DB, log);
     const { workspaceId, apiKey } = createWorkspace(url);
@@ -68,7 +93,9 @@ export async function run({ rounds: requested, log }) {
     );
 
     api = await startApi(url, REDIS_URL);
+    worker = await startWorker(url, REDIS_URL);
     const pid = api.child.pid;
+    const workerPid = worker.child.pid;
     const copy = async () => {
       psql(url, 'TRUNCATE bench_copy_target');
       const r = await timed('psql', [
@@ -131,26 +158,29 @@ export async function run({ rounds: requested, log }) {
         seconds: round(r.seconds, 3),
         uploadSeconds: round(r.uploadSeconds, 3),
         peakRssMb: peakRssMb(pid),
+        workerPeakRssMb: peakRssMb(workerPid),
       };
     };
 
     const results = await interleaved({ copy, kindling }, { rounds, log });
     const peak = peakRssMb(pid);
+    const workerPeak = peakRssMb(workerPid);
     // Once more into a campaign: every row enrolled through the set-based enrollment service,
-    // outside the ratio (COPY has nothing to compare it with); the api's peak RSS must not grow.
+    // outside the ratio (COPY has nothing to compare it with); neither process's peak RSS may
+    // grow. The campaign opens with a day's wait, so the worker's drip sends nothing meanwhile.
     const campaignId = psql(
       url,
       `WITH c AS (INSERT INTO "Campaign" (id, "workspaceId", name, status, "updatedAt")
          VALUES (gen_random_uuid(), '${workspaceId}', 'Bench import', 'active', now()) RETURNING id),
        s AS (INSERT INTO "CampaignStep" (id, "campaignId", position, type, config, "updatedAt")
-         SELECT gen_random_uuid(), id, 0, 'email', '{"subject":"Hi"}', now() FROM c)
+         SELECT gen_random_uuid(), id, 0, 'wait', '{"minutes":1440}', now() FROM c)
        SELECT id FROM c`,
     ).trim();
     const enrolling = await importFile({ campaignId });
     if (enrolling.enrolled !== rows)
       throw new Error(`enrolled ${enrolling.enrolled} of ${rows} imported rows`);
     log(
-      `import with enrollment: ${rows} rows in ${round(enrolling.seconds, 1)} s, api peak RSS ${peakRssMb(pid)} MB`,
+      `import with enrollment: ${rows} rows in ${round(enrolling.seconds, 1)} s, peak RSS api ${peakRssMb(pid)} MB, worker ${peakRssMb(workerPid)} MB`,
     );
     return {
       metrics: {
@@ -161,9 +191,11 @@ export async function run({ rounds: requested, log }) {
         kindling_upload_s: medianOf(results.kindling, 'uploadSeconds'),
         kindling_rows_per_s: Math.round(rows / medianOf(results.kindling, 'seconds')),
         api_peak_rss_mb: peak,
+        worker_peak_rss_mb: workerPeak,
         kindling_enroll_s: round(enrolling.seconds, 3),
         kindling_enroll_rows_per_s: Math.round(rows / enrolling.seconds),
         api_peak_rss_after_enroll_mb: peakRssMb(pid),
+        worker_peak_rss_after_enroll_mb: peakRssMb(workerPid),
       },
       ratios: [
         {
@@ -176,6 +208,7 @@ export async function run({ rounds: requested, log }) {
       details: { rounds: results },
     };
   } finally {
+    if (worker) await worker.stop();
     if (api) await api.stop();
     dropBenchDatabase(DB);
     rmSync(dir, { recursive: true, force: true });

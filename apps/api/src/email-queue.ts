@@ -1,7 +1,12 @@
 // The api's handles on the queue contracts of packages/queue, bound to one app instance's Redis
 // connection and BullMQ prefix (`config.queuePrefix`, QUEUE_PREFIX by default).
 import type { Queue } from 'bullmq';
-import { emailQueue as emailQueueOf, sendsTo, type EnqueueSends } from '@kindling/queue';
+import {
+  emailQueue as emailQueueOf,
+  importsQueue as importsQueueOf,
+  sendsTo,
+  type EnqueueSends,
+} from '@kindling/queue';
 import type { AppDeps } from './deps.js';
 
 /** The api's producer handle on the email.send queue (the connection's one Queue). */
@@ -12,4 +17,9 @@ export function emailQueue(deps: AppDeps): Queue {
 /** Enqueues email.send for committed Message rows: what `createMessage`/`withNewMessages` take. */
 export function emailSends(deps: AppDeps): EnqueueSends {
   return sendsTo(emailQueue(deps));
+}
+
+/** The api's producer handle on the CSV import queue (leads.import). */
+export function importsQueue(deps: AppDeps): Queue {
+  return importsQueueOf({ connection: deps.redis, prefix: deps.config.queuePrefix });
 }

@@ -61,6 +61,18 @@ export interface SubmissionsDrainSettings {
   claimIdleMs: number;
 }
 
+/** Settings of the CSV import module (modules/csv-import); every one has a default. */
+export interface CsvImportSettings {
+  /** node-postgres URL for the import's COPY; none = the module stays off. */
+  databaseUrl: string | null;
+  /** Rows per committed batch. */
+  batchRows: number;
+  /** Heartbeat and sweep interval (ms); a worker silent for DEAD_AFTER of them is dead. */
+  heartbeatMs: number;
+  /** Imports run at once by this process (each holds two connections and a CPU share). */
+  concurrency: number;
+}
+
 /** Settings from the environment that modules need; optional ones have safe defaults. */
 export interface WorkerConfig {
   appSecret: string;
@@ -76,6 +88,8 @@ export interface WorkerConfig {
   submissions?: Partial<SubmissionsDrainSettings>;
   /** Both stream drains: attempts before a dead letter, retry pause, stall period. */
   drains?: Partial<DrainPolicy>;
+  /** CSV import module: its COPY connection URL, batch size, heartbeat; without a URL it is off. */
+  imports?: Partial<CsvImportSettings>;
   /** drip.step jobs run at once (a burst of due steps is latency-bound, not CPU-bound); default `concurrency`. */
   dripConcurrency?: number;
   /** email.send jobs run at once (latency-bound: SMTP answers, claim/result batches); default `concurrency`. */

@@ -1,6 +1,7 @@
 // Health and lag of the worker's stream drains, for /readyz and /metrics: every drain started
 // with a registry adds itself here; the metrics are labelled by drain (submissions, events).
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { ttlCache } from '@kindling/shared';
 import type { DrainHealth } from './stream-consumer.js';
 
 export interface DrainMonitor {
@@ -25,18 +26,15 @@ export function drainMonitor(registry: Registry): DrainMonitor {
   if (existing) return existing;
   const drains = new Map<string, () => Promise<DrainHealth>>();
   // One Redis round per scrape, not one per metric.
-  let cache: { at: number; value: Promise<Map<string, DrainHealth | null>> } | null = null;
-  const snapshot = () => {
-    if (!cache || Date.now() - cache.at > 500) {
-      const value = Promise.all(
+  const cache = ttlCache<Map<string, DrainHealth | null>>({ ttlMs: 500 });
+  const snapshot = () =>
+    cache.get('all', () =>
+      Promise.all(
         [...drains].map(
           async ([name, h]) => [name, await withTimeout(h()).catch(() => null)] as const,
         ),
-      ).then((rows) => new Map(rows));
-      cache = { at: Date.now(), value };
-    }
-    return cache.value;
-  };
+      ).then((rows) => new Map(rows)),
+    );
   const gauge = (name: string, help: string, pick: (h: DrainHealth) => number) =>
     new Gauge({
       name,

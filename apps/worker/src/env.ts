@@ -85,6 +85,12 @@ export const workerEnvSchema = z.object({
   SEND_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(D.claimLeaseMs),
   /** email.send heartbeat and recovery sweep (ms); a worker silent for 5 heartbeats is dead and its claims are resolved. */
   SEND_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(D.heartbeatMs),
+  /** CSV import: rows committed per batch (with their leads, enrollments and progress). */
+  IMPORT_BATCH_ROWS: z.coerce.number().int().min(100).max(500_000).default(20_000),
+  /** CSV import heartbeat and sweep (ms); an import whose worker is silent for 5 of them is resumed by another. */
+  IMPORT_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** CSV imports run at once by this process. */
+  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(1),
   /** Reputation guard: minimum sends in the 7-day window before rates can pause a pool. */
   REPUTATION_MIN_SAMPLE: reputationMinSampleEnv,
   /** Internal destinations tenants' relays may reach (host[:port], address[:port], range[:port]). */

@@ -56,6 +56,12 @@ runMain(async (lifecycle) => {
         claimIdleMs: env.EVENTS_CLAIM_IDLE_MS,
       },
       submissions: { stream: env.SUBMISSIONS_STREAM },
+      imports: {
+        databaseUrl: env.DATABASE_URL,
+        batchRows: env.IMPORT_BATCH_ROWS,
+        heartbeatMs: env.IMPORT_HEARTBEAT_MS,
+        concurrency: env.IMPORT_CONCURRENCY,
+      },
       egress: {
         allow: env.EGRESS_ALLOW,
         ownPorts: productPorts(

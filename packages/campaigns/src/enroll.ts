@@ -111,6 +111,80 @@ export async function enrollByTrigger(
 }
 
 /**
+ * What a set-based enrollment in one campaign inserts, resolved once: the first step and when it
+ * is due. `perLead`: the campaign opens with a wait until a weekday, which depends on each lead's
+ * zone, so its leads are enrolled one at a time (enrollLead).
+ */
+export interface BulkEnrollPlan {
+  campaignId: string;
+  firstStepId: string;
+  nextRunAt: Date;
+  allowReenroll: boolean;
+  perLead: boolean;
+  now: Date;
+}
+
+/** Resolves a bulk enrollment in an active campaign of the workspace; null: nothing to enroll. */
+export async function planBulkEnroll(
+  db: Db,
+  input: { workspaceId: string; campaignId: string; now?: Date },
+): Promise<BulkEnrollPlan | null> {
+  const now = input.now ?? new Date();
+  const campaign = await db.campaign.findFirst({
+    where: { id: input.campaignId, workspaceId: input.workspaceId, status: 'active' },
+    include: { steps: { where: { deletedAt: null }, orderBy: { position: 'asc' }, take: 1 } },
+  });
+  const firstStep = campaign?.steps[0];
+  if (!campaign || !firstStep) return null;
+  let nextRunAt = now;
+  let perLead = false;
+  if (firstStep.type === 'wait') {
+    const cfg = waitStepConfigSchema.safeParse(firstStep.config);
+    if (cfg.success && !('minutes' in cfg.data)) perLead = true;
+    if (cfg.success && 'minutes' in cfg.data) nextRunAt = waitUntil(now, 'UTC', cfg.data);
+  }
+  const plan = { campaignId: campaign.id, firstStepId: firstStep.id, nextRunAt, now, perLead };
+  return { ...plan, allowReenroll: campaign.allowReenroll };
+}
+
+/**
+ * The set-based INSERT of a planned bulk enrollment for up to a chunk of leads, as SQL text with
+ * positional parameters (for Prisma's raw API or a node-postgres client inside a transaction of
+ * the caller's). Its row count is the number enrolled.
+ */
+export function bulkEnrollStatement(
+  plan: BulkEnrollPlan,
+  input: { workspaceId: string; leadIds: string[]; source: TriggerType },
+): { text: string; values: unknown[] } {
+  return {
+    text: `INSERT INTO "Enrollment" ("id", "workspaceId", "campaignId", "leadId", "currentStepId", "nextRunAt", "status", "source", "enrolledAt", "updatedAt")
+      SELECT gen_random_uuid(), l."workspaceId", $1::uuid, l.id, $2::uuid, $3::timestamptz,
+             'active', $4::"TriggerType", $5::timestamptz, $5::timestamptz
+      FROM "Lead" l
+      WHERE l."workspaceId" = $6::uuid AND l.id = ANY($7::uuid[]) AND l.status = 'active'
+        AND NOT EXISTS (
+          SELECT 1 FROM "Enrollment" e
+          WHERE e."campaignId" = $1::uuid AND e."leadId" = l.id
+            AND (e.status IN ('active', 'paused') OR NOT $8::boolean)
+        )
+      ON CONFLICT ("campaignId", "leadId") WHERE "status" IN ('active', 'paused') DO NOTHING`,
+    values: [
+      plan.campaignId,
+      plan.firstStepId,
+      plan.nextRunAt,
+      input.source,
+      plan.now,
+      input.workspaceId,
+      input.leadIds,
+      plan.allowReenroll,
+    ],
+  };
+}
+
+/** Leads per bulk enrollment statement. */
+export const BULK_ENROLL_CHUNK = 20_000;
+
+/**
  * Enrolls many leads of one workspace in one campaign with one set-based INSERT per chunk, under
  * the same rules as enrollLead (active leads and campaign, one live enrollment, re-enrollment
  * only when allowed). Returns how many were enrolled.
@@ -125,51 +199,34 @@ export async function enrollMany(
     now?: Date;
   },
 ): Promise<number> {
-  const now = input.now ?? new Date();
-  const campaign = await db.campaign.findFirst({
-    where: { id: input.campaignId, workspaceId: input.workspaceId, status: 'active' },
-    include: { steps: { where: { deletedAt: null }, orderBy: { position: 'asc' }, take: 1 } },
-  });
-  const firstStep = campaign?.steps[0];
-  if (!campaign || !firstStep) return 0;
-  let nextRunAt = now;
-  if (firstStep.type === 'wait') {
-    const cfg = waitStepConfigSchema.safeParse(firstStep.config);
-    if (cfg.success && !('minutes' in cfg.data)) {
-      // "Until a weekday" depends on each lead's zone: one at a time.
-      let n = 0;
-      for (const leadId of input.leadIds) {
-        if (
-          await enrollLead(db, {
-            workspaceId: input.workspaceId,
-            campaignId: campaign.id,
-            leadId,
-            source: input.source,
-            now,
-          })
-        )
-          n++;
-      }
-      return n;
-    }
-    if (cfg.success && 'minutes' in cfg.data) nextRunAt = waitUntil(now, 'UTC', cfg.data);
-  }
+  const plan = await planBulkEnroll(db, input);
+  if (!plan) return 0;
+  if (plan.perLead) return enrollEach(db, plan, input);
   let enrolled = 0;
-  const CHUNK = 20_000;
-  for (let i = 0; i < input.leadIds.length; i += CHUNK) {
-    const ids = input.leadIds.slice(i, i + CHUNK);
-    enrolled += await db.$executeRaw`
-      INSERT INTO "Enrollment" ("id", "workspaceId", "campaignId", "leadId", "currentStepId", "nextRunAt", "status", "source", "enrolledAt", "updatedAt")
-      SELECT gen_random_uuid(), l."workspaceId", ${campaign.id}::uuid, l.id, ${firstStep.id}::uuid, ${nextRunAt},
-             'active', ${input.source}::"TriggerType", ${now}, ${now}
-      FROM "Lead" l
-      WHERE l."workspaceId" = ${input.workspaceId}::uuid AND l.id = ANY(${ids}::uuid[]) AND l.status = 'active'
-        AND NOT EXISTS (
-          SELECT 1 FROM "Enrollment" e
-          WHERE e."campaignId" = ${campaign.id}::uuid AND e."leadId" = l.id
-            AND (e.status IN ('active', 'paused') OR NOT ${campaign.allowReenroll})
-        )
-      ON CONFLICT ("campaignId", "leadId") WHERE "status" IN ('active', 'paused') DO NOTHING`;
+  for (let i = 0; i < input.leadIds.length; i += BULK_ENROLL_CHUNK) {
+    const ids = input.leadIds.slice(i, i + BULK_ENROLL_CHUNK);
+    const { text, values } = bulkEnrollStatement(plan, { ...input, leadIds: ids });
+    enrolled += await db.$executeRawUnsafe(text, ...values);
   }
   return enrolled;
+}
+
+/** A planned enrollment whose first wait depends on each lead's zone: one lead at a time. */
+export async function enrollEach(
+  db: Db,
+  plan: BulkEnrollPlan,
+  input: { workspaceId: string; leadIds: string[]; source: TriggerType },
+): Promise<number> {
+  let n = 0;
+  for (const leadId of input.leadIds) {
+    const e = await enrollLead(db, {
+      workspaceId: input.workspaceId,
+      campaignId: plan.campaignId,
+      leadId,
+      source: input.source,
+      now: plan.now,
+    });
+    if (e) n++;
+  }
+  return n;
 }

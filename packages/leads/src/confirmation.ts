@@ -3,6 +3,7 @@
 // submissions drain (which writes it with the submission) and the api (which verifies the link).
 import type { Lead, Prisma } from '@kindling/db';
 import type { CreateMessage } from '@kindling/queue';
+import { escapeHtml as esc } from '@kindling/shared';
 import { signToken } from '@kindling/sending/tokens';
 
 export const CONFIRM_TTL_S = 7 * 24 * 3600;
@@ -13,15 +14,6 @@ export interface ConfirmationConfig {
   appSecret: string;
   publicUrl: string;
 }
-
-const ESC: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
 
 /** At most one confirmation email per lead every 10 minutes, however often the form is sent. */
 export function shouldResendConfirmation(

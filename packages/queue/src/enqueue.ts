@@ -4,8 +4,10 @@ import { DEFAULT_JOB_OPTIONS, JOBS } from './names.js';
 import {
   dripStepJobId,
   emailSendJobId,
+  leadsImportJobId,
   type DripStepPayload,
   type EmailSendPayload,
+  type LeadsImportPayload,
 } from './payloads.js';
 
 /**
@@ -115,4 +117,21 @@ export async function enqueueDripSteps(
       },
     })),
   );
+}
+
+/**
+ * Enqueues `leads.import` (queue QUEUES.imports) for a LeadImport row already committed as
+ * running. `attempt` names a later hand-over of the same import (a resume after its worker
+ * stopped); the claim in Postgres lets one worker at a time run it.
+ */
+export async function enqueueLeadsImport(
+  queue: Queue,
+  importId: string,
+  attempt = 'start',
+): Promise<void> {
+  const payload: LeadsImportPayload = { importId };
+  await queue.add(JOBS.leadsImport, payload, {
+    ...DEFAULT_JOB_OPTIONS,
+    jobId: leadsImportJobId(importId, attempt),
+  });
 }

@@ -5,6 +5,7 @@
 export const QUEUES = {
   drip: 'drip',
   email: 'email',
+  imports: 'imports',
   maintenance: 'maintenance',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -15,6 +16,7 @@ export const JOBS = {
   dripStep: 'drip.step',
   emailSend: 'email.send',
   sessionsPurge: 'sessions.purge',
+  leadsImport: 'leads.import',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 

@@ -39,6 +39,9 @@ export function queueFor(name: QueueName, c: QueueConnection): Queue {
 /** `queueFor(QUEUES.email, c)`: the queue email.send consumes. */
 export const emailQueue = (c: QueueConnection): Queue => queueFor(QUEUES.email, c);
 
+/** `queueFor(QUEUES.imports, c)`: the queue the worker's CSV import consumes (leads.import). */
+export const importsQueue = (c: QueueConnection): Queue => queueFor(QUEUES.imports, c);
+
 /** Enqueues `email.send` for Message rows already committed (deterministic job ids: repeats are no-ops). */
 export type EnqueueSends = (messageIds: string[]) => Promise<void>;
 

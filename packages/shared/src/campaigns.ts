@@ -204,16 +204,6 @@ export function validateMergeTags(template: string, known: readonly string[]): s
   return [...new Set(problems)];
 }
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
 /** Header-safe text: CR, LF and other control characters become spaces (no header injection). */
 export function headerSafe(value: string): string {
   return (

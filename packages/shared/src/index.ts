@@ -2,6 +2,8 @@ import './zod-config.js';
 export * from './errors.js';
 export * from './env.js';
 export * from './email.js';
+export * from './html.js';
+export * from './ttl-cache.js';
 export * from './auth.js';
 export * from './workspace.js';
 export * from './sending.js';

@@ -4,6 +4,7 @@
 // email.send after the commit (packages/queue withNewMessages), so suppression, throttles and the
 // Outbox apply.
 import { withNewMessages } from '@kindling/queue';
+import { escapeHtml as esc } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
 import { emailSends } from '../email-queue.js';
 import { AppError } from '../http/errors.js';
@@ -11,9 +12,6 @@ import { hashPassword } from './password.js';
 import { randomToken, sha256 } from './tokens.js';
 
 export const RESET_TTL_MS = 30 * 60_000;
-
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ESC[c]!);
 
 /**
  * Sends a reset link when `email` belongs to an account in some workspace; does nothing

@@ -18,7 +18,7 @@ import {
 } from '../../../../test/support/hostile.js';
 import { allRoutes } from '../app.js';
 import type { AnyRoute } from './route.js';
-import { signUp, startTestApi, type TestApi } from '../testing.js';
+import { signUp, startTestApi, type TestApi } from '../../test/support/testing.js';
 
 // A few hundred cases per public property, fewer per authenticated route (there are ~65).
 const PUBLIC_RUNS = 200;

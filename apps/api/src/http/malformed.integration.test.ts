@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, signUp, startTestApi, type TestApi } from '../testing.js';
+import { Client, signUp, startTestApi, type TestApi } from '../../test/support/testing.js';
 
 let api: TestApi;
 let owner: Awaited<ReturnType<typeof signUp>>;

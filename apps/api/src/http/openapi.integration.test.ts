@@ -3,7 +3,7 @@ import express from 'express';
 import { z } from 'zod';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { allRoutes } from '../app.js';
-import { Client, startTestApi, type TestApi } from '../testing.js';
+import { Client, startTestApi, type TestApi } from '../../test/support/testing.js';
 import { errorHandler } from './errors.js';
 import { requestLogger } from './observability.js';
 import { defineRoute, mountRoutes, routeKey, type AnyRoute } from './route.js';

@@ -6,13 +6,23 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, startTestApi, uniqueEmail, type TestApi } from '../testing.js';
+import { randomUUID } from 'node:crypto';
+import {
+  signUp,
+  startImportWorker,
+  startTestApi,
+  uniqueEmail,
+  type TestApi,
+} from '../../test/support/testing.js';
 
 let api: TestApi;
+let importWorker: { close: () => Promise<void> };
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ queuePrefix: `test-leads-${randomUUID().slice(0, 8)}` });
+  importWorker = await startImportWorker(api);
 });
 afterAll(async () => {
+  await importWorker?.close();
   await api.close();
 });
 

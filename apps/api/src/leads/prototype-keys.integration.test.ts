@@ -9,13 +9,21 @@ import {
   startSubmissionsDrain,
   type SubmissionsDrain,
 } from '../../../worker/src/modules/submissions-drain.js';
-import { Client, signUp, startTestApi, uniqueEmail, type TestApi } from '../testing.js';
+import {
+  Client,
+  signUp,
+  startImportWorker,
+  startTestApi,
+  uniqueEmail,
+  type TestApi,
+} from '../../test/support/testing.js';
 
 const prefix = `proto-keys-${randomUUID().slice(0, 8)}`;
 const stream = `${prefix}:submissions`;
 let api: TestApi;
 let owner: Awaited<ReturnType<typeof signUp>>;
 let drain: SubmissionsDrain;
+let importWorker: { close: () => Promise<void> };
 
 beforeAll(async () => {
   api = await startTestApi({
@@ -24,6 +32,7 @@ beforeAll(async () => {
     formRateLimits: { perIp: 1000, perForm: 1000 },
   });
   owner = await signUp(api, 'proto');
+  importWorker = await startImportWorker(api);
   drain = await startSubmissionsDrain({
     db: api.deps.db,
     reader: createWorkerRedis(process.env.REDIS_URL!),
@@ -35,6 +44,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await importWorker?.close();
   await drain?.close();
   await api?.deps.redis.del(stream).catch(() => undefined);
   await api?.close();

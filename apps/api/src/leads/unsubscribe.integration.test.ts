@@ -2,7 +2,7 @@
 // set): the one rule of @kindling/leads, so live enrollments exit and each change is an event.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { signUp, startTestApi, type TestApi } from '../testing.js';
+import { signUp, startTestApi, type TestApi } from '../../test/support/testing.js';
 
 let api: TestApi;
 beforeAll(async () => {

@@ -7,12 +7,11 @@
 // urlencoded or compressed posts, go to express (publicRouter), which uses the same pieces.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { ErrorBody } from '@kindling/shared';
+import { ttlCache, type ErrorBody, type TtlCache } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
 import { isDbUnavailable } from '@kindling/db';
 import { clientIp } from '@kindling/runtime';
 import { AppError, dbUnavailable } from '../http/errors.js';
-import { ttlCache } from './cache.js';
 import { acceptSubmission, type LoadedForm } from './submit.js';
 
 /** Largest accepted submission body in bytes (express's SUBMISSION_LIMIT '32kb'). */
@@ -21,17 +20,23 @@ export const SUBMISSION_LIMIT_BYTES = 32 * 1024;
 const ROUTE = /^\/api\/public\/forms\/([A-Za-z0-9_-]{1,64})\/submissions\/?(?:\?.*)?$/;
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-const formCaches = new WeakMap<AppDeps, ReturnType<typeof ttlCache<LoadedForm | null>>>();
+/** How long an edit, a disabled form or a deleted form takes to reach every api process. */
+export const FORM_CACHE_TTL_MS = 5_000;
+const formCaches = new WeakMap<AppDeps, TtlCache<LoadedForm | null>>();
 
 /**
- * The form (with fields) by public id, from a 5 s in-process cache shared by both paths. While
+ * The form (with fields) by public id, from a 5 s in-process cache (FORM_CACHE_TTL_MS) shared by
+ * both paths. While
  * the database cannot be reached, the last definition loaded stays in use, so submissions to a
  * form this process has served are still accepted into Redis.
  */
 export function loadPublicForm(deps: AppDeps, publicId: string): Promise<LoadedForm | null> {
   let cache = formCaches.get(deps);
   if (!cache) {
-    cache = ttlCache<LoadedForm | null>(undefined, undefined, isDbUnavailable);
+    cache = ttlCache<LoadedForm | null>({
+      ttlMs: FORM_CACHE_TTL_MS,
+      keepOnError: isDbUnavailable,
+    });
     formCaches.set(deps, cache);
   }
   return cache.get(publicId, () =>

@@ -1,14 +1,7 @@
 // Small server-rendered pages for visitors without JavaScript: the hosted thank-you page, the
 // double opt-in result, and errors of a plain HTML form post. Every value is HTML-escaped.
 
-const ESC: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]!);
+import { escapeHtml as esc } from '@kindling/shared';
 
 export interface PageOptions {
   title: string;

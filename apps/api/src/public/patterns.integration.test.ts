@@ -3,7 +3,7 @@
 // length limit is checked first, and patterns RE2 cannot run are refused at save.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, signUp, startTestApi, type TestApi } from '../testing.js';
+import { Client, signUp, startTestApi, type TestApi } from '../../test/support/testing.js';
 
 let api: TestApi;
 let owner: Awaited<ReturnType<typeof signUp>>;

@@ -15,7 +15,13 @@ import {
   startSubmissionsDrain,
   type SubmissionsDrain,
 } from '../../../worker/src/modules/submissions-drain.js';
-import { startTestApi, signUp, uniqueEmail, Client, type TestApi } from '../testing.js';
+import {
+  startTestApi,
+  signUp,
+  uniqueEmail,
+  Client,
+  type TestApi,
+} from '../../test/support/testing.js';
 import { emailSends } from '../email-queue.js';
 
 const prefix = `forms-test-${randomUUID().slice(0, 8)}`;

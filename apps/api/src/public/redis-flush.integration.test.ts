@@ -14,7 +14,7 @@ import { Registry } from 'prom-client';
 import { createDb } from '@kindling/db';
 import { createProducerRedis, createWorkerRedis, encodeStreamEvent } from '@kindling/queue';
 import { signToken } from '@kindling/sending/tokens';
-import { startTestApi, signUp, Client, type TestApi } from '../testing.js';
+import { startTestApi, signUp, Client, type TestApi } from '../../test/support/testing.js';
 import { createTrackingHandler } from '../../../tracking/src/server.js';
 import { startWorker, type RunningWorker } from '../../../worker/src/worker.js';
 import { eventsDrainModule, startEventsDrain } from '../../../worker/src/modules/events-drain.js';

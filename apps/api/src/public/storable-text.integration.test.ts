@@ -10,7 +10,13 @@ import {
   startSubmissionsDrain,
   type SubmissionsDrain,
 } from '../../../worker/src/modules/submissions-drain.js';
-import { startTestApi, signUp, uniqueEmail, Client, type TestApi } from '../testing.js';
+import {
+  startTestApi,
+  signUp,
+  uniqueEmail,
+  Client,
+  type TestApi,
+} from '../../test/support/testing.js';
 
 const prefix = `storable-${randomUUID().slice(0, 8)}`;
 const submissionsStream = `${prefix}:submissions`;

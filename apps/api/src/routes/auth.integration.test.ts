@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, signUp, startTestApi, uniqueEmail, type TestApi } from '../testing.js';
+import {
+  Client,
+  signUp,
+  startTestApi,
+  uniqueEmail,
+  type TestApi,
+} from '../../test/support/testing.js';
 
 let api: TestApi;
 beforeAll(async () => {

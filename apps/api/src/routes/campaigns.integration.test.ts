@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { QUEUES, emailSendJobId } from '@kindling/queue';
 import { runStep } from '@kindling/campaigns';
-import { signUp, startTestApi, type TestApi } from '../testing.js';
+import { signUp, startTestApi, type TestApi } from '../../test/support/testing.js';
 
 const prefix = `campaigns-test-${randomUUID().slice(0, 8)}`;
 let api: TestApi;

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { storeForReview } from '@kindling/sending';
-import { signUp, startTestApi, type TestApi } from '../testing.js';
+import { signUp, startTestApi, type TestApi } from '../../test/support/testing.js';
 
 let api: TestApi;
 beforeAll(async () => {

@@ -2,7 +2,13 @@
 // creating the account with it) can accept; an existing member gets the invited role or a
 // clear refusal; revoked, used and expired links each say so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, signUp, startTestApi, uniqueEmail, type TestApi } from '../testing.js';
+import {
+  Client,
+  signUp,
+  startTestApi,
+  uniqueEmail,
+  type TestApi,
+} from '../../test/support/testing.js';
 
 let api: TestApi;
 beforeAll(async () => {

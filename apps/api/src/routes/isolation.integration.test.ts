@@ -16,15 +16,15 @@ import {
 import { allRoutes } from '../app.js';
 import { routePermission, type AnyRoute } from '../http/route.js';
 import { LEADS_HTTP_PERMISSIONS } from './leads.js';
-import type { Client } from '../testing.js';
-import { startTestApi, type TestApi } from '../testing.js';
+import type { Client } from '../../test/support/testing.js';
+import { startTestApi, type TestApi } from '../../test/support/testing.js';
 import {
   campaignBody,
   formBody,
   keyClient,
   resourceWorkspace,
   roleWorkspace,
-} from '../testing-tenancy.js';
+} from '../../test/support/testing-tenancy.js';
 
 let api: TestApi;
 beforeAll(async () => {

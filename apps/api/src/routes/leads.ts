@@ -1,8 +1,8 @@
 // Leads: the table (keyset pagination, search, filters, sort), bulk actions over a selection or
 // the whole filtered set, lead detail with its timeline, edits, erasure, one lead's data as JSON,
-// CSV export (streamed COPY) and CSV import (upload, mapping, background import, report).
+// CSV export (streamed COPY) and CSV import (upload into Postgres, mapping, progress of the
+// worker's import, report).
 // Every query is scoped by auth.workspaceId; another workspace's lead answers 404.
-import { createReadStream } from 'node:fs';
 import type express from 'express';
 import { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -27,14 +27,10 @@ import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import { authorize, defineRoute, type AnyRoute, type AuthMode } from '../http/route.js';
 import { exportLeadsCsv } from '../leads/export.js';
-import {
-  importView,
-  loadImport,
-  receiveUpload,
-  reportExists,
-  reportPath,
-  startImport,
-} from '../leads/import.js';
+import { sendReport } from '../services/imports/import-report.js';
+import { importView, loadImport } from '../services/imports/import-state.js';
+import { receiveUpload } from '../services/imports/receive-upload.js';
+import { startImport } from '../services/imports/start-import.js';
 import { bulkLeads, selectionOf } from '../services/leads/bulk-leads.js';
 import { countLeads } from '../services/leads/count-leads.js';
 import { eraseLead } from '../services/leads/erase-lead.js';
@@ -259,14 +255,7 @@ export function mountLeadsHttp(app: Express, deps: AppDeps, authenticate: Authen
     permit('GET /api/leads/imports/:id/report.csv'),
     wrap(async (req, res) => {
       const s = await loadImport(deps, req.auth!.workspaceId, String(req.params.id));
-      if (!(await reportExists(s.id)))
-        throw new AppError('not_found', 'No report yet: the import has not started');
-      res.set({
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="rejected-rows-${s.id.slice(0, 8)}.csv"`,
-        'Cache-Control': 'no-store',
-      });
-      createReadStream(reportPath(s.id)).pipe(res);
+      await sendReport(deps, s, res);
     }),
   );
 }

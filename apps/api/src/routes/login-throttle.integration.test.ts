@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '../auth/login-throttle.js';
 import { sha256 } from '../auth/tokens.js';
-import { Client, signUp, startTestApi, type TestApi } from '../testing.js';
+import { Client, signUp, startTestApi, type TestApi } from '../../test/support/testing.js';
 
 let api: TestApi;
 let direct: TestApi;

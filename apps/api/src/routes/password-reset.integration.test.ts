@@ -7,7 +7,13 @@ import { Queue } from 'bullmq';
 import { PASSWORD_RESET_REQUESTED } from '@kindling/shared';
 import { QUEUES, emailSendJobId } from '@kindling/queue';
 import { sha256 } from '../auth/tokens.js';
-import { Client, signUp, startTestApi, uniqueEmail, type TestApi } from '../testing.js';
+import {
+  Client,
+  signUp,
+  startTestApi,
+  uniqueEmail,
+  type TestApi,
+} from '../../test/support/testing.js';
 
 const prefix = `reset-test-${randomUUID().slice(0, 8)}`;
 let api: TestApi;

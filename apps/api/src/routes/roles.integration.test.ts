@@ -1,8 +1,14 @@
 // What each role and API key may do, as a marketing team expects it (the matrix in
 // packages/shared permissions.ts), shown on the real requests the web app sends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, startTestApi, uniqueEmail, type TestApi } from '../testing.js';
-import { addMember, campaignBody, formBody, keyClient, roleWorkspace } from '../testing-tenancy.js';
+import { Client, startTestApi, uniqueEmail, type TestApi } from '../../test/support/testing.js';
+import {
+  addMember,
+  campaignBody,
+  formBody,
+  keyClient,
+  roleWorkspace,
+} from '../../test/support/testing-tenancy.js';
 
 let api: TestApi;
 beforeAll(async () => {

@@ -6,8 +6,8 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newMessageIdHeader } from '@kindling/sending';
 import { QUEUES } from '@kindling/queue';
-import type { Client } from '../testing.js';
-import { signUp, startTestApi, type TestApi } from '../testing.js';
+import type { Client } from '../../test/support/testing.js';
+import { signUp, startTestApi, type TestApi } from '../../test/support/testing.js';
 
 const prefix = `test-review-${randomUUID().slice(0, 8)}`;
 let api: TestApi;

@@ -11,8 +11,8 @@ import {
   verpTokenFor,
   type SnsMessage,
 } from '@kindling/sending';
-import type { Client } from '../testing.js';
-import { signUp, startTestApi, type TestApi } from '../testing.js';
+import type { Client } from '../../test/support/testing.js';
+import { signUp, startTestApi, type TestApi } from '../../test/support/testing.js';
 
 // A locally generated certificate stands in for the one SNS serves at SigningCertURL.
 const certDir = mkdtempSync(path.join(os.tmpdir(), 'kindling-sns-'));

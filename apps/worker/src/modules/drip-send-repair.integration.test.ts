@@ -13,7 +13,7 @@ import { createDb, type MessageKind, type MessageStatus } from '@kindling/db';
 import { QUEUES, createWorkerRedis, emailSendJobId, enqueueEmailSend } from '@kindling/queue';
 import { newMessageIdHeader } from '@kindling/sending';
 import { startDrip } from './drip.js';
-import { startSending, until, type RunningSending } from './testing-sending.js';
+import { startSending, until, type RunningSending } from '../../test/support/testing-sending.js';
 
 // A database of its own on the suite's private Redis (test/setup/redis.ts).
 const REDIS_URL = process.env.REDIS_URL!.replace(/\/\d*$/, '/14');

@@ -12,7 +12,7 @@ import { createDb } from '@kindling/db';
 import { createWorkerRedis, dripStepJobId, emailSendJobId } from '@kindling/queue';
 import { enrollLead } from '@kindling/campaigns';
 import { startDrip } from './drip.js';
-import { startSending, until } from './testing-sending.js';
+import { startSending, until } from '../../test/support/testing-sending.js';
 
 // A database of its own on the suite's private Redis (test/setup/redis.ts).
 const REDIS_URL = process.env.REDIS_URL!.replace(/\/\d*$/, '/12');

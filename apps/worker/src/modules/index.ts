@@ -5,6 +5,7 @@ import { inboundSmtpModule } from './inbound-smtp.js';
 import { eventsDrainModule } from './events-drain.js';
 import { dripModule } from './drip.js';
 import { submissionsDrainModule } from './submissions-drain.js';
+import { csvImportModule } from './csv-import/index.js';
 
 /** Every module the worker process runs, in start order (closed in reverse); the dev mail catcher runs before them (worker.ts). */
 export const MODULES: WorkerModule[] = [
@@ -14,4 +15,5 @@ export const MODULES: WorkerModule[] = [
   eventsDrainModule,
   dripModule,
   submissionsDrainModule,
+  csvImportModule,
 ];

@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '@kindling/db';
+import { ttlCache } from '@kindling/shared';
 import { SUBMISSIONS_STREAM, emailQueue, sendsTo } from '@kindling/queue';
 import { enrollByTrigger } from '@kindling/campaigns';
 import {
@@ -98,18 +99,13 @@ export async function startSubmissionsDrain(deps: SubmissionsDrainDeps): Promise
   }
 
   // Whether any active campaign starts from a form; most forms have none (cached 5 s).
-  const triggers = new Map<string, { at: number; value: Promise<boolean> }>();
-  const hasActiveTrigger = (formId: string): Promise<boolean> => {
-    const hit = triggers.get(formId);
-    if (hit && Date.now() - hit.at < 5_000) return hit.value;
-    if (triggers.size > 10_000) triggers.clear();
-    const value = db.campaignTrigger
-      .count({ where: { formId, type: 'form_submission', campaign: { status: 'active' } } })
-      .then((n) => n > 0);
-    triggers.set(formId, { at: Date.now(), value });
-    value.catch(() => triggers.delete(formId));
-    return value;
-  };
+  const triggers = ttlCache<boolean>({ ttlMs: 5_000 });
+  const hasActiveTrigger = (formId: string): Promise<boolean> =>
+    triggers.get(formId, () =>
+      db.campaignTrigger
+        .count({ where: { formId, type: 'form_submission', campaign: { status: 'active' } } })
+        .then((n) => n > 0),
+    );
 
   async function afterCommit(done: StoredSubmission[]): Promise<void> {
     for (const d of done) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { campaignStatusSchema } from '../campaigns.js';
 import { BULK_ACTIONS, leadStatusSchema } from '../leads.js';
 
 // What the leads routes answer (apps/api routes/leads.ts declares these as `response`; the list
@@ -12,13 +13,7 @@ export const leadFacetsSchema = z.object({
   customFields: z.array(z.string()),
   exportColumns: z.array(z.string()),
   forms: z.array(z.object({ id: z.uuid(), name: z.string() })),
-  campaigns: z.array(
-    z.object({
-      id: z.uuid(),
-      name: z.string(),
-      status: z.enum(['draft', 'active', 'paused', 'archived']),
-    }),
-  ),
+  campaigns: z.array(z.object({ id: z.uuid(), name: z.string(), status: campaignStatusSchema })),
 });
 export type LeadFacets = z.infer<typeof leadFacetsSchema>;
 

@@ -2,6 +2,7 @@
 // Redis shared by every worker process). Says "go" or "not now, ask again at".
 import type { Redis } from 'ioredis';
 import type { Db, WarmupPlan } from '@kindling/db';
+import { ttlCache } from '@kindling/shared';
 import {
   acquire,
   backoffKey,
@@ -23,25 +24,19 @@ const PLAN_CACHE_MS = 2_000;
 
 /** The throttle of one worker process (its plan cache). */
 export function createThrottle(db: Db, limiterRedis: Redis, s: SendingSettings) {
-  const planCache = new Map<string, { at: number; plans: Promise<WarmupPlan[]> }>();
-  const plansFor = (workspaceId: string, pool: string, domain: string): Promise<WarmupPlan[]> => {
-    const key = `${workspaceId}|${pool}|${domain}`;
-    const hit = planCache.get(key);
-    if (hit && Date.now() - hit.at < PLAN_CACHE_MS) return hit.plans;
-    const plans = db.warmupPlan.findMany({
-      where: {
-        workspaceId,
-        OR: [
-          { scope: 'ip_pool', key: pool },
-          { scope: 'domain', key: domain },
-        ],
-      },
-    });
-    if (planCache.size > 1000) planCache.clear();
-    planCache.set(key, { at: Date.now(), plans });
-    plans.catch(() => planCache.delete(key));
-    return plans;
-  };
+  const planCache = ttlCache<WarmupPlan[]>({ ttlMs: PLAN_CACHE_MS, max: 1000 });
+  const plansFor = (workspaceId: string, pool: string, domain: string): Promise<WarmupPlan[]> =>
+    planCache.get(`${workspaceId}|${pool}|${domain}`, () =>
+      db.warmupPlan.findMany({
+        where: {
+          workspaceId,
+          OR: [
+            { scope: 'ip_pool', key: pool },
+            { scope: 'domain', key: domain },
+          ],
+        },
+      }),
+    );
 
   /** Takes the tokens `m` needs at `now`, or says when to ask again and why. */
   return async function throttle(

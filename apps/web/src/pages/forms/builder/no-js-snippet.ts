@@ -1,10 +1,9 @@
-import type { Form } from '@kindling/shared';
+import { escapeHtml as esc, type Form } from '@kindling/shared';
 
 /** A plain HTML form posting to the public endpoint, for pages without JavaScript. */
 export function noJsSnippet(form: Form, origin: string): string {
   const action = `${origin}/api/public/forms/${form.publicId}/submissions`;
   const lines = [`<form method="post" action="${action}">`];
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   for (const f of form.fields) {
     const req = f.required || f.type === 'email' ? ' required' : '';
     const id = `kl-${f.key}`;

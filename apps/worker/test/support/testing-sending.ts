@@ -6,9 +6,9 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import type { Db } from '@kindling/db';
-import type { WorkerModule } from '../context.js';
-import { startWorker } from '../worker.js';
-import { emailSendModule } from './email-send.js';
+import type { WorkerModule } from '../../src/context.js';
+import { startWorker } from '../../src/worker.js';
+import { emailSendModule } from '../../src/modules/email-send.js';
 
 /** Polls `probe` until it returns something truthy; throws naming `what` after `ms`. */
 export async function until<T>(

@@ -6,10 +6,12 @@ import pino from 'pino';
 import pg from 'pg';
 import type { Me } from '@kindling/shared';
 import { createDb } from '@kindling/db';
-import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
+import { assertRedisReachable, createProducerRedis, createWorkerRedis } from '@kindling/queue';
 import { createHttpServer, type HttpTimeouts } from '@kindling/runtime';
-import { createHttpHandler } from './http-handler.js';
-import type { AppDeps } from './deps.js';
+import { startWorker } from '../../../worker/src/worker.js';
+import { csvImportModule } from '../../../worker/src/modules/csv-import/index.js';
+import { createHttpHandler } from '../../src/http-handler.js';
+import type { AppDeps } from '../../src/deps.js';
 
 export interface TestApi {
   url: string;
@@ -58,6 +60,35 @@ export async function startTestApi(
       await deps.db.$disconnect();
       await deps.pgPool.end();
       deps.redis.disconnect();
+    },
+  };
+}
+
+/**
+ * A real worker running the CSV import module for this api's queue prefix (imports are the
+ * worker's job): the BullMQ connection, Postgres and the prefix of `api`.
+ */
+export async function startImportWorker(api: TestApi): Promise<{ close: () => Promise<void> }> {
+  const databaseUrl = process.env.DATABASE_URL!;
+  const redis = createWorkerRedis(process.env.REDIS_URL!);
+  const worker = await startWorker({
+    db: api.deps.db,
+    redis,
+    logger: api.deps.logger,
+    concurrency: 1,
+    prefix: api.deps.config.queuePrefix ?? 'bull',
+    modules: [csvImportModule],
+    config: {
+      appSecret: api.deps.config.appSecret,
+      publicUrl: api.deps.config.publicUrl,
+      trackingUrl: api.deps.config.trackingUrl,
+      imports: { databaseUrl, heartbeatMs: 500 },
+    },
+  });
+  return {
+    close: async () => {
+      await worker.close();
+      redis.disconnect();
     },
   };
 }
