@@ -3,6 +3,8 @@
 // merge rules, double opt-in and enrollment. Accepted submissions are stored by the worker's
 // submissions drain, run here in-process on this file's own stream: assertions about what is
 // stored wait until the drain has emptied the stream (so "nothing stored" is not just "not yet").
+// Over 500 lines on purpose: every case shares one api, one in-process drain and one stream, and
+// the submission cases build on each other's forms; split it by describe block when it grows.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
