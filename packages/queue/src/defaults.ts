@@ -10,3 +10,9 @@ export const REPUTATION_MIN_SAMPLE = 100;
 
 /** REPUTATION_MIN_SAMPLE in the worker's and the api's env schema. */
 export const reputationMinSampleEnv = z.coerce.number().int().min(1).default(REPUTATION_MIN_SAMPLE);
+
+/**
+ * How long an Idempotency-Key's first answer is kept (the api replays it; the worker's hourly
+ * maintenance deletes older ones).
+ */
+export const IDEMPOTENCY_WINDOW_HOURS = 24;
