@@ -41,6 +41,8 @@ runMain(async (lifecycle) => {
         claimLeaseMs: env.SEND_CLAIM_LEASE_MS,
         heartbeatMs: env.SEND_HEARTBEAT_MS,
         reputationMinSample: env.REPUTATION_MIN_SAMPLE,
+        dnsServers: env.DNS_RESOLVER,
+        mxTtlMs: env.MX_CACHE_TTL_HOURS * 3_600_000,
         clockRedisKey: env.TEST_CLOCK_REDIS_KEY ?? null,
       },
       events: {
