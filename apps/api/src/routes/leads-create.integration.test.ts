@@ -49,7 +49,7 @@ async function activeCampaign(client: Client, workspaceId: string, triggers: unk
   return id;
 }
 
-describe('POST /api/leads', () => {
+describe('POST /api/leads', { timeout: 120_000 }, () => {
   it('creates, then merges by the form rules; a batch keeps its order and repeats', async () => {
     const { client } = await signUp(api, 'creator');
     const key = await keyClient(client, ['read', 'leads:write']);
@@ -181,7 +181,7 @@ describe('POST /api/leads', () => {
   });
 });
 
-describe('GET /api/leads/by-email/:email', () => {
+describe('GET /api/leads/by-email/:email', { timeout: 120_000 }, () => {
   it("finds the workspace's lead case-insensitively and 404s another workspace's", async () => {
     const a = await signUp(api, 'finder');
     const b = await signUp(api, 'finder-other');
@@ -199,7 +199,7 @@ describe('GET /api/leads/by-email/:email', () => {
   });
 });
 
-describe('Idempotency-Key', () => {
+describe('Idempotency-Key', { timeout: 120_000 }, () => {
   const post = (c: Client, key: string, body: unknown) =>
     c.request('POST', '/api/leads', body, { 'idempotency-key': key });
 
