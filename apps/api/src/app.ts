@@ -22,6 +22,7 @@ import { inboundReviewRoutes } from './routes/inbound-review.js';
 import { sendingRoutes } from './routes/sending.js';
 import { overviewRoutes } from './routes/overview.js';
 import { sesWebhook } from './routes/ses-webhook.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /** Every declared API route; the OpenAPI document is generated from this same list. */
 export function allRoutes(deps: AppDeps): AnyRoute[] {
@@ -34,6 +35,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...campaignRoutes(deps),
     ...sendingRoutes(deps),
     ...inboundReviewRoutes(deps),
+    ...webhookRoutes(deps),
     ...overviewRoutes(deps),
   ];
 }

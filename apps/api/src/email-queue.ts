@@ -4,6 +4,8 @@ import type { Queue } from 'bullmq';
 import {
   emailQueue as emailQueueOf,
   importsQueue as importsQueueOf,
+  QUEUES,
+  queueFor,
   sendsTo,
   type EnqueueSends,
 } from '@kindling/queue';
@@ -22,4 +24,9 @@ export function emailSends(deps: AppDeps): EnqueueSends {
 /** The api's producer handle on the CSV import queue (leads.import). */
 export function importsQueue(deps: AppDeps): Queue {
   return importsQueueOf({ connection: deps.redis, prefix: deps.config.queuePrefix });
+}
+
+/** The api's producer handle on the webhooks queue (replays, test events, re-enabled endpoints). */
+export function webhooksQueue(deps: AppDeps): Queue {
+  return queueFor(QUEUES.webhooks, { connection: deps.redis, prefix: deps.config.queuePrefix });
 }

@@ -73,6 +73,28 @@ export interface CsvImportSettings {
   concurrency: number;
 }
 
+/** Settings of the webhooks module (modules/webhooks.ts); every one has a default. */
+export interface WebhookSettings {
+  /** How often the dispatcher looks for new outbox events (ms). */
+  pollMs: number;
+  /** How often pending deliveries without a job are re-enqueued (ms), and how overdue they must be. */
+  repairMs: number;
+  repairGraceMs: number;
+  /** Wait before each retry (WEBHOOK_RETRY_SCHEDULE_MS by default). */
+  retryScheduleMs: number[];
+  /** One attempt's bound: connect, send and answer (ms). */
+  timeoutMs: number;
+  /** Attempts in flight per endpoint, across every worker process. */
+  endpointConcurrency: number;
+  /** Attempts in flight in this process. */
+  concurrency: number;
+  /** An endpoint is turned off once it failed this many attempts in a row for this long. */
+  disableAfterFailures: number;
+  disableAfterMs: number;
+  /** BullMQ lock of a running attempt: a dead worker's attempt runs again after about this long. */
+  lockMs: number;
+}
+
 /** Settings from the environment that modules need; optional ones have safe defaults. */
 export interface WorkerConfig {
   appSecret: string;
@@ -90,6 +112,8 @@ export interface WorkerConfig {
   drains?: Partial<DrainPolicy>;
   /** CSV import module: its COPY connection URL, batch size, heartbeat; without a URL it is off. */
   imports?: Partial<CsvImportSettings>;
+  /** Webhooks module overrides (retry schedule, timeout, concurrency, auto-disable); defaults otherwise. */
+  webhooks?: Partial<WebhookSettings>;
   /** drip.step jobs run at once (a burst of due steps is latency-bound, not CPU-bound); default `concurrency`. */
   dripConcurrency?: number;
   /** email.send jobs run at once (latency-bound: SMTP answers, claim/result batches); default `concurrency`. */

@@ -5,7 +5,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { createDb } from '@kindling/db';
 import { JOBS, QUEUES, createWorkerRedis } from '@kindling/queue';
 import { startWorker } from './worker.js';
-import { purgeExpiredSessions } from './modules/maintenance.js';
+import { maintenanceModule, purgeExpiredSessions } from './modules/maintenance.js';
 
 const db = createDb(process.env.DATABASE_URL!);
 const redis = createWorkerRedis(process.env.REDIS_URL!);
@@ -45,6 +45,8 @@ it('purges expired sessions through the maintenance queue, keeping live ones', a
     logger: pino({ level: 'silent' }),
     concurrency: 1,
     prefix,
+    // Only what this test needs: the webhooks dispatcher would take other tests' outbox events.
+    modules: [maintenanceModule],
     config: {
       appSecret: 'x'.repeat(32),
       publicUrl: 'http://localhost:3000',

@@ -5,6 +5,12 @@
 import { Prisma, type Db } from '@kindling/db';
 import { withNewMessages, type EnqueueSends } from '@kindling/queue';
 import {
+  leadJsonSql,
+  recordLeadEvents,
+  recordWebhookEvents,
+  webhookEventsInsert,
+} from '@kindling/webhooks';
+import {
   leadsUpsertSql,
   normalizeEmail,
   roundsByLead,
@@ -154,6 +160,23 @@ async function storeSpam(db: Db, entries: SubmissionEntry[]): Promise<StoredSubm
   }));
 }
 
+const LEAD_EVENT = (type: 'lead.created' | 'lead.updated', where: string) =>
+  webhookEventsInsert(type, {
+    from: 'lead',
+    workspaceId: 'lead."workspaceId"',
+    leadId: 'lead.id',
+    data: `jsonb_build_object('lead', ${leadJsonSql('lead')})`,
+    where,
+  });
+const FORM_EVENT = webhookEventsInsert('form.submitted', {
+  from: 'sub s',
+  workspaceId: 's."workspaceId"',
+  leadId: 's."leadId"',
+  data: `jsonb_build_object('submissionId', s.id, 'formId', s."formId", 'leadId', s."leadId", 'data', s.data,
+    'utmSource', s."utmSource", 'utmMedium', s."utmMedium", 'utmCampaign', s."utmCampaign",
+    'referrer', s.referrer, 'pageUrl', s."pageUrl")`,
+});
+
 /**
  * Entries without double opt-in whose leads are all different: every lead upsert (the merge rules
  * of upsert.ts) and every submission row in ONE statement, atomic.
@@ -162,14 +185,17 @@ async function storePlain(db: Db, entries: SubmissionEntry[]): Promise<StoredSub
   if (entries.length === 0) return [];
   const upsert = leadsUpsertSql(entries.map((e) => ({ input: leadInput(e), id: e.id })));
   const rows = await db.$queryRaw<{ id: string; leadId: string; status: string }[]>`
-    WITH lead AS (${upsert} RETURNING l."id", l."workspaceId", l."email", l."status"),
+    WITH lead AS (${upsert} RETURNING l.*, (l.xmax = 0) AS created),
     sub AS (
       INSERT INTO "FormSubmission" (${Prisma.raw(SUB_COLUMNS)})
       SELECT v.id, v.ws, v.form, lead."id", v.data, v.us, v.um, v.uc, v.ut, v.ux, v.ref, v.page, v.ip, v.ua, false, NULL,
              v.ctext, v.cver, v.cat, v.at
       FROM jsonb_to_recordset(${JSON.stringify(entries.map(submissionRow))}::jsonb) AS ${Prisma.raw(ROW_TYPES)}
       JOIN lead ON lead."workspaceId" = v.ws AND lead."email" = v.email
-      RETURNING "id", "leadId")
+      RETURNING "id", "leadId", "workspaceId", "formId", "data", "utmSource", "utmMedium", "utmCampaign", "referrer", "pageUrl"),
+    wh_created AS (${Prisma.raw(LEAD_EVENT('lead.created', 'lead.created'))} RETURNING 1),
+    wh_updated AS (${Prisma.raw(LEAD_EVENT('lead.updated', 'NOT lead.created'))} RETURNING 1),
+    wh_form AS (${Prisma.raw(FORM_EVENT)} RETURNING 1)
     SELECT sub."id"::text AS id, lead."id"::text AS "leadId", lead."status"::text AS status
     FROM sub JOIN lead ON lead."id" = sub."leadId"`;
   if (rows.length !== entries.length)
@@ -193,7 +219,12 @@ async function storeDoubleOptIn(
 ): Promise<StoredSubmission> {
   return withNewMessages(db, enqueue, async (tx, create) => {
     const now = new Date(e.receivedAt);
-    const { lead } = await upsertLead(tx, leadInput(e));
+    const { lead, created } = await upsertLead(tx, leadInput(e));
+    await recordLeadEvents(tx, {
+      workspaceId: e.workspaceId,
+      type: created ? 'lead.created' : 'lead.updated',
+      leadIds: [lead.id],
+    });
     const row = submissionRow(e);
     await tx.$executeRawUnsafe(
       `INSERT INTO "FormSubmission" (${SUB_COLUMNS})
@@ -203,6 +234,25 @@ async function storeDoubleOptIn(
       JSON.stringify([row]),
       lead.id,
     );
+    await recordWebhookEvents(tx, [
+      {
+        workspaceId: e.workspaceId,
+        type: 'form.submitted',
+        leadId: lead.id,
+        at: now,
+        data: {
+          submissionId: e.id,
+          formId: e.formId,
+          leadId: lead.id,
+          data: e.data,
+          utmSource: row.us,
+          utmMedium: row.um,
+          utmCampaign: row.uc,
+          referrer: row.ref,
+          pageUrl: row.page,
+        },
+      },
+    ]);
     const active = lead.status === 'active';
     const confirmed = lead.confirmedAt !== null;
     // The 10-minute rule and the link's 7 days count from when the visitor submitted.

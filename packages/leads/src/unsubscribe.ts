@@ -9,12 +9,14 @@
 //   of any reason (a bounce or complaint stays as it is), so no identity ever mails it again;
 // - enrollments: every live (active or paused) enrollment of a named lead exits with reason
 //   `unsubscribed`, so no further step runs (a queued email meets the suppression at send time);
+// - the webhook event lead.unsubscribed for each lead changed (packages/webhooks outbox);
 // - the event: a request from the recipient records one `unsubscribe` TrackingEvent under the
 //   caller's key (a key seen before records nothing: a report delivered twice counts once); a
 //   team member's unsubscribe records one per lead it changed.
 // Re-subscribing (the tracking page's button) is here too: it lifts only an unsubscribe.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@kindling/db';
+import { leadJsonSql, webhookEventsInsert } from '@kindling/webhooks';
 
 /** How the unsubscribe was asked for; stored in the event's detail as `method`. */
 export type UnsubscribeVia = 'one-click' | 'unsubscribe' | 'mailto' | 'team';
@@ -67,7 +69,15 @@ WITH ids AS (
 ), changed AS (
   UPDATE "Lead" l SET status = 'unsubscribed', "unsubscribedAt" = now(), "updatedAt" = now()
   WHERE l.id IN (SELECT id FROM named) AND l.status = 'active'
-  RETURNING l.id
+  RETURNING l.*
+), webhook AS (
+  ${webhookEventsInsert('lead.unsubscribed', {
+    from: 'changed c',
+    workspaceId: 'c."workspaceId"',
+    leadId: 'c.id',
+    data: `jsonb_build_object('lead', ${leadJsonSql('c')}, 'source', $6::text)`,
+  })}
+  RETURNING 1
 ), suppressed AS (
   INSERT INTO "Suppression" (id, "workspaceId", email, reason, detail, "createdAt")
   SELECT gen_random_uuid(), $1::uuid, a.email, 'unsubscribe'::"SuppressionReason", $5::text, now()

@@ -16,3 +16,18 @@ export const reputationMinSampleEnv = z.coerce.number().int().min(1).default(REP
  * maintenance deletes older ones).
  */
 export const IDEMPOTENCY_WINDOW_HOURS = 24;
+
+/**
+ * Webhook delivery: the wait before each retry of a failed attempt (the first attempt is at
+ * once): 9 attempts over about 27.6 hours. Tests pass a short schedule.
+ */
+export const WEBHOOK_RETRY_SCHEDULE_MS = [
+  5_000,
+  60_000,
+  5 * 60_000,
+  30 * 60_000,
+  2 * 3600_000,
+  5 * 3600_000,
+  10 * 3600_000,
+  10 * 3600_000,
+];

@@ -5,9 +5,11 @@ import {
   dripStepJobId,
   emailSendJobId,
   leadsImportJobId,
+  webhookDeliverJobId,
   type DripStepPayload,
   type EmailSendPayload,
   type LeadsImportPayload,
+  type WebhookDeliverPayload,
 } from './payloads.js';
 
 /**
@@ -134,4 +136,32 @@ export async function enqueueLeadsImport(
     ...DEFAULT_JOB_OPTIONS,
     jobId: leadsImportJobId(importId, attempt),
   });
+}
+
+/**
+ * Enqueues attempts of webhook deliveries (queue QUEUES.webhooks) whose rows are committed: the
+ * job id names the delivery and its attempt number, so enqueuing one twice is a no-op while the
+ * job exists. Retries are new jobs of the next attempt (the worker schedules them from
+ * WEBHOOK_RETRY_SCHEDULE_MS), so BullMQ itself never retries one.
+ */
+export async function enqueueWebhookDeliveries(
+  queue: Queue,
+  items: { deliveryId: string; attempt: number; delayMs?: number }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await queue.addBulk(
+    items.map(({ deliveryId, attempt, delayMs }) => {
+      const payload: WebhookDeliverPayload = { deliveryId };
+      return {
+        name: JOBS.webhookDeliver,
+        data: payload,
+        opts: {
+          ...DEFAULT_JOB_OPTIONS,
+          attempts: 1,
+          delay: delayMs && delayMs > 0 ? delayMs : undefined,
+          jobId: webhookDeliverJobId(deliveryId, attempt),
+        },
+      };
+    }),
+  );
 }

@@ -7,6 +7,7 @@ export const QUEUES = {
   email: 'email',
   imports: 'imports',
   maintenance: 'maintenance',
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -17,6 +18,7 @@ export const JOBS = {
   emailSend: 'email.send',
   sessionsPurge: 'sessions.purge',
   leadsImport: 'leads.import',
+  webhookDeliver: 'webhook.deliver',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -34,6 +36,9 @@ export const SUBMISSIONS_STREAM = 'kindling:form-submissions';
  * by every worker's email.send, read by the api's warm-up dashboard.
  */
 export const THROTTLE_KEY_PREFIX = 'kindling:thr';
+
+/** Key prefix of the per-endpoint webhook concurrency slots (one sorted set per endpoint). */
+export const WEBHOOK_SLOTS_KEY_PREFIX = 'kindling:wh:slots:';
 
 /** Retry policy in one place: attempts, exponential backoff, how long finished jobs are kept. */
 export const DEFAULT_JOB_OPTIONS = {

@@ -14,6 +14,10 @@ export type DripStepPayload = z.infer<typeof dripStepPayload>;
 export const leadsImportPayload = z.object({ importId: z.uuid() });
 export type LeadsImportPayload = z.infer<typeof leadsImportPayload>;
 
+/** `webhook.deliver`: one attempt of one webhook delivery (the row holds the rest). */
+export const webhookDeliverPayload = z.object({ deliveryId: z.uuid() });
+export type WebhookDeliverPayload = z.infer<typeof webhookDeliverPayload>;
+
 /**
  * Deterministic job id for sending one message: a duplicate enqueue is a no-op. No ":" in it:
  * BullMQ 5 rejects custom ids with one colon ("Custom Id cannot contain :").
@@ -30,3 +34,7 @@ export const dripStepJobId = (enrollmentId: string, runAt: Date) =>
  */
 export const leadsImportJobId = (importId: string, attempt: string) =>
   `import-${importId}-${attempt.replace(/:/g, '-')}`;
+
+/** One job per attempt of a delivery: a repeated enqueue of the same attempt is a no-op. */
+export const webhookDeliverJobId = (deliveryId: string, attempt: number) =>
+  `wh-${deliveryId}-${attempt}`;

@@ -19,3 +19,5 @@ export * from './api/sending.js';
 export * from './api/campaigns.js';
 export * from './api/leads.js';
 export * from './api/overview.js';
+export * from './webhooks.js';
+export * from './api/webhooks.js';

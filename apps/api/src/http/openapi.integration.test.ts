@@ -19,7 +19,15 @@ afterAll(async () => {
 it('documents every declared route, with request schemas from the same zod schemas', async () => {
   const res = await new Client(api.url).get('/api/openapi.json');
   expect(res.status).toBe(200);
-  expect(res.body.openapi).toBe('3.0.3');
+  expect(res.body.openapi).toBe('3.1.0');
+  // Every webhook event type is documented with its payload schema.
+  const hooks = res.body.webhooks as Record<string, any>;
+  expect(Object.keys(hooks)).toEqual(
+    expect.arrayContaining(['lead.created', 'message.clicked', 'sending.paused']),
+  );
+  const clicked = hooks['message.clicked'].post.requestBody.content['application/json'].schema;
+  expect(clicked.properties.type.const).toBe('message.clicked');
+  expect(clicked.properties.data.required).toEqual(expect.arrayContaining(['machine', 'url']));
   for (const route of allRoutes(api.deps)) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
     expect(res.body.paths[path]?.[route.method], `${route.method} ${path}`).toBeDefined();

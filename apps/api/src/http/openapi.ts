@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { API_KEY_SCOPES, PERMISSIONS, SCOPES } from '@kindling/shared';
+import {
+  API_KEY_SCOPES,
+  PERMISSIONS,
+  SCOPES,
+  WEBHOOK_EVENT_TYPES,
+  webhookPayloadSchema,
+  webhookTestPayloadSchema,
+} from '@kindling/shared';
 import { HTML_PAGE, routePermission, type AnyRoute, type ResponseDecl } from './route.js';
 
 const errorSchema = z.object({
@@ -12,7 +19,51 @@ const errorSchema = z.object({
 });
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' });
+  const js: Record<string, unknown> = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  });
+  delete js.$schema;
+  return js;
+}
+
+const SIGNATURE_HEADERS = {
+  'webhook-id': 'The message id: the same on every attempt and replay (deduplicate by it)',
+  'webhook-timestamp': 'Unix seconds when this attempt was signed',
+  'webhook-signature':
+    'Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, one per active secret (two during a rotation)',
+};
+
+/**
+ * The OpenAPI 3.1 `webhooks` section: one POST per event type, its body the payload schema the
+ * worker's events are built to (packages/shared webhooks.ts), signed per Standard Webhooks.
+ */
+function webhooksSection(): Record<string, unknown> {
+  const entry = (type: string, schema: z.ZodType) => ({
+    post: {
+      summary: `${type} (payload version 1)`,
+      description:
+        'Signed per the Standard Webhooks specification with the endpoint secret (`whsec_…`); verify with any Standard Webhooks library. Answer 2xx within 10 s; anything else is retried with exponential back-off for about 27 hours.',
+      parameters: Object.entries(SIGNATURE_HEADERS).map(([name, description]) => ({
+        name,
+        in: 'header',
+        required: true,
+        description,
+        schema: { type: 'string' },
+      })),
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: jsonSchema(schema, 'output') } },
+      },
+      responses: { '200': { description: 'Received (any 2xx)' } },
+    },
+  });
+  const entries: [string, unknown][] = [
+    ...WEBHOOK_EVENT_TYPES.map((t): [string, unknown] => [t, entry(t, webhookPayloadSchema(t))]),
+    ['webhook.test', entry('webhook.test', webhookTestPayloadSchema)],
+  ];
+  return Object.fromEntries(entries);
 }
 
 /** Builds the OpenAPI 3 document from the same route declarations the server runs. */
@@ -95,7 +146,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     };
   }
   return {
-    openapi: '3.0.3',
+    openapi: '3.1.0',
     info: { title: 'Kindling API', version: info.version },
     servers: [{ url: info.serverUrl }],
     components: {
@@ -113,5 +164,6 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       },
     },
     paths,
+    webhooks: webhooksSection(),
   };
 }

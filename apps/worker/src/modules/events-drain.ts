@@ -25,6 +25,7 @@ import {
   type StreamConsumer,
   type StreamEntry,
 } from '../stream-consumer.js';
+import { webhookEventsInsert } from '@kindling/webhooks';
 import { drainMonitor } from '../drain-health.js';
 import {
   DEFAULT_SIGNAL_RULES,
@@ -68,6 +69,18 @@ type Entry = StreamEntry;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// Opens and clicks as webhook events, with the machine flag the insert decided (a burst flag set
+// by a later batch is not sent again).
+const trackingEvent = (type: 'message.opened' | 'message.clicked', kind: string) =>
+  webhookEventsInsert(type, {
+    from: 'ins i JOIN "Message" m ON m.id = i."messageId"',
+    workspaceId: 'i."workspaceId"',
+    leadId: 'i."leadId"',
+    data: `jsonb_build_object('messageId', m.id, 'leadId', i."leadId", 'campaignId', m."campaignId",
+      'toEmail', m."toEmail", 'machine', i.machine, 'machineReason', i."machineReason"${kind === 'click' ? `, 'url', i.url` : ''})`,
+    where: `i.type = '${kind}'`,
+  });
+
 const INSERT_SQL = `
 WITH v AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
@@ -82,6 +95,12 @@ WITH v AS (
   LEFT JOIN "Message" m ON m.id = v.mid AND m."workspaceId" = v.ws
   LEFT JOIN "Lead" l ON l.id = v.lid AND l."workspaceId" = v.ws
   ON CONFLICT ("eventKey") DO NOTHING
+  RETURNING "workspaceId", "messageId", "leadId", "type", "url", "machine", "machineReason"
+), wh_open AS (
+  ${trackingEvent('message.opened', 'open')}
+  RETURNING 1
+), wh_click AS (
+  ${trackingEvent('message.clicked', 'click')}
   RETURNING 1
 ), upd AS (
   UPDATE "TrackingEvent" SET "machine" = true, "machineReason" = 'burst'

@@ -3,6 +3,7 @@ import type { CreateLeadsResult, createLeadsSchema } from '@kindling/shared';
 import type { Prisma } from '@kindling/db';
 import { enrollMany } from '@kindling/campaigns';
 import { upsertLeads, type LeadUpsertInput } from '@kindling/leads';
+import { recordLeadEvents } from '@kindling/webhooks';
 import { AppError } from '../../http/errors.js';
 
 type Body = z.output<typeof createLeadsSchema>;
@@ -30,7 +31,8 @@ function upsertInput(workspaceId: string, l: LeadBody, now: Date): LeadUpsertInp
  * the merge rules every lead source shares (@kindling/leads upsertLeads: the form submissions'
  * SQL), then enrolls the leads in the requested campaigns and, for each tag a lead gained, in the
  * campaigns that tag triggers, through the one enrollment service. A campaign of another
- * workspace, or not active, is a 422 and nothing is written.
+ * workspace, or not active, is a 422 and nothing is written. Webhook events lead.created and
+ * lead.updated are written in the same transaction (one per lead).
  */
 export async function createLeads(
   tx: Prisma.TransactionClient,
@@ -58,8 +60,15 @@ export async function createLeads(
     tx,
     leads.map((l) => upsertInput(workspaceId, l, now)),
   );
-  // A lead given twice is one lead: enroll it once.
+  // A lead given twice is one lead: enroll it once, one event each (created wins over updated).
   const leadIds = [...new Set(rows.map((r) => r.id))];
+  const createdIds = new Set(rows.filter((r) => r.created).map((r) => r.id));
+  await recordLeadEvents(tx, { workspaceId, type: 'lead.created', leadIds: [...createdIds] });
+  await recordLeadEvents(tx, {
+    workspaceId,
+    type: 'lead.updated',
+    leadIds: leadIds.filter((id) => !createdIds.has(id)),
+  });
   let enrolled = 0;
   for (const campaignId of wanted)
     enrolled += await enrollMany(tx, { workspaceId, campaignId, leadIds, source: 'api' });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { LeadDetail, updateLeadSchema } from '@kindling/shared';
 import type { Db, Prisma } from '@kindling/db';
 import { enrollByTrigger } from '@kindling/campaigns';
+import { recordLeadEvents } from '@kindling/webhooks';
 import { findLead } from './find-lead.js';
 import { leadDetail } from './lead-detail.js';
 
@@ -26,10 +27,14 @@ export async function updateLead(
       where: { id: lead.id },
       data: { ...rest, ...(newTags ? { tags: newTags } : {}) },
     });
-    if (fields === undefined) return row;
+    if (fields === undefined) {
+      await recordLeadEvents(tx, { workspaceId, type: 'lead.updated', leadIds: [lead.id] });
+      return row;
+    }
     // Not through Prisma's JSON encoding, which drops a "__proto__" key: custom field
     // names are the tenant's own and are stored verbatim.
     await tx.$executeRaw`UPDATE "Lead" SET "customFields" = ${JSON.stringify(fields)}::jsonb WHERE id = ${lead.id}::uuid`;
+    await recordLeadEvents(tx, { workspaceId, type: 'lead.updated', leadIds: [lead.id] });
     return { ...row, customFields: fields as Prisma.JsonObject };
   });
   if (newTags) {

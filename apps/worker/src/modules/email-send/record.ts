@@ -7,6 +7,7 @@
 // DATA is released. So per SMTP connection at most ONE message is ever "handed but not
 // recorded" in the database, and a killed worker leaves at most its pool size ambiguous.
 import type { Db } from '@kindling/db';
+import { webhookEventsInsert } from '@kindling/webhooks';
 import type { Sql } from './sql.js';
 
 type Item = { k: 'h'; id: string } | { k: 's'; id: string; r: string } | { k: 'u'; id: string };
@@ -20,13 +21,25 @@ interface Outcome {
   settle: (ok: boolean) => void;
 }
 
+// message.sent for campaign and confirmation mail (not account or test mail), in the statement
+// that records the outcome.
+const SENT_EVENT = webhookEventsInsert('message.sent', {
+  from: 'sent s',
+  workspaceId: 's."workspaceId"',
+  leadId: 's."leadId"',
+  data: `jsonb_build_object('messageId', s.id, 'leadId', s."leadId", 'campaignId', s."campaignId",
+    'toEmail', s."toEmail", 'subject', s.subject)`,
+  where: `s.kind IN ('campaign', 'confirmation')`,
+});
+
 const settleSql = (
   tail: string,
 ) => `WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(k text, id uuid, r text)),
   sent AS (
     UPDATE "Message" m SET status = 'sent', "sentAt" = now(), "smtpResponse" = v.r, "reviewAt" = NULL, "lastError" = NULL, "updatedAt" = now()
     FROM v WHERE v.k = 's' AND m.id = v.id
-    RETURNING m.id),
+    RETURNING m.id, m."workspaceId", m."leadId", m."campaignId", m."toEmail", m.subject, m.kind),
+  webhook AS (${SENT_EVENT} RETURNING 1),
   unmarked AS (
     UPDATE "Message" m SET "handedAt" = NULL
     FROM v WHERE v.k = 'u' AND m.id = v.id AND m.status = 'sending' AND m."claimedBy" = $2

@@ -1,0 +1,3 @@
+export * from './sign.js';
+export * from './outbox.js';
+export * from './post.js';
