@@ -7,6 +7,7 @@ export const QUEUES = {
   email: 'email',
   imports: 'imports',
   maintenance: 'maintenance',
+  dns: 'dns',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -17,6 +18,8 @@ export const JOBS = {
   emailSend: 'email.send',
   sessionsPurge: 'sessions.purge',
   leadsImport: 'leads.import',
+  /** Re-checks the DNS of sending identities last checked a day ago (hourly, a batch each). */
+  dnsRecheck: 'dns.recheck',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 

@@ -17,3 +17,6 @@ export * from './report-trust.js';
 export * from './review.js';
 export * from './dns/resolver.js';
 export * from './mx-providers.js';
+export * from './dns/spf.js';
+export * from './dns/health.js';
+export * from './dns/identity-health.js';

@@ -6,6 +6,7 @@ import { eventsDrainModule } from './events-drain.js';
 import { dripModule } from './drip.js';
 import { submissionsDrainModule } from './submissions-drain.js';
 import { csvImportModule } from './csv-import/index.js';
+import { dnsHealthModule } from './dns-health.js';
 
 /** Every module the worker process runs, in start order (closed in reverse); the dev mail catcher runs before them (worker.ts). */
 export const MODULES: WorkerModule[] = [
@@ -16,4 +17,5 @@ export const MODULES: WorkerModule[] = [
   dripModule,
   submissionsDrainModule,
   csvImportModule,
+  dnsHealthModule,
 ];

@@ -1,6 +1,40 @@
 // Response schemas of the sending routes: what apps/api declares and answers, typed for apps/web.
 import { z } from 'zod';
 
+/** The sending-domain DNS checks (packages/sending dns/health.ts runs them). */
+export const DNS_CHECK_KINDS = ['spf', 'dkim', 'dmarc', 'return_path_mx', 'tracking'] as const;
+/** pass; warn: works but should change; fail: mail is hurt; error: DNS did not answer; skipped. */
+export const dnsCheckStatusSchema = z.enum(['pass', 'warn', 'fail', 'error', 'skipped']);
+export type DnsCheckStatus = z.infer<typeof dnsCheckStatusSchema>;
+export const dnsRecordSchema = z.object({
+  type: z.enum(['TXT', 'MX', 'A']),
+  name: z.string(),
+  value: z.string(),
+});
+export type DnsRecordToPublish = z.infer<typeof dnsRecordSchema>;
+export const dnsCheckSchema = z.object({
+  kind: z.enum(DNS_CHECK_KINDS),
+  status: dnsCheckStatusSchema,
+  /** The DNS name looked at. */
+  name: z.string(),
+  /** What was found there, if anything. */
+  found: z.string().nullable(),
+  /** What is right or wrong, in a sentence. */
+  message: z.string(),
+  /** The record to publish to fix it; null when there is nothing to publish. */
+  record: dnsRecordSchema.nullable(),
+});
+export type DnsCheck = z.infer<typeof dnsCheckSchema>;
+export const dnsHealthSchema = z.object({
+  /** The worst check. */
+  status: dnsCheckStatusSchema,
+  checkedAt: z.string(),
+  /** Since when a check fails; null while none does. */
+  failingSince: z.string().nullable(),
+  checks: z.array(dnsCheckSchema),
+});
+export type DnsHealth = z.infer<typeof dnsHealthSchema>;
+
 export const identitySchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -17,6 +51,8 @@ export const identitySchema = z.object({
     .nullable(),
   status: z.enum(['active', 'paused']),
   pausedReason: z.string().nullable(),
+  /** The last DNS check of its domains (daily and on demand); null before the first. */
+  dnsHealth: dnsHealthSchema.nullable(),
   createdAt: z.string(),
 });
 export type Identity = z.infer<typeof identitySchema>;

@@ -1,12 +1,26 @@
 // A sending identity as the sending routes answer it: secrets never leave, the SMTP URL comes
 // back with its password masked, the DKIM key as the DNS record to publish.
-import type { SendingIdentity } from '@kindling/db';
-import type { Identity } from '@kindling/shared';
+import type { IdentityDnsCheck, SendingIdentity } from '@kindling/db';
+import type { DnsCheck, DnsHealth, Identity } from '@kindling/shared';
 import { decryptSecret, dkimDnsRecord, redactSmtpUrl } from '@kindling/sending';
 import { notFound } from '../../http/errors.js';
 import type { Db } from '@kindling/db';
 
-export function identityView(appSecret: string, i: SendingIdentity): Identity {
+/** The stored DNS check as the identity shows it. */
+export function dnsHealthView(c: IdentityDnsCheck | null | undefined): DnsHealth | null {
+  if (!c) return null;
+  return {
+    status: c.status as DnsHealth['status'],
+    checkedAt: c.checkedAt.toISOString(),
+    failingSince: c.failingSince?.toISOString() ?? null,
+    checks: c.checks as DnsCheck[],
+  };
+}
+
+export function identityView(
+  appSecret: string,
+  i: SendingIdentity & { dnsCheck?: IdentityDnsCheck | null },
+): Identity {
   let smtpUrl: string | null = null;
   if (i.smtpUrlEncrypted) {
     try {
@@ -35,6 +49,7 @@ export function identityView(appSecret: string, i: SendingIdentity): Identity {
         : null,
     status: i.status,
     pausedReason: i.pausedReason,
+    dnsHealth: dnsHealthView(i.dnsCheck),
     createdAt: i.createdAt.toISOString(),
   };
 }

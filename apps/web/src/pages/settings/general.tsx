@@ -58,6 +58,7 @@ function GeneralForm({ workspace, readOnly }: { workspace: Workspace; readOnly: 
       name: workspace.name,
       timeZone: workspace.timeZone,
       postalAddress: workspace.postalAddress,
+      dnsBlocksActivation: workspace.dnsBlocksActivation,
     } satisfies UpdateWorkspaceInput,
   });
 
@@ -80,6 +81,7 @@ function GeneralForm({ workspace, readOnly }: { workspace: Workspace; readOnly: 
         name: updated.name,
         timeZone: updated.timeZone,
         postalAddress: updated.postalAddress,
+        dnsBlocksActivation: updated.dnsBlocksActivation,
       });
       toast.success('Workspace settings saved');
     },
@@ -144,6 +146,15 @@ function GeneralForm({ workspace, readOnly }: { workspace: Workspace; readOnly: 
             error={errors.postalAddress?.message}
             {...register('postalAddress')}
           />
+          <label style={{ display: 'flex', gap: 8, alignItems: 'start' }}>
+            <input
+              type="checkbox"
+              {...register('dnsBlocksActivation')}
+              data-testid="dns-blocks-activation"
+            />{' '}
+            DNS failures block activation: a campaign whose sending identity fails a DNS check (SPF,
+            DKIM, DMARC, return-path MX, tracking domain) cannot be activated
+          </label>
         </fieldset>
       </Card>
     </form>
