@@ -129,6 +129,7 @@ async function settle(page: Page) {
 
 /** The signed-in pages checked, each by a name (for screenshots) and its URL. */
 const PAGES = (): { name: string; url: string }[] => [
+  { name: 'overview', url: '/overview' },
   { name: 'forms', url: '/forms' },
   { name: 'form-builder', url: `/forms/${ids.form}` },
   { name: 'form-builder-design', url: `/forms/${ids.form}?tab=design` },

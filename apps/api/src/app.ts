@@ -20,6 +20,7 @@ import { leadRoutes, mountLeadsHttp } from './routes/leads.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { inboundReviewRoutes } from './routes/inbound-review.js';
 import { sendingRoutes } from './routes/sending.js';
+import { overviewRoutes } from './routes/overview.js';
 import { sesWebhook } from './routes/ses-webhook.js';
 
 /** Every declared API route; the OpenAPI document is generated from this same list. */
@@ -33,6 +34,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...campaignRoutes(deps),
     ...sendingRoutes(deps),
     ...inboundReviewRoutes(deps),
+    ...overviewRoutes(deps),
   ];
 }
 

@@ -19,3 +19,4 @@ export * from './api/forms.js';
 export * from './api/sending.js';
 export * from './api/campaigns.js';
 export * from './api/leads.js';
+export * from './api/overview.js';
