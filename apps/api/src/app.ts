@@ -20,6 +20,7 @@ import { leadRoutes, mountLeadsHttp } from './routes/leads.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { inboundReviewRoutes } from './routes/inbound-review.js';
 import { sendingRoutes } from './routes/sending.js';
+import { overviewRoutes } from './routes/overview.js';
 import { sesWebhook } from './routes/ses-webhook.js';
 import { relayWebhooks } from './routes/relay-webhooks.js';
 
@@ -34,6 +35,7 @@ export function allRoutes(deps: AppDeps): AnyRoute[] {
     ...campaignRoutes(deps),
     ...sendingRoutes(deps),
     ...inboundReviewRoutes(deps),
+    ...overviewRoutes(deps),
   ];
 }
 

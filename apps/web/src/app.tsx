@@ -5,6 +5,7 @@ import { LoginPage } from './pages/login';
 import { SignupPage } from './pages/signup';
 import { AcceptInvitePage } from './pages/accept-invite';
 import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset';
+import { OverviewPage } from './pages/overview/overview';
 import { FormsPage } from './pages/forms';
 import { FormBuilderPage } from './pages/forms/builder';
 import { ImportWizardPage, LeadDetailPage, LeadsPage } from './pages/leads';
@@ -34,7 +35,8 @@ export const router = createBrowserRouter([
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <Navigate to="/forms" replace /> },
+          { index: true, element: <Navigate to="/overview" replace /> },
+          { path: 'overview', element: <OverviewPage /> },
           { path: 'forms', element: <FormsPage /> },
           { path: 'forms/:id', element: <FormBuilderPage /> },
           { path: 'leads', element: <LeadsPage /> },

@@ -18,3 +18,4 @@ export * from './api/forms.js';
 export * from './api/sending.js';
 export * from './api/campaigns.js';
 export * from './api/leads.js';
+export * from './api/overview.js';

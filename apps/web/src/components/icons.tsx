@@ -22,6 +22,15 @@ function Icon({ size = 16, children, ...rest }: IconProps) {
   );
 }
 
+export const OverviewIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="3" y="3" width="7" height="9" rx="1.5" />
+    <rect x="14" y="3" width="7" height="5" rx="1.5" />
+    <rect x="14" y="12" width="7" height="9" rx="1.5" />
+    <rect x="3" y="16" width="7" height="5" rx="1.5" />
+  </Icon>
+);
+
 export const FormsIcon = (p: IconProps) => (
   <Icon {...p}>
     <rect x="4" y="3" width="16" height="18" rx="2" />

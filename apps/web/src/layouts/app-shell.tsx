@@ -14,6 +14,7 @@ import {
   FormsIcon,
   LeadsIcon,
   LogOutIcon,
+  OverviewIcon,
   SendingIcon,
   SettingsIcon,
 } from '../components/icons';
@@ -23,6 +24,7 @@ import { ROLE_LABEL } from '../lib/roles';
 import './app-shell.css';
 
 const NAV = [
+  { to: '/overview', label: 'Overview', icon: OverviewIcon, testId: 'nav-overview' },
   { to: '/forms', label: 'Forms', icon: FormsIcon, testId: 'nav-forms' },
   { to: '/leads', label: 'Leads', icon: LeadsIcon, testId: 'nav-leads' },
   { to: '/campaigns', label: 'Campaigns', icon: CampaignsIcon, testId: 'nav-campaigns' },
@@ -44,7 +46,7 @@ function WorkspaceSwitcher({ me }: { me: Me }) {
     onSuccess: (next) => {
       dropWorkspaceData(qc);
       qc.setQueryData(meKey, next);
-      void navigate('/forms');
+      void navigate('/overview');
       toast.success(`Switched to ${next.workspace.name}`);
     },
     onError: (err) => toast.error(err.message),

@@ -18,12 +18,12 @@ describe('safeNext', () => {
       'javascript:alert(1)',
       '/a\nb',
     ]) {
-      expect(safeNext(bad)).toBe('/forms');
+      expect(safeNext(bad)).toBe('/overview');
     }
   });
 
   it('never sends a user back to an auth page', () => {
-    expect(safeNext('/login?next=/x')).toBe('/forms');
+    expect(safeNext('/login?next=/x')).toBe('/overview');
     expect(safeNext('/signup', '/')).toBe('/');
   });
 });

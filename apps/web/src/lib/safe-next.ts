@@ -3,7 +3,7 @@
  * Guards the post-login redirect against open redirects (`//evil.com`, `https://…`,
  * `/\evil.com`) and against bouncing back to the auth pages themselves.
  */
-export function safeNext(next: string | null | undefined, fallback = '/forms'): string {
+export function safeNext(next: string | null | undefined, fallback = '/overview'): string {
   if (!next) return fallback;
   if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
   if ([...next].some((ch) => ch.charCodeAt(0) < 0x20)) return fallback;

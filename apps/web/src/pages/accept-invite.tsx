@@ -80,7 +80,7 @@ function useOnJoined() {
     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== meKey[0] });
     qc.setQueryData(meKey, me);
     toast.success(`Welcome to ${me.workspace.name}`);
-    void navigate('/forms', { replace: true });
+    void navigate('/overview', { replace: true });
   };
 }
 
