@@ -34,5 +34,5 @@ export async function checkIdentityDnsNow(
 ): Promise<Identity> {
   const identity = await ownIdentity(deps.db, workspaceId, id);
   const { row } = await checkIdentityDns(deps.db, apiDnsHealthDeps(deps), identity);
-  return identityView(deps.config.appSecret, { ...identity, dnsCheck: row });
+  return identityView(deps.config, { ...identity, dnsCheck: row });
 }

@@ -9,5 +9,5 @@ export async function listIdentities(deps: AppDeps, workspaceId: string): Promis
     orderBy: { createdAt: 'asc' },
     include: { dnsCheck: true },
   });
-  return rows.map((i) => identityView(deps.config.appSecret, i));
+  return rows.map((i) => identityView(deps.config, i));
 }

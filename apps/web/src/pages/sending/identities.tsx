@@ -17,6 +17,7 @@ import { applyServerError } from '../../lib/form';
 import { useSession, wsKey } from '../../lib/queries';
 import { canManage } from '../../lib/roles';
 import { DnsHealthPanel } from './dns-health';
+import { RelayWebhook } from './relay-webhook';
 
 const FIELDS = [
   'name',
@@ -301,6 +302,7 @@ export function IdentitiesPanel() {
                   </div>
                 )}
                 <DnsHealthPanel identity={i} manage={manage} workspaceId={me.workspace.id} />
+                <RelayWebhook identity={i} manage={manage} />
               </div>
             ))}
           </div>
