@@ -3,10 +3,7 @@
 import type { Server } from 'node:http';
 import pino from 'pino';
 import pg from 'pg';
-import { assertServices } from '@kindling/shared';
-import { assertDbReachable, createDb } from '@kindling/db';
-import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
-import { createHttpServer, runMain } from '@kindling/runtime';
+import { connectServices, createHttpServer, runMain } from '@kindling/runtime';
 import { createHttpHandler } from './http-handler.js';
 import { productPorts } from '@kindling/egress';
 import { loadApiEnv } from './env.js';
@@ -19,15 +16,7 @@ runMain(async (lifecycle) => {
   const env = loadApiEnv(process.env);
   const logger = pino({ level: env.LOG_LEVEL, base: { app: 'api' } });
   lifecycle.setLogger(logger);
-  const db = createDb(env.DATABASE_URL);
-  lifecycle.onClose('postgres', () => db.$disconnect());
-  const redis = createProducerRedis(env.REDIS_URL, { lazyConnect: true });
-  lifecycle.onClose('redis', () => redis.quit());
-  redis.connect().catch(() => undefined); // assertRedisReachable reports the failure
-  await assertServices([
-    assertDbReachable(db, env.DATABASE_URL),
-    assertRedisReachable(redis, env.REDIS_URL),
-  ]);
+  const { db, redis } = await connectServices(lifecycle, env, { redis: 'producer' });
 
   const pgPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
   lifecycle.onClose('postgres streams', () => pgPool.end());

@@ -1,10 +1,7 @@
 // The tracking process: opens, clicks and unsubscribes. SIGTERM stops accepting connections,
 // lets in-flight requests finish, then closes connections, inside 10 seconds.
 import pino from 'pino';
-import { assertServices } from '@kindling/shared';
-import { createHttpServer, runMain } from '@kindling/runtime';
-import { assertDbReachable, createDb } from '@kindling/db';
-import { assertRedisReachable, createProducerRedis } from '@kindling/queue';
+import { connectServices, createHttpServer, runMain } from '@kindling/runtime';
 import { loadTrackingEnv } from './env.js';
 import { createTrackingHandler } from './server.js';
 
@@ -12,17 +9,10 @@ runMain(async (lifecycle) => {
   const env = loadTrackingEnv(process.env);
   const logger = pino({ level: env.LOG_LEVEL, base: { app: 'tracking' } });
   lifecycle.setLogger(logger);
-  const db = createDb(env.DATABASE_URL, { poolSize: 5 });
-  lifecycle.onClose('postgres', () => db.$disconnect());
-  // No auto-pipelining: EventAppender already sends one command per event-loop turn, and an
-  // auto-pipeline would wrap each of those in a Pipeline object for nothing.
-  const redis = createProducerRedis(env.REDIS_URL, { lazyConnect: true });
-  lifecycle.onClose('redis', () => redis.quit());
-  redis.connect().catch(() => undefined); // assertRedisReachable reports the failure
-  await assertServices([
-    assertDbReachable(db, env.DATABASE_URL),
-    assertRedisReachable(redis, env.REDIS_URL),
-  ]);
+  const { db, redis } = await connectServices(lifecycle, env, {
+    dbPoolSize: 5,
+    redis: 'producer',
+  });
 
   const { handler } = createTrackingHandler({
     db,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { egressAllowSchema } from '@kindling/egress';
+import { dnsResolverEnv } from '@kindling/sending';
 import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import {
   EVENTS_STREAM,
@@ -95,6 +96,14 @@ export const workerEnvSchema = z.object({
   REPUTATION_MIN_SAMPLE: reputationMinSampleEnv,
   /** Internal destinations tenants' relays may reach (host[:port], address[:port], range[:port]). */
   EGRESS_ALLOW: egressAllowSchema,
+  /** DNS servers for recipients' MX and sending-domain checks ("127.0.0.1:5353,[::1]"); unset = the system's. */
+  DNS_RESOLVER: dnsResolverEnv,
+  /** How long a recipient domain's provider (found from its MX) is kept before it is looked up again. */
+  MX_CACHE_TTL_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 365)
+    .default(D.mxTtlMs / 3_600_000),
   /** Tests only: read the current time (epoch ms) from this Redis key (moves warm-up days). */
   TEST_CLOCK_REDIS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

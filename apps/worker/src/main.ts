@@ -2,11 +2,8 @@
 // SIGTERM: stop taking jobs and finish active ones (workers), then queues, then connections,
 // all inside 10 seconds.
 import pino from 'pino';
-import { assertServices } from '@kindling/shared';
-import { runMain } from '@kindling/runtime';
+import { connectServices, runMain } from '@kindling/runtime';
 import { productPorts } from '@kindling/egress';
-import { assertDbReachable, createDb } from '@kindling/db';
-import { assertRedisReachable, createWorkerRedis } from '@kindling/queue';
 import { loadWorkerEnv } from './env.js';
 import { startWorker } from './worker.js';
 import { createHealthServer, workerReadiness } from './health.js';
@@ -15,14 +12,10 @@ runMain(async (lifecycle) => {
   const env = loadWorkerEnv(process.env);
   const logger = pino({ level: env.LOG_LEVEL, base: { app: 'worker' } });
   lifecycle.setLogger(logger);
-  const db = createDb(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE });
-  lifecycle.onClose('postgres', () => db.$disconnect());
-  const redis = createWorkerRedis(env.REDIS_URL);
-  lifecycle.onClose('redis', () => redis.quit());
-  await assertServices([
-    assertDbReachable(db, env.DATABASE_URL),
-    assertRedisReachable(redis, env.REDIS_URL),
-  ]);
+  const { db, redis } = await connectServices(lifecycle, env, {
+    dbPoolSize: env.DB_POOL_SIZE,
+    redis: 'worker',
+  });
 
   const worker = await startWorker({
     db,
@@ -48,6 +41,8 @@ runMain(async (lifecycle) => {
         claimLeaseMs: env.SEND_CLAIM_LEASE_MS,
         heartbeatMs: env.SEND_HEARTBEAT_MS,
         reputationMinSample: env.REPUTATION_MIN_SAMPLE,
+        dnsServers: env.DNS_RESOLVER,
+        mxTtlMs: env.MX_CACHE_TTL_HOURS * 3_600_000,
         clockRedisKey: env.TEST_CLOCK_REDIS_KEY ?? null,
       },
       events: {

@@ -15,3 +15,5 @@ export * from './outcomes.js';
 export * from './outbox.js';
 export * from './report-trust.js';
 export * from './review.js';
+export * from './dns/resolver.js';
+export * from './mx-providers.js';

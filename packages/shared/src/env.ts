@@ -38,12 +38,3 @@ function redact(name: string, value: string): string {
   if (/SECRET|PASSWORD|KEY|TOKEN/i.test(name)) return '***';
   return value.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
 }
-
-/** Awaits every start-up check and throws one Error naming every service that failed. */
-export async function assertServices(checks: Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(checks);
-  const failures = results
-    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
-    .map((r) => (r.reason instanceof Error ? r.reason.message : String(r.reason)));
-  if (failures.length) throw new Error(failures.join('\n'));
-}

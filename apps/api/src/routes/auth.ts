@@ -1,6 +1,6 @@
 // Sign-up, sign-in and out, the current user, workspace switching, password reset and invite
 // acceptance. Each route parses, applies its rate limit, calls one service of services/auth/
-// (password reset: auth/password-reset.ts) and sets or clears the session cookie.
+// (password reset: services/auth/password-reset.ts) and sets or clears the session cookie.
 import { z } from 'zod';
 import {
   acceptInviteSchema,
@@ -26,7 +26,7 @@ import {
   completePasswordReset,
   lookupPasswordReset,
   requestPasswordReset,
-} from '../auth/password-reset.js';
+} from '../services/auth/password-reset.js';
 import { sha256 } from '../auth/tokens.js';
 import { clearSessionCookie, setSessionCookie } from '../auth/authenticate.js';
 import { acceptInvite } from '../services/auth/accept-invite.js';

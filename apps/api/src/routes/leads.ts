@@ -26,7 +26,7 @@ import {
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../http/errors.js';
 import { authorize, defineRoute, type AnyRoute, type AuthMode } from '../http/route.js';
-import { exportLeadsCsv } from '../leads/export.js';
+import { exportLeadsCsv } from '../services/leads/export-leads.js';
 import { sendReport } from '../services/imports/import-report.js';
 import { importView, loadImport } from '../services/imports/import-state.js';
 import { receiveUpload } from '../services/imports/receive-upload.js';

@@ -48,7 +48,9 @@ import type { Redis } from 'ioredis';
 import { createEgressGuard } from '@kindling/egress';
 import { QUEUES, emailQueue, emailSendPayload, requeueEmailSend } from '@kindling/queue';
 import {
+  MxProviders,
   TransportPool,
+  createDnsResolver,
   decryptSecret,
   domainOf,
   evaluateReputation,
@@ -93,13 +95,14 @@ interface SendParts {
   recovery: Recovery;
   deliverer: Deliverer;
   limiterRedis: Redis;
+  providers: MxProviders;
 }
 
 /** Builds the processor. */
 function createSendProcessor(ctx: WorkerContext, s: SendingSettings, p: SendParts) {
   const { db, redis, logger, config } = ctx;
   const { sql, workerId, claimer, recovery, deliverer } = p;
-  const throttle = createThrottle(db, p.limiterRedis, s);
+  const throttle = createThrottle(db, p.limiterRedis, s, (email) => p.providers.providerOf(email));
   // Messages this process is sending right now: a row claimed by this process but not in here is
   // left over from an attempt of ours that already ended.
   const inFlight = new Set<string>();
@@ -314,6 +317,7 @@ async function guard(
 export const emailSendModule: WorkerModule = async (ctx) => {
   const s = sendingSettings(ctx.config.sending, ctx.config.publicUrl);
   const transports = new TransportPool(createEgressGuard(ctx.config.egress));
+  const resolver = createDnsResolver(s.dnsServers);
   const queue = emailQueue({ connection: ctx.redis, prefix: ctx.prefix });
   // The claim, the marks and the results are several statements per message: on a connection
   // pool of their own they skip the ORM's per-statement work (about a tenth of the worker's CPU in
@@ -345,6 +349,13 @@ export const emailSendModule: WorkerModule = async (ctx) => {
     // the same tick, and their EVALSHAs go out in one socket write instead of one each. (Not
     // BullMQ's connection: its blocking and locking commands keep their own timing.)
     limiterRedis: ctx.redis.duplicate({ enableAutoPipelining: true }),
+    // Recipient domains' providers by MX, learned in the background (never awaited by a send).
+    providers: new MxProviders(ctx.db, resolver, {
+      ttlMs: s.mxTtlMs,
+      retryMs: s.mxRetryMs,
+      onError: (err, domain) =>
+        ctx.logger.debug({ err, domain }, 'email.send: MX lookup failed; provider stays other'),
+    }),
   };
   const processor = createSendProcessor(ctx, s, parts);
   const worker = new Worker(QUEUES.email, (job, token) => processor(job, token), {
@@ -362,6 +373,8 @@ export const emailSendModule: WorkerModule = async (ctx) => {
   const closeRest = async () => {
     await Promise.all([parts.claimer.close(), recorder.close()]);
     await recovery.stop();
+    resolver.cancel(); // lookups in flight end now (as failures) instead of at their timeout
+    await parts.providers.close();
     transports.close();
     await parts.limiterRedis.quit().catch(() => parts.limiterRedis.disconnect());
     await pool?.end();

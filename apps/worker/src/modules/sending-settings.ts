@@ -37,6 +37,11 @@ export interface SendingSettings {
   /** Reputation guard: rolling window and minimum sends before rates are judged. */
   reputationWindowMs: number;
   reputationMinSample: number;
+  /** Recipient domains' providers by MX: how long an answer is kept, and the retry after a failure. */
+  mxTtlMs: number;
+  mxRetryMs: number;
+  /** DNS servers ("host:port") for MX lookups; empty = the system's. */
+  dnsServers: string[];
   /** Test-only: read "now" (epoch ms) from this Redis key, so tests can move the clock. */
   clockRedisKey: string | null;
 }
@@ -61,6 +66,9 @@ export const SENDING_DEFAULTS = {
   heartbeatMs: 2_000,
   reputationWindowMs: REPUTATION_WINDOW_MS,
   reputationMinSample: REPUTATION_MIN_SAMPLE,
+  mxTtlMs: 7 * 24 * 3_600_000,
+  mxRetryMs: 10 * 60_000,
+  dnsServers: [] as string[],
   clockRedisKey: null,
 } as const satisfies Omit<SendingSettings, 'returnPathDomain'>;
 

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Db } from '@kindling/db';
 import { enrollLead } from '@kindling/campaigns';
 import { AppError, notFound } from '../../http/errors.js';
-import { Params } from '../../leads/filters.js';
+import { Params } from './filters.js';
 import { selectionSql, type LeadSelection } from './selection.js';
 
 /**

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { Pool } from 'pg';
 import type { LeadList, LeadRow, leadListQuerySchema } from '@kindling/shared';
-import { leadWhere, Params } from '../../leads/filters.js';
+import { leadWhere, Params } from './filters.js';
 import { decodeCursor, encodeCursor } from './lead-cursor.js';
 
 const SORT_SQL: Record<string, { expr: string; type: string }> = {

@@ -3,7 +3,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { LeadFilters } from '@kindling/shared';
 import { unsubscribe } from '@kindling/leads';
-import { leadWhere, Params } from '../../leads/filters.js';
+import { leadWhere, Params } from './filters.js';
 
 /** Which leads: the listed ids or every lead matching the filters; always within one workspace. */
 export type LeadSelection = { ids: string[] } | { filters: LeadFilters };

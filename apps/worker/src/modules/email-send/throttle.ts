@@ -9,8 +9,9 @@ import {
   domainOf,
   inSendingHours,
   planLimits,
-  providerOf,
+  providerOf as fixedProviderOf,
   type Limit,
+  type Provider,
 } from '@kindling/sending';
 import type { SendingSettings } from '../sending-settings.js';
 import type { SendRow } from './claim.js';
@@ -23,7 +24,12 @@ export type ThrottleAnswer =
 const PLAN_CACHE_MS = 2_000;
 
 /** The throttle of one worker process (its plan cache). */
-export function createThrottle(db: Db, limiterRedis: Redis, s: SendingSettings) {
+export function createThrottle(
+  db: Db,
+  limiterRedis: Redis,
+  s: SendingSettings,
+  providerOf: (email: string) => Provider,
+) {
   const planCache = ttlCache<WarmupPlan[]>({ ttlMs: PLAN_CACHE_MS, max: 1000 });
   const plansFor = (workspaceId: string, pool: string, domain: string): Promise<WarmupPlan[]> =>
     planCache.get(`${workspaceId}|${pool}|${domain}`, () =>
@@ -46,7 +52,11 @@ export function createThrottle(db: Db, limiterRedis: Redis, s: SendingSettings) 
   ): Promise<ThrottleAnswer> {
     const identity = m.identity;
     const pool = identity?.ipPool ?? 'shared';
-    const provider = providerOf(m.toEmail.toLowerCase());
+    // Only a relay has provider caps and back-offs worth a DNS lookup; the dev catcher's mail
+    // keeps the fixed list. `providerOf` never waits (MxProviders).
+    const provider = identity?.smtpUrlEncrypted
+      ? providerOf(m.toEmail.toLowerCase())
+      : fixedProviderOf(m.toEmail.toLowerCase());
     const tz = m.workspace.timeZone || 'UTC';
     const backoff = backoffKey(s.throttlePrefix, `${m.workspaceId}:${pool}`, provider);
     // Warm-up and provider limits protect a relay's reputation; the dev mail catcher has none.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, csvLine, guardFormula, sqlGuard, sqlLiteral } from './csv.js';
 import { fastUuidV7, prepareRow } from '@kindling/leads';
-import { notCsvReason, suggestMapping } from '../services/imports/csv-file.js';
+import { notCsvReason, suggestMapping } from '../imports/csv-file.js';
 
 describe('CSV helpers', () => {
   it('guards every OWASP formula prefix and nothing else', () => {

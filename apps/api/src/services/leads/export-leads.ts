@@ -7,9 +7,9 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { to as copyTo } from 'pg-copy-streams';
 import { DEFAULT_EXPORT_COLUMNS, LEAD_EXPORT_COLUMNS, leadFiltersSchema } from '@kindling/shared';
-import type { AppDeps } from '../deps.js';
-import { assertStorable, type Auth } from '../http/route.js';
-import { AppError, zodDetails } from '../http/errors.js';
+import type { AppDeps } from '../../deps.js';
+import { assertStorable, type Auth } from '../../http/route.js';
+import { AppError, zodDetails } from '../../http/errors.js';
 import { leadWhere, Params } from './filters.js';
 import { csvLine, sqlGuard, sqlLiteral } from './csv.js';
 

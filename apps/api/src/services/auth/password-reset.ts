@@ -5,11 +5,11 @@
 // Outbox apply.
 import { withNewMessages } from '@kindling/queue';
 import { escapeHtml as esc } from '@kindling/shared';
-import type { AppDeps } from '../deps.js';
-import { emailSends } from '../email-queue.js';
-import { AppError } from '../http/errors.js';
-import { hashPassword } from './password.js';
-import { randomToken, sha256 } from './tokens.js';
+import type { AppDeps } from '../../deps.js';
+import { emailSends } from '../../email-queue.js';
+import { AppError } from '../../http/errors.js';
+import { hashPassword } from '../../auth/password.js';
+import { randomToken, sha256 } from '../../auth/tokens.js';
 
 export const RESET_TTL_MS = 30 * 60_000;
 
