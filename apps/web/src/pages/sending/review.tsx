@@ -68,7 +68,15 @@ export function ReviewPanel() {
         }}
       >
         {(all) => (
-          <DataTable columns={['Report', 'Why it was held', 'Addresses it names', 'Received', '']}>
+          <DataTable
+            columns={[
+              'Report',
+              'Why it was held',
+              'Addresses it names',
+              'Received',
+              { label: 'Actions', hidden: true },
+            ]}
+          >
             {all.map((r) => (
               <tr key={r.id} data-testid="review-row">
                 <td className="cell-strong">
