@@ -179,16 +179,14 @@ it('npm start on an empty database: the landing page form starts the drip, the e
   await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/);
   // Statistics loaded: the lead just enrolled is in the list and the tiles have numbers.
   await page.getByText(submitted).first().waitFor();
-  await expect
-    .poll(() => page.locator('.stat-tile .stat-value').first().textContent())
-    .toBe('241');
+  await expect.poll(() => page.locator('.stat-tile .stat-value').first().textContent()).toBe('241');
   await fullHeight(page);
   await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'campaign-stats.png') });
 
   // The Outbox with the email just sent.
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`${apiUrl}/sending`);
-  await page.getByRole('tab', { name: /Outbox/ }).click();
+  await page.getByTestId('sending-tab-outbox').click();
   await page.getByText(submitted).first().waitFor();
   await page.getByText(submitted).first().click();
   await page.getByText('Welcome to the newsletter, Vera').first().waitFor();

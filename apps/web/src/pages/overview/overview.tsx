@@ -76,7 +76,10 @@ function OverviewBody({ o }: { o: Overview }) {
           tone={a.level === 'paused' ? 'danger' : 'warning'}
           title={`${a.kind === 'identity' ? 'Identity' : 'Warm-up'} ${a.name}: ${a.level === 'paused' ? 'sending paused' : 'warning'}`}
         >
-          {a.reason ?? 'No reason recorded.'} <Link to="/sending">Open Sending</Link>
+          {a.reason ?? 'No reason recorded.'}{' '}
+          <Link to={a.kind === 'identity' ? '/sending/identities' : '/sending/warmup'}>
+            Open Sending
+          </Link>
         </Alert>
       ))}
       {!allDone && <Checklist checklist={checklist} />}
