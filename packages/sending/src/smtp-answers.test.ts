@@ -119,7 +119,7 @@ describe('classifySmtpAnswer', () => {
 
   it('reads the code from the text when nodemailer gives none, and says which rule matched', () => {
     const v = classifySmtpAnswer(undefined, '550 5.1.1 user unknown');
-    expect(v).toEqual({ class: 'mailbox', permanent: true, rule: 'mailbox-text' });
+    expect(v).toEqual({ class: 'mailbox', permanent: true, rule: 'mailbox-code' });
     expect(classifySmtpAnswer(undefined, '5.1.1 no such mailbox').permanent).toBe(false);
     expect(classifySmtpAnswer(undefined, 'garbage').class).toBe('unknown');
   });
