@@ -1,7 +1,8 @@
 // The one enrollment service: forms, tags, the API, bulk selections and imports all enroll
-// leads through these functions, so the rules (lead must be active, one live enrollment per
-// campaign, re-enrollment only when allowed) live in one place.
-import type { Db, TriggerType, Enrollment } from '@kindling/db';
+// leads through these functions (with a client or inside a caller's transaction), so the rules
+// (lead must be active, one live enrollment per campaign, re-enrollment only when allowed) live
+// in one place.
+import type { DbClient as Db, TriggerType, Enrollment } from '@kindling/db';
 import { waitStepConfigSchema } from '@kindling/shared';
 import { safeZone, waitUntil } from './schedule.js';
 

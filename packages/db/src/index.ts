@@ -1,9 +1,12 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/client.js';
+import { PrismaClient, type Prisma } from './generated/client.js';
 
 export * from './generated/client.js';
 
 export type Db = PrismaClient;
+
+/** A Prisma client or an interactive transaction's client. */
+export type DbClient = Db | Prisma.TransactionClient;
 
 export interface DbOptions {
   /** Connections in this process's pool. */

@@ -4,7 +4,13 @@
 // and its FormSubmission id: storing an entry twice is detected by that id.
 import { Prisma, type Db } from '@kindling/db';
 import { withNewMessages, type EnqueueSends } from '@kindling/queue';
-import { leadsUpsertSql, normalizeEmail, upsertLead, type LeadUpsertInput } from './upsert.js';
+import {
+  leadsUpsertSql,
+  normalizeEmail,
+  roundsByLead,
+  upsertLead,
+  type LeadUpsertInput,
+} from './upsert.js';
 import {
   prepareConfirmation,
   shouldResendConfirmation,
@@ -228,15 +234,7 @@ export async function storeSubmissions(
   const spam = entries.filter((e) => e.spamReason || !e.lead);
   const doi = entries.filter((e) => !e.spamReason && e.lead && e.doubleOptIn);
   const plain = entries.filter((e) => !e.spamReason && e.lead && !e.doubleOptIn);
-  // Round k holds each lead's k-th entry: one statement cannot upsert the same lead twice.
-  const rounds: SubmissionEntry[][] = [];
-  const seen = new Map<string, number>();
-  for (const e of plain) {
-    const key = `${e.workspaceId}:${normalizeEmail(e.lead!.email)}`;
-    const k = seen.get(key) ?? 0;
-    seen.set(key, k + 1);
-    (rounds[k] ??= []).push(e);
-  }
+  const rounds = roundsByLead(plain, (e) => `${e.workspaceId}:${normalizeEmail(e.lead!.email)}`);
   const out: StoredSubmission[] = [...(await storeSpam(db, spam))];
   for (const round of rounds) out.push(...(await storePlain(db, round)));
   for (const e of doi) out.push(await storeDoubleOptIn(db, e, config, enqueue));

@@ -3,10 +3,9 @@
 // lead; first-touch attribution is written once and then kept; status is never changed here, so
 // a lead that unsubscribed, bounced or complained stays that way.
 import { randomUUID } from 'node:crypto';
-import { Prisma, type Db, type Lead } from '@kindling/db';
+import { Prisma, type DbClient, type Lead } from '@kindling/db';
 
-/** A Prisma client or an interactive transaction's client. */
-export type DbClient = Db | Prisma.TransactionClient;
+export type { DbClient };
 
 export interface LeadAttribution {
   formId?: string | null;
@@ -144,6 +143,68 @@ export async function upsertLead(db: DbClient, input: LeadUpsertInput): Promise<
   if (!row) throw new Error('lead upsert returned no row');
   const { created, ...lead } = row;
   return { lead: lead, created };
+}
+
+/**
+ * Splits items into rounds so that no round holds one lead twice (one statement cannot upsert a
+ * row twice): round k holds each lead's k-th item, so a lead's items stay in their order.
+ */
+export function roundsByLead<T>(items: T[], keyOf: (item: T) => string): T[][] {
+  const rounds: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    (rounds[k] ??= []).push(item);
+  }
+  return rounds;
+}
+
+/** What upsertLeads did for one input (in input order). */
+export interface LeadsUpsertRow {
+  id: string;
+  email: string;
+  status: Lead['status'];
+  created: boolean;
+  /** The lead's tags before this upsert (empty for a new lead). */
+  tagsBefore: string[];
+}
+
+/**
+ * Upserts many leads with the rules of leadUpsertSql, one statement per round (roundsByLead: an
+ * address given twice merges in order), inside the caller's transaction when given one. Returns
+ * one row per input, in input order.
+ */
+export async function upsertLeads(
+  db: DbClient,
+  inputs: LeadUpsertInput[],
+): Promise<LeadsUpsertRow[]> {
+  const indexed = inputs.map((input, i) => ({ input, i, id: uuidv7() }));
+  const out = new Array<LeadsUpsertRow>(inputs.length);
+  const keyOf = (x: { input: LeadUpsertInput }) =>
+    `${x.input.workspaceId}:${normalizeEmail(x.input.email)}`;
+  for (const round of roundsByLead(indexed, keyOf)) {
+    // The sub-select reads the lead as it was before this statement (its snapshot).
+    const rows = await db.$queryRaw<
+      (Omit<LeadsUpsertRow, 'tagsBefore'> & { workspaceId: string; tagsBefore: string[] | null })[]
+    >`
+      ${leadsUpsertSql(round)} RETURNING l.id::text AS id, l."workspaceId"::text AS "workspaceId", l.email, l.status::text AS status,
+        (l.xmax = 0) AS created, (SELECT o.tags FROM "Lead" o WHERE o.id = l.id) AS "tagsBefore"`;
+    const byKey = new Map(rows.map((r) => [`${r.workspaceId}:${r.email}`, r]));
+    for (const x of round) {
+      const r = byKey.get(keyOf(x));
+      if (!r) throw new Error('lead upsert returned no row');
+      out[x.i] = {
+        id: r.id,
+        email: r.email,
+        status: r.status,
+        created: r.created,
+        tagsBefore: r.tagsBefore ?? [],
+      };
+    }
+  }
+  return out;
 }
 
 /** A random UUID v7 (RFC 9562): 48-bit millisecond timestamp, then random bits. */

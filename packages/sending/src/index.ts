@@ -16,5 +16,7 @@ export * from './outcomes.js';
 export * from './outbox.js';
 export * from './report-trust.js';
 export * from './review.js';
+export * from './relays/index.js';
+export * from './apply-report.js';
 export * from './dns/resolver.js';
 export * from './mx-providers.js';

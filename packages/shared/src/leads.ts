@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { emailSchema } from './auth.js';
+import { timeZoneSchema } from './workspace.js';
 
 export const LEAD_STATUSES = ['active', 'unsubscribed', 'bounced', 'complained'] as const;
 export const leadStatusSchema = z.enum(LEAD_STATUSES);
@@ -145,6 +147,62 @@ export const updateLeadSchema = z.object({
   customFields: customFieldsSchema.optional(),
 });
 export type UpdateLeadInput = z.input<typeof updateLeadSchema>;
+
+/** How many leads one `POST /api/leads` may create or update. */
+export const CREATE_LEADS_MAX = 1000;
+
+const attributionText = (max: number) => z.string().trim().max(max).nullable().optional();
+
+/**
+ * One lead for `POST /api/leads`, merged by the rules of form submissions (@kindling/leads
+ * upsert.ts): a non-empty value wins, custom fields merge key by key, tags are added, consent and
+ * first-touch attribution are written once, status is never changed.
+ */
+export const leadInputSchema = z.object({
+  email: emailSchema,
+  firstName: z.string().trim().max(200).nullable().optional(),
+  lastName: z.string().trim().max(200).nullable().optional(),
+  phone: z.string().trim().max(50).nullable().optional(),
+  timeZone: timeZoneSchema.nullable().optional(),
+  tags: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+  /** Merged key by key over the stored custom fields (an empty or null value changes nothing). */
+  customFields: customFieldsSchema.optional(),
+  /** The consent the lead gave, as shown to them; `at` defaults to now. */
+  consent: z
+    .object({
+      text: z.string().trim().min(1).max(2000),
+      at: z.iso.datetime({ offset: true }).optional(),
+    })
+    .optional(),
+  /** First-touch attribution: kept from the first time the lead had any. */
+  attribution: z
+    .object({
+      utmSource: attributionText(200),
+      utmMedium: attributionText(200),
+      utmCampaign: attributionText(200),
+      utmTerm: attributionText(200),
+      utmContent: attributionText(200),
+      referrer: attributionText(2000),
+      pageUrl: attributionText(2000),
+    })
+    .optional(),
+});
+export type LeadInput = z.input<typeof leadInputSchema>;
+
+/**
+ * `POST /api/leads`: one lead (its fields at the top level) or `{ leads: [...] }` of up to 1,000;
+ * `campaignIds` enrolls every lead of the request in those active campaigns.
+ */
+export const createLeadsSchema = z.union([
+  z
+    .object({
+      leads: z.array(leadInputSchema).min(1).max(CREATE_LEADS_MAX),
+      campaignIds: z.array(z.uuid()).max(20).optional(),
+    })
+    .strict(),
+  leadInputSchema.extend({ campaignIds: z.array(z.uuid()).max(20).optional() }).strict(),
+]);
+export type CreateLeadsInput = z.input<typeof createLeadsSchema>;
 
 export const BULK_ACTIONS = ['tag', 'untag', 'enroll', 'unsubscribe', 'delete'] as const;
 

@@ -1,4 +1,5 @@
-// Leads: the table (keyset pagination, search, filters, sort), bulk actions over a selection or
+// Leads: create-or-update over the API (one or a batch, Idempotency-Key), lookup by email, the
+// table (keyset pagination, search, filters, sort), bulk actions over a selection or
 // the whole filtered set, lead detail with its timeline, edits, erasure, one lead's data as JSON,
 // CSV export (streamed COPY) and CSV import (upload into Postgres, mapping, progress of the
 // worker's import, report).
@@ -9,6 +10,8 @@ import { z } from 'zod';
 import {
   bulkLeadsResultSchema,
   bulkLeadsSchema,
+  createLeadsResultSchema,
+  createLeadsSchema,
   idParamSchema,
   importStatusSchema,
   leadCountSchema,
@@ -35,7 +38,13 @@ import { bulkLeads, selectionOf } from '../services/leads/bulk-leads.js';
 import { countLeads } from '../services/leads/count-leads.js';
 import { eraseLead } from '../services/leads/erase-lead.js';
 import { leadDataExport } from '../services/leads/lead-data-export.js';
-import { getLeadDetail } from '../services/leads/lead-detail.js';
+import { getLeadByEmail, getLeadDetail } from '../services/leads/lead-detail.js';
+import { createLeads } from '../services/leads/create-leads.js';
+import {
+  idempotencyKeyOf,
+  idempotent,
+  requestFingerprint,
+} from '../services/idempotency/idempotent.js';
 import { leadFacets } from '../services/leads/lead-facets.js';
 import { leadTimeline } from '../services/leads/lead-timeline.js';
 import { listLeads } from '../services/leads/list-leads.js';
@@ -55,6 +64,43 @@ export function leadRoutes(deps: AppDeps): AnyRoute[] {
       query: leadListQuerySchema,
       response: leadListSchema,
       handler: ({ auth, query }) => listLeads(pgPool, auth.workspaceId, query),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/leads',
+      summary:
+        'Create or update one lead or up to 1,000 (merged like form submissions), optionally enrolling them; Idempotency-Key supported',
+      tag: 'leads',
+      auth: 'any',
+      permission: 'leads:write',
+      bodyPermission: (b) => (b.campaignIds?.length ? 'campaigns:send' : undefined),
+      body: createLeadsSchema,
+      response: createLeadsResultSchema,
+      handler: async ({ auth, body, req, res }) => {
+        const { body: answer, replayed } = await idempotent(
+          db,
+          {
+            workspaceId: auth.workspaceId,
+            key: idempotencyKeyOf(req),
+            operation: 'POST /api/leads',
+            fingerprint: requestFingerprint(req.body),
+          },
+          (tx) => createLeads(tx, auth.workspaceId, body),
+        );
+        if (replayed) res.set('Idempotent-Replayed', 'true');
+        return answer;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/leads/by-email/:email',
+      summary: 'One lead by email address (matched case-insensitively)',
+      tag: 'leads',
+      auth: 'any',
+      permission: 'read',
+      params: z.object({ email: z.string().min(1).max(320) }),
+      response: leadDetailSchema,
+      handler: ({ auth, params }) => getLeadByEmail(db, auth.workspaceId, params.email),
     }),
     defineRoute({
       method: 'get',

@@ -144,6 +144,7 @@ export async function resourceWorkspace(api: TestApi, tag: string) {
     [/^\/api\/campaigns\/:id/, campaign.body.id],
     [/^\/api\/enrollments\/:id/, enrollment.id],
     [/^\/api\/leads\/imports\/:id/, upload.body.id],
+    [/^\/api\/leads\/by-email\/:email/, lead.email],
     [/^\/api\/leads\/:id/, lead.id],
     [/^\/api\/sending\/identities\/:id/, identity.body.id],
     [/^\/api\/sending\/warmup\/:id/, warmup.id],

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import type { Db } from '@kindling/db';
-import { JOBS, QUEUES, queueFor } from '@kindling/queue';
+import { IDEMPOTENCY_WINDOW_HOURS, JOBS, QUEUES, queueFor } from '@kindling/queue';
 import { purgeOldReviews } from '@kindling/sending';
 import type { WorkerModule } from '../context.js';
 
@@ -10,7 +10,16 @@ export async function purgeExpiredSessions(db: Db, now = new Date()): Promise<nu
   return count;
 }
 
-/** Housekeeping: an hourly purge of expired sessions and of inbound review items past retention. */
+/** Deletes Idempotency-Keys past their window (the api replays none older); returns how many. */
+export async function purgeExpiredIdempotencyKeys(db: Db): Promise<number> {
+  return db.$executeRaw`DELETE FROM "IdempotencyKey"
+    WHERE "createdAt" < now() - make_interval(hours => ${IDEMPOTENCY_WINDOW_HOURS})`;
+}
+
+/**
+ * Housekeeping: an hourly purge of expired sessions, of Idempotency-Keys past their window and of
+ * inbound review items past retention.
+ */
 export const maintenanceModule: WorkerModule = async (ctx) => {
   const { db, redis: connection, prefix, logger } = ctx;
   const queue = queueFor(QUEUES.maintenance, { connection, prefix });
@@ -26,8 +35,12 @@ export const maintenanceModule: WorkerModule = async (ctx) => {
       if (job.name === JOBS.sessionsPurge) {
         const purged = await purgeExpiredSessions(db);
         const reviews = await purgeOldReviews(db);
-        logger.info({ purged, reviews }, 'expired sessions and old inbound reviews purged');
-        return { purged, reviews };
+        const keys = await purgeExpiredIdempotencyKeys(db);
+        logger.info(
+          { purged, reviews, keys },
+          'expired sessions, idempotency keys and old inbound reviews purged',
+        );
+        return { purged, reviews, keys };
       }
       throw new Error(`unknown job ${job.name}`);
     },

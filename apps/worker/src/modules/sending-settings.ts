@@ -1,6 +1,11 @@
 // Settings of the sending modules (email.send, dev mail catcher, inbound SMTP, reputation guard).
 // Every field has a default so tests and other modules can pass only what they change.
-import { REPUTATION_MIN_SAMPLE, REPUTATION_WINDOW_MS, THROTTLE_KEY_PREFIX } from '@kindling/queue';
+import {
+  REPUTATION_MIN_SAMPLE,
+  REPUTATION_WINDOW_MS,
+  SOFT_BOUNCE_LIMIT,
+  THROTTLE_KEY_PREFIX,
+} from '@kindling/queue';
 
 export interface SendingSettings {
   /**
@@ -61,7 +66,7 @@ export const SENDING_DEFAULTS = {
   holdRecheckMs: 60_000,
   providerBackoffMs: 5 * 60_000,
   throttlePrefix: THROTTLE_KEY_PREFIX,
-  softBounceLimit: 3,
+  softBounceLimit: SOFT_BOUNCE_LIMIT,
   claimLeaseMs: 5 * 60_000,
   heartbeatMs: 2_000,
   reputationWindowMs: REPUTATION_WINDOW_MS,

@@ -170,3 +170,21 @@ export const leadDataExportSchema = z.object({
     .nullable(),
 });
 export type LeadDataExport = z.infer<typeof leadDataExportSchema>;
+
+/** What `POST /api/leads` did: each lead of the request in its order, and the totals. */
+export const createLeadsResultSchema = z.object({
+  leads: z.array(
+    z.object({
+      id: z.uuid(),
+      email: z.string(),
+      status: leadStatusSchema,
+      /** True for a new lead, false for one merged into. */
+      created: z.boolean(),
+    }),
+  ),
+  created: z.number().int(),
+  updated: z.number().int(),
+  /** Enrollments started: in the requested campaigns and those a newly added tag triggers. */
+  enrolled: z.number().int(),
+});
+export type CreateLeadsResult = z.infer<typeof createLeadsResultSchema>;

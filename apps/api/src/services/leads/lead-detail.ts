@@ -2,6 +2,8 @@
 // submissions).
 import type { LeadDetail } from '@kindling/shared';
 import type { Db, Lead } from '@kindling/db';
+import { normalizeEmail } from '@kindling/leads';
+import { notFound } from '../../http/errors.js';
 import { findLead } from './find-lead.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -80,4 +82,15 @@ export async function leadDetail(db: Db, lead: Lead): Promise<LeadDetail> {
 /** One lead of the workspace, as its page shows it. */
 export async function getLeadDetail(db: Db, workspaceId: string, id: string): Promise<LeadDetail> {
   return leadDetail(db, await findLead(db, workspaceId, id));
+}
+
+/** The workspace's lead with this address (matched as leads are keyed: lower-cased), or a 404. */
+export async function getLeadByEmail(
+  db: Db,
+  workspaceId: string,
+  email: string,
+): Promise<LeadDetail> {
+  const lead = await db.lead.findFirst({ where: { workspaceId, email: normalizeEmail(email) } });
+  if (!lead) throw notFound('Lead');
+  return leadDetail(db, lead);
 }

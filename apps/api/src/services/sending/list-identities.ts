@@ -8,5 +8,5 @@ export async function listIdentities(deps: AppDeps, workspaceId: string): Promis
     where: { workspaceId },
     orderBy: { createdAt: 'asc' },
   });
-  return rows.map((i) => identityView(deps.config.appSecret, i));
+  return rows.map((i) => identityView(deps.config, i));
 }

@@ -16,6 +16,7 @@ import { useToast } from '../../components/toast';
 import { applyServerError } from '../../lib/form';
 import { useSession, wsKey } from '../../lib/queries';
 import { canManage } from '../../lib/roles';
+import { RelayWebhook } from './relay-webhook';
 
 const FIELDS = [
   'name',
@@ -299,6 +300,7 @@ export function IdentitiesPanel() {
                     <CopyField label="Value" value={i.dkim.dnsValue} testId="identity-dkim-value" />
                   </div>
                 )}
+                <RelayWebhook identity={i} manage={manage} />
               </div>
             ))}
           </div>

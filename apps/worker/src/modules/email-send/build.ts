@@ -53,6 +53,7 @@ export async function buildForSend(m: SendRow, c: BuildContext): Promise<SendMai
     ipPool: identity?.ipPool ?? 'shared',
     dkim,
     unsubscribe: m.kind === 'campaign' || m.kind === 'test',
+    relayKind: identity?.relayKind ?? null,
   });
   try {
     return await precompileMessage(options);
