@@ -8,6 +8,8 @@ export const workspaceSchema = z.object({
   name: z.string(),
   timeZone: z.string(),
   postalAddress: z.string(),
+  /** The workspace holds the demo's generated data (removable in one click). */
+  demoData: z.boolean(),
 });
 export type Workspace = z.infer<typeof workspaceSchema>;
 

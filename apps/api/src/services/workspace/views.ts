@@ -15,6 +15,7 @@ export const workspaceView = (w: WorkspaceRow): Workspace => ({
   name: w.name,
   timeZone: w.timeZone,
   postalAddress: w.postalAddress,
+  demoData: w.demoData === 'seeding' || w.demoData === 'ready',
 });
 
 export const memberView = (m: Membership & { user: User }): Member => ({
