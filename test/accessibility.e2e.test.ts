@@ -4,14 +4,16 @@
 // layout holds (no sideways scrolling; the sidebar spans the window on a long page; on a phone
 // the navigation is a menu button), keyboard focus is visible on every stop, and every view has
 // a URL that survives a reload and back/forward. Screenshots of each page at both widths and
-// the full report go to SCREENSHOTS_DIR.
-import { writeFileSync } from 'node:fs';
+// the full report go to A11Y_SCREENSHOTS_DIR (else a temporary directory; not SCREENSHOTS_DIR,
+// which refreshes the README's images).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDb, type Db } from '@kindling/db';
-import { launchBrowser, SCREENSHOTS_DIR } from './support/browser.js';
+import { launchBrowser } from './support/browser.js';
 import { startProduct, type Product } from './support/product.js';
 import { describeViolations, isBlocking, runAxe, type AxeViolation } from './support/axe.js';
 
@@ -21,6 +23,9 @@ let db: Db;
 let cookie = '';
 const ids = { form: '', lead: '', campaign: '' };
 const WIDTHS = [1280, 390] as const;
+const SHOTS =
+  process.env.A11Y_SCREENSHOTS_DIR ?? mkdtempSync(path.join(tmpdir(), 'kindling-a11y-'));
+mkdirSync(SHOTS, { recursive: true });
 
 async function call(method: string, url: string, body?: unknown) {
   const res = await fetch(product.apiUrl + url, {
@@ -204,7 +209,7 @@ async function check(page: Page, name: string, width: number, shell: boolean): P
   const violations = await runAxe(page);
   const layout = await layoutProblems(page, width, shell);
   await page.screenshot({
-    path: path.join(SCREENSHOTS_DIR, `a11y-${name}-${width}.png`),
+    path: path.join(SHOTS, `a11y-${name}-${width}.png`),
     fullPage: true,
   });
   return { page: name, width, violations, layout };
@@ -240,22 +245,19 @@ it(
         await page.getByTestId('nav-toggle').click();
         await page.locator('.sidebar').waitFor();
         const violations = await runAxe(page);
-        await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `a11y-menu-open-${width}.png`) });
+        await page.screenshot({ path: path.join(SHOTS, `a11y-menu-open-${width}.png`) });
         findings.push({ page: 'menu-open', width, violations, layout: [] });
       }
       await context.close();
     }
 
-    writeFileSync(
-      path.join(SCREENSHOTS_DIR, 'accessibility-report.json'),
-      JSON.stringify(findings, null, 2),
-    );
+    writeFileSync(path.join(SHOTS, 'accessibility-report.json'), JSON.stringify(findings, null, 2));
     const report = findings
       .filter((f) => f.violations.length > 0)
       .map((f) => describeViolations(`${f.page} @${f.width}`, f.violations))
       .join('\n');
     console.log(
-      `axe-core on ${findings.length} page views (screenshots and report in ${SCREENSHOTS_DIR})\n` +
+      `axe-core on ${findings.length} page views (screenshots and report in ${SHOTS})\n` +
         (report || 'no violations of any impact'),
     );
     const blocking = findings.flatMap((f) =>

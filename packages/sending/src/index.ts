@@ -9,6 +9,7 @@ export * from './build.js';
 export * from './transport.js';
 export * from './mime.js';
 export * from './bounces.js';
+export * from './smtp-answers.js';
 export * from './smtp-listener.js';
 export * from './ses.js';
 export * from './outcomes.js';

@@ -35,6 +35,7 @@ describe('GET /api/overview', () => {
       last30Days: 0,
       total: 0,
       bySource: [],
+      recent: [],
     });
     expect(res.body.email.sent).toBe(0);
     expect(res.body.email.openRate).toBe(0);
@@ -129,7 +130,16 @@ describe('GET /api/overview', () => {
 
     const o = await getOverview(api.deps, workspaceId, NOW);
     expect(o.todayStartsAt).toBe('2026-03-09T23:00:00.000Z');
-    expect(o.leads).toEqual({
+    expect(o.leads.recent.map((l) => l.email)).toEqual([
+      'l1@ov.test',
+      'l2@ov.test',
+      'l3@ov.test',
+      'l4@ov.test',
+      'l5@ov.test',
+    ]);
+    expect(o.leads.recent[3]).toMatchObject({ name: null, source: '(import)' });
+    const { recent: _recent, ...counts } = o.leads;
+    expect(counts).toEqual({
       today: 2, // l1, l2
       last7Days: 4, // + l3, l4
       last30Days: 5, // + l5

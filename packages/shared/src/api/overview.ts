@@ -20,6 +20,16 @@ export const overviewSchema = z.object({
      * submission without one, `(import)` for a CSV import, `(api)` for the rest. Largest first.
      */
     bySource: z.array(z.object({ source: z.string(), count })),
+    /** The five newest leads, newest first. */
+    recent: z.array(
+      z.object({
+        id: z.uuid(),
+        email: z.string(),
+        name: z.string().nullable(),
+        source: z.string(),
+        createdAt: z.string(),
+      }),
+    ),
   }),
   email: z.object({
     /** Campaign and confirmation emails handed to SMTP in the last 30 days (bounced included). */

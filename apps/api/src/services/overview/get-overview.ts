@@ -43,7 +43,7 @@ export async function getOverview(
   const since7 = new Date(now.getTime() - 7 * DAY_MS);
   const since30 = new Date(now.getTime() - 30 * DAY_MS);
 
-  const [leadRows, sources, emailRows, activeCount, active, identities, submission, plans] =
+  const [leadRows, sources, recent, emailRows, activeCount, active, identities, submission, plans] =
     await Promise.all([
       db.$queryRawUnsafe<LeadCounts[]>(
         `WITH t AS (SELECT (date_trunc('day', $2::timestamptz AT TIME ZONE $5) AT TIME ZONE $5) AS start)
@@ -67,6 +67,16 @@ export async function getOverview(
         workspaceId,
         since30,
         now,
+      ),
+      db.$queryRawUnsafe<
+        { id: string; email: string; name: string | null; source: string; createdAt: Date }[]
+      >(
+        `SELECT l.id::text AS id, l.email,
+                nullif(trim(concat_ws(' ', l."firstName", l."lastName")), '') AS name,
+                ${SOURCE} AS source, l."createdAt"
+         FROM "Lead" l WHERE l."workspaceId" = $1::uuid
+         ORDER BY l."createdAt" DESC, l.id DESC LIMIT 5`,
+        workspaceId,
       ),
       // Emails handed to SMTP in the window (the reputation guard's "sent": sent or bounced),
       // each counted once per kind of event; "machine only" = machines opened it, no person did.
@@ -162,6 +172,7 @@ export async function getOverview(
       last30Days: leads.last30Days,
       total: leads.total,
       bySource: sources,
+      recent: recent.map((l) => ({ ...l, createdAt: l.createdAt.toISOString() })),
     },
     email: { ...email, openRate: rate(email.humanOpened), clickRate: rate(email.humanClicked) },
     campaigns: { activeCount, active },

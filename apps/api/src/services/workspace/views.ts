@@ -16,6 +16,7 @@ export const workspaceView = (w: WorkspaceRow): Workspace => ({
   timeZone: w.timeZone,
   postalAddress: w.postalAddress,
   dnsBlocksActivation: w.dnsBlocksActivation,
+  demoData: w.demoData === 'seeding' || w.demoData === 'ready',
 });
 
 export const memberView = (m: Membership & { user: User }): Member => ({

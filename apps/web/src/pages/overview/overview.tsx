@@ -8,6 +8,7 @@ import { Badge, Card, PageHeader } from '../../components/layout';
 import { Alert, ErrorState, LoadingRows } from '../../components/feedback';
 import { CheckIcon } from '../../components/icons';
 import { useSession, wsKey } from '../../lib/queries';
+import { relativeTime } from '../../lib/format';
 import './overview.css';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -75,7 +76,10 @@ function OverviewBody({ o }: { o: Overview }) {
           tone={a.level === 'paused' ? 'danger' : 'warning'}
           title={`${a.kind === 'identity' ? 'Identity' : 'Warm-up'} ${a.name}: ${a.level === 'paused' ? 'sending paused' : 'warning'}`}
         >
-          {a.reason ?? 'No reason recorded.'} <Link to="/sending">Open Sending</Link>
+          {a.reason ?? 'No reason recorded.'}{' '}
+          <Link to={a.kind === 'identity' ? '/sending/identities' : '/sending/warmup'}>
+            Open Sending
+          </Link>
         </Alert>
       ))}
       {!allDone && <Checklist checklist={checklist} />}
@@ -117,6 +121,29 @@ function OverviewBody({ o }: { o: Overview }) {
         </Card>
 
         <Card
+          title="Latest leads"
+          actions={<Link to="/leads">All leads</Link>}
+          testId="overview-recent-leads"
+        >
+          {leads.recent.length === 0 ? (
+            <p className="muted">No leads yet: they appear here as your form is submitted.</p>
+          ) : (
+            <ul className="overview-list">
+              {leads.recent.map((l) => (
+                <li key={l.id}>
+                  <Link to={`/leads/${l.id}`}>{l.name ? `${l.name} · ${l.email}` : l.email}</Link>
+                  <span className="muted">
+                    {l.source} · {relativeTime(l.createdAt)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+
+      <div className="overview-columns">
+        <Card
           title="Email, last 30 days"
           description="Rates count people only: machine opens and clicks (privacy proxies, link scanners) are shown apart."
           testId="overview-email"
@@ -142,9 +169,6 @@ function OverviewBody({ o }: { o: Overview }) {
             {email.complaints === 1 ? '' : 's'}
           </p>
         </Card>
-      </div>
-
-      <div className="overview-columns">
         <Card
           title={`Active campaigns (${campaigns.activeCount})`}
           actions={<Link to="/campaigns">All campaigns</Link>}
@@ -166,47 +190,47 @@ function OverviewBody({ o }: { o: Overview }) {
             </ul>
           )}
         </Card>
-
-        <Card
-          title="Sending health"
-          actions={
-            <Badge
-              tone={
-                reputation.level === 'ok'
-                  ? 'success'
-                  : reputation.level === 'warn'
-                    ? 'warning'
-                    : 'danger'
-              }
-            >
-              {reputation.level === 'ok'
-                ? 'Healthy'
-                : reputation.level === 'warn'
-                  ? 'Warning'
-                  : 'Paused'}
-            </Badge>
-          }
-          testId="overview-reputation"
-        >
-          {reputation.warmups.length === 0 ? (
-            <p className="muted">No warm-up plan yet: one starts with your first identity.</p>
-          ) : (
-            <ul className="overview-list">
-              {reputation.warmups.map((w) => (
-                <li key={w.id}>
-                  <span>
-                    Warm-up {w.scope === 'ip_pool' ? 'pool' : 'domain'} <code>{w.key}</code>
-                  </span>
-                  <span className="muted">
-                    day {w.day} · {w.todayUsed.toLocaleString()} of {w.todayCap.toLocaleString()}{' '}
-                    today · target {w.targetVolume.toLocaleString()}/day
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
       </div>
+
+      <Card
+        title="Sending health"
+        actions={
+          <Badge
+            tone={
+              reputation.level === 'ok'
+                ? 'success'
+                : reputation.level === 'warn'
+                  ? 'warning'
+                  : 'danger'
+            }
+          >
+            {reputation.level === 'ok'
+              ? 'Healthy'
+              : reputation.level === 'warn'
+                ? 'Warning'
+                : 'Paused'}
+          </Badge>
+        }
+        testId="overview-reputation"
+      >
+        {reputation.warmups.length === 0 ? (
+          <p className="muted">No warm-up plan yet: one starts with your first identity.</p>
+        ) : (
+          <ul className="overview-list">
+            {reputation.warmups.map((w) => (
+              <li key={w.id}>
+                <span>
+                  Warm-up {w.scope === 'ip_pool' ? 'pool' : 'domain'} <code>{w.key}</code>
+                </span>
+                <span className="muted">
+                  day {w.day} · {w.todayUsed.toLocaleString()} of {w.todayCap.toLocaleString()}{' '}
+                  today · target {w.targetVolume.toLocaleString()}/day
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
       {allDone && <Checklist checklist={checklist} />}
     </div>
   );
