@@ -88,7 +88,8 @@ describe('the demo seed', () => {
     expect(o.reputation.warmups.every((w) => w.day === 13)).toBe(true);
     expect(o.checklist).toMatchObject({
       identity: { done: true, relay: false },
-      dkim: { done: true, domain: 'demo.kindling.test' },
+      // The demo domain is not in any DNS: its identity has a DKIM key but no passing DNS check.
+      dns: { done: false, status: 'unchecked' },
       form: { done: true },
       campaign: { done: true },
     });

@@ -127,9 +127,8 @@ export async function getOverview(
           name: true,
           fromEmail: true,
           smtpUrlEncrypted: true,
-          dkimDomain: true,
-          dkimPublicKey: true,
           status: true,
+          dnsCheck: { select: { status: true } },
           pausedReason: true,
         },
         orderBy: { createdAt: 'asc' },
@@ -159,7 +158,16 @@ export async function getOverview(
     if (i.status === 'paused')
       alerts.push({ kind: 'identity', name: i.name, level: 'paused', reason: i.pausedReason });
   const level = alerts.some((a) => a.level === 'paused') ? 'paused' : alerts.length ? 'warn' : 'ok';
-  const dkim = identities.find((i) => i.dkimDomain && i.dkimPublicKey);
+  // The identity whose DNS is in the best shape: pass, then warn, then a failing check.
+  const DNS_ORDER = ['pass', 'warn', 'fail', 'error'] as const;
+  const dnsOf = (i: (typeof identities)[number]) =>
+    (DNS_ORDER as readonly string[]).includes(i.dnsCheck?.status ?? '')
+      ? (i.dnsCheck!.status as (typeof DNS_ORDER)[number])
+      : null;
+  const checked = identities
+    .filter((i) => dnsOf(i))
+    .sort((a, b) => DNS_ORDER.indexOf(dnsOf(a)!) - DNS_ORDER.indexOf(dnsOf(b)!))[0];
+  const dnsStatus = checked ? dnsOf(checked)! : 'unchecked';
   const rate = (n: number) => (email.sent ? n / email.sent : 0);
 
   return {
@@ -196,7 +204,11 @@ export async function getOverview(
         done: identities.length > 0,
         relay: identities.some((i) => i.smtpUrlEncrypted !== null),
       },
-      dkim: { done: Boolean(dkim), domain: dkim?.dkimDomain ?? null },
+      dns: {
+        done: dnsStatus === 'pass' || dnsStatus === 'warn',
+        status: dnsStatus,
+        identityName: checked?.name ?? null,
+      },
       form: { done: Boolean(submission), formId: submission?.formId ?? null },
       campaign: { done: activeCount > 0 },
     },

@@ -64,10 +64,7 @@ function Tile({
 function OverviewBody({ o }: { o: Overview }) {
   const { leads, email, campaigns, reputation, checklist } = o;
   const allDone =
-    checklist.identity.done &&
-    checklist.dkim.done &&
-    checklist.form.done &&
-    checklist.campaign.done;
+    checklist.identity.done && checklist.dns.done && checklist.form.done && checklist.campaign.done;
   return (
     <div className="overview">
       {reputation.alerts.map((a) => (
@@ -247,16 +244,14 @@ function Checklist({ checklist }: { checklist: Overview['checklist'] }) {
           ? 'Sending through your SMTP relay.'
           : 'Sending through the built-in dev mail catcher: mail stays in the Outbox. Add an SMTP relay to reach real inboxes.'
         : 'Your SMTP relay and from address, or the built-in mail catcher to try things out.',
-      to: '/sending',
+      to: '/sending/identities',
     },
     {
-      key: 'dkim',
-      done: checklist.dkim.done,
+      key: 'dns',
+      done: checklist.dns.done,
       title: 'Publish your DNS records',
-      text: checklist.dkim.done
-        ? `A DKIM key exists for ${checklist.dkim.domain}. Kindling does not look DNS up yet, so this ticks when the key exists: publish the TXT record shown under Sending.`
-        : 'Generate a DKIM key for your identity and publish the TXT record it shows. Kindling does not look DNS up yet: this ticks when the key exists.',
-      to: '/sending',
+      text: dnsText(checklist.dns),
+      to: '/sending/identities',
     },
     {
       key: 'form',
@@ -302,4 +297,20 @@ function Checklist({ checklist }: { checklist: Overview['checklist'] }) {
       </ol>
     </Card>
   );
+}
+
+function dnsText(dns: Overview['checklist']['dns']): string {
+  const who = dns.identityName ? ` for ${dns.identityName}` : '';
+  switch (dns.status) {
+    case 'pass':
+      return `SPF, DKIM and DMARC check out${who}.`;
+    case 'warn':
+      return `The DNS records${who} are published, with warnings: see the DNS panel under Sending.`;
+    case 'fail':
+      return `A DNS check fails${who}: the DNS panel under Sending shows the record to publish.`;
+    case 'error':
+      return `DNS did not answer when checking${who}; Kindling checks again daily, or press Check DNS.`;
+    default:
+      return 'Publish the SPF, DKIM and DMARC records your identity shows, then press Check DNS under Sending.';
+  }
 }
