@@ -30,6 +30,10 @@ if (!process.env.APP_SECRET && !existsSync(secretFile)) {
 const apiPort = Number(process.env.PORT ?? 3000);
 const trackingPort = Number(process.env.TRACKING_PORT ?? 3001);
 const workerHealthPort = Number(process.env.HEALTH_PORT ?? 3002);
+// The demo (on unless KINDLING_DEMO=0): its landing page is served on an origin of its own.
+const demo = process.env.KINDLING_DEMO !== '0';
+const demoPort = Number(process.env.DEMO_PORT ?? 3003);
+const landingUrl = `http://localhost:${demoPort}/`;
 const env = {
   ...process.env,
   NODE_ENV: process.env.NODE_ENV ?? 'production',
@@ -40,6 +44,8 @@ const env = {
   TRACKING_URL: process.env.TRACKING_URL ?? `http://localhost:${trackingPort}`,
   WEB_DIST: process.env.WEB_DIST ?? path.join(root, 'apps/web/dist'),
   WIDGET_DIST: process.env.WIDGET_DIST ?? path.join(root, 'apps/widget/dist'),
+  KINDLING_DEMO: demo ? '1' : '0',
+  DEMO_LANDING_URL: landingUrl,
 };
 
 // 3. Services must be up before anything else; say which one is missing and how to start it.
@@ -57,8 +63,9 @@ step('Building');
 await run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, env });
 step('Applying database migrations');
 await run(process.execPath, ['scripts/prisma.mjs', 'migrate', 'deploy'], { cwd: root, env });
-step('Seeding the demo workspace');
+step(demo ? 'Seeding the demo workspace (KINDLING_DEMO=0 starts empty)' : 'Seeding the demo login');
 await run(process.execPath, ['apps/api/dist/seed.js'], { cwd: root, env });
+const landing = demo ? await serveLanding(demoPort) : null;
 
 // 5. Run the three processes; stop them all when one dies or on Ctrl-C / SIGTERM.
 step('Starting api, worker and tracking');
@@ -92,6 +99,7 @@ let stopping = false;
 function stopAll(code) {
   if (stopping) return;
   stopping = true;
+  landing?.close();
   for (const { child } of procs) if (child.exitCode === null) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 11_000).unref();
   Promise.all(
@@ -140,7 +148,50 @@ if (!ready.every(Boolean)) {
     API docs    ${env.PUBLIC_URL}/api/openapi.json
     Tracking    ${env.TRACKING_URL}
     Demo login  demo@kindling.local / kindling-demo
-
+${demo ? `    Landing page  ${landingUrl}  (the demo form: a submission starts the drip; its mail is in Sending → Outbox)\n` : ''}
   Ctrl-C stops everything.
 `);
+}
+
+/**
+ * The hosted demo landing page: a tiny static server on its own port (so its origin is not the
+ * api's) whose one page embeds the demo form with the one script tag a customer would paste.
+ */
+async function serveLanding(port) {
+  const { createServer } = await import('node:http');
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Acme Growth Newsletter (Kindling demo landing page)</title>
+<style>
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1c1b19; background: #fcfcfb; }
+  main { max-width: 40rem; margin: 0 auto; padding: 3rem 1.25rem; }
+  h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .5rem; }
+  .note { margin-top: 2rem; font-size: .875rem; color: #5a5751; }
+</style>
+</head>
+<body>
+<main>
+  <h1>One practical growth idea, every week</h1>
+  <p>Join the Acme Growth Newsletter: a short email with one idea you can use the same day.</p>
+  <script src="${env.PUBLIC_URL}/embed.js" data-form="frm_demo_newsletter" async></script>
+  <p class="note">This page is the Kindling demo: the form above is the one script tag a customer
+  pastes. A submission becomes a lead, starts the three-email welcome drip, and its first email
+  lands in the Outbox (Sending → Outbox) of the demo workspace within seconds.</p>
+</main>
+</body>
+</html>
+`;
+  const server = createServer((req, res) => {
+    const found = (req.url ?? '/').split('?')[0] === '/';
+    res.writeHead(found ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(found ? html : 'not found');
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, process.env.HOST ?? '127.0.0.1', resolve);
+  });
+  return server;
 }

@@ -57,7 +57,7 @@ it('shows a paused pool and its reason on every page until an owner resumes it',
     }
 
     await page.getByRole('link', { name: 'Review and resume' }).first().click();
-    await page.waitForURL(/\/sending\?tab=warmup/);
+    await page.waitForURL(/\/sending\/warmup$/);
     const card = page.locator('.card', { hasText: `IP pool ${key}` });
     await card.getByTestId('warmup-resume').click();
     await page.getByText(`Sending paused on IP pool “${key}”`).waitFor({ state: 'detached' });

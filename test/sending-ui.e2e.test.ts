@@ -112,7 +112,7 @@ it('shows held inbound reports to an admin, and dismisses one', async () => {
       excerpt: 'Feedback-Type: abuse\r\nOriginal-Rcpt-To: <victim@example.org>',
     },
   });
-  await page.goto(`${product.apiUrl}/sending?tab=review`);
+  await page.goto(`${product.apiUrl}/sending/review`);
   const row = page.getByTestId('review-row');
   await row.waitFor();
   expect(await row.textContent()).toContain('No Kindling token');

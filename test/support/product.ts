@@ -92,6 +92,8 @@ export async function startProduct(extraEnv: Record<string, string> = {}): Promi
     // Every test posts from 127.0.0.1 into the suite's one Redis, where the per-IP window is
     // shared with whatever other tests posted in the last minute: a test of the limit sets its own.
     FORM_RATE_LIMIT_PER_IP: '100000',
+    // The tests share the demo login's workspace: no demo data in it unless a test asks.
+    KINDLING_DEMO: '0',
     ...extraEnv,
   };
   const seeded = await runNode(['apps/api/dist/seed.js'], env);

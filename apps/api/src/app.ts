@@ -23,6 +23,7 @@ import { sendingRoutes } from './routes/sending.js';
 import { overviewRoutes } from './routes/overview.js';
 import { sesWebhook } from './routes/ses-webhook.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { relayWebhooks } from './routes/relay-webhooks.js';
 
 /** Every declared API route; the OpenAPI document is generated from this same list. */
 export function allRoutes(deps: AppDeps): AnyRoute[] {
@@ -115,6 +116,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(publicRouter(deps));
   // SES/SNS posts JSON as text/plain: its own parser, before the JSON one.
   app.post('/api/webhooks/ses', ...sesWebhook(deps, deps.config.sesCertFetcher));
+  // Relay webhooks sign their exact bytes: a raw parser of their own, also before the JSON one.
+  app.post('/api/webhooks/relays/:identityId', ...relayWebhooks(deps));
   app.use('/api', express.json({ limit: '256kb' }));
 
   const routes = allRoutes(deps);

@@ -30,6 +30,8 @@ export interface AppDeps {
     /** Redis stream accepted form submissions go to (the worker drains it); tests use their own. */
     submissionsStream?: string;
     version: string;
+    /** Sending-domain DNS checks: resolver (DNS_RESOLVER), RETURN_PATH_DOMAIN, INBOUND_MX_HOST. */
+    dns?: { servers?: string[]; returnPathDomain?: string; inboundMxHost?: string | null };
     /** Outgoing-connection guard for tenants' relays (EGRESS_ALLOW, the product's ports). */
     egress?: EgressOptions;
     /** METRICS_TOKEN: /metrics needs it as a bearer token; unset = metrics off. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { egressAllowSchema } from '@kindling/egress';
 import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import { SUBMISSIONS_STREAM, redisUrlSchema, reputationMinSampleEnv } from '@kindling/queue';
+import { dnsResolverEnv, hostNameEnv } from '@kindling/sending';
 
 const url = (protocols: string[]) =>
   z.url().refine((u) => protocols.some((p) => u.startsWith(`${p}:`)), {
@@ -35,6 +36,12 @@ export const apiEnvSchema = z.object({
   REPUTATION_MIN_SAMPLE: reputationMinSampleEnv,
   /** Internal destinations tenants' relays may reach (checked when an identity is saved). */
   EGRESS_ALLOW: egressAllowSchema,
+  /** DNS servers for the sending-domain checks ("127.0.0.1:5353"); unset = the system's. Same as the worker's. */
+  DNS_RESOLVER: dnsResolverEnv,
+  /** The worker's VERP domain for identities without one (the DNS checks look at it); default PUBLIC_URL's host. */
+  RETURN_PATH_DOMAIN: hostNameEnv,
+  /** The host return-path MX records should point at (the inbound listener's public name). */
+  INBOUND_MX_HOST: hostNameEnv,
   METRICS_TOKEN: metricsTokenEnv,
 });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

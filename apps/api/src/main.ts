@@ -35,6 +35,11 @@ runMain(async (lifecycle) => {
       formRateLimits: { perIp: env.FORM_RATE_LIMIT_PER_IP, perForm: env.FORM_RATE_LIMIT_PER_FORM },
       submissionsStream: env.SUBMISSIONS_STREAM,
       reputationMinSample: env.REPUTATION_MIN_SAMPLE,
+      dns: {
+        servers: env.DNS_RESOLVER,
+        returnPathDomain: env.RETURN_PATH_DOMAIN,
+        inboundMxHost: env.INBOUND_MX_HOST ?? null,
+      },
       egress: {
         allow: env.EGRESS_ALLOW,
         ownPorts: productPorts(

@@ -10,7 +10,7 @@ import { FormsPage } from './pages/forms';
 import { FormBuilderPage } from './pages/forms/builder';
 import { ImportWizardPage, LeadDetailPage, LeadsPage } from './pages/leads';
 import { CampaignBuilderPage, CampaignDetailPage, CampaignsPage } from './pages/campaigns';
-import { SendingPage } from './pages/sending';
+import { SENDING_TABS, SendingIndex, SendingLayout } from './pages/sending';
 import { NotFoundPage } from './pages/not-found';
 import { SettingsLayout } from './pages/settings/settings-layout';
 import { GeneralSettingsPage } from './pages/settings/general';
@@ -46,7 +46,14 @@ export const router = createBrowserRouter([
           { path: 'campaigns/new', element: <CampaignBuilderPage /> },
           { path: 'campaigns/:id', element: <CampaignDetailPage /> },
           { path: 'campaigns/:id/edit', element: <CampaignBuilderPage /> },
-          { path: 'sending', element: <SendingPage /> },
+          {
+            path: 'sending',
+            element: <SendingLayout />,
+            children: [
+              { index: true, element: <SendingIndex /> },
+              ...SENDING_TABS.map((t) => ({ path: t.id, element: t.element })),
+            ],
+          },
           {
             path: 'settings',
             element: <SettingsLayout />,

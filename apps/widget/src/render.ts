@@ -8,6 +8,7 @@ import {
   type PublicForm,
   type SubmissionValue,
 } from '@kindling/shared/form-submission';
+import { readableOn } from '@kindling/shared/contrast';
 import { styles } from './styles.js';
 
 export type SubmitOutcome =
@@ -63,7 +64,8 @@ export function renderForm(
   style.textContent = styles;
   const wrap = h('div', { class: `kl ${t.mode === 'dark' ? 'dark' : ''}`, part: 'form' });
   wrap.style.cssText =
-    `--kl-primary:${t.primary};--kl-bg:${t.background};--kl-text:${t.text};` +
+    `--kl-primary:${t.primary};--kl-on-primary:${readableOn(t.primary)};` +
+    `--kl-bg:${t.background};--kl-text:${t.text};` +
     `--kl-radius:${t.radius}px;--kl-font:${t.font}`;
 
   const status = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });

@@ -32,7 +32,7 @@ input[type=checkbox],input[type=radio]{width:18px;height:18px;margin:2px 0 0;fle
 .err{color:#c92a2a;font-size:13px;margin:6px 0 0}
 .dark .err{color:#ff8787}
 .btn{display:inline-flex;justify-content:center;width:100%;padding:11px 18px;border:1px solid transparent;border-radius:var(--kl-radius);
-background:var(--kl-primary);color:#fff;font-weight:600;cursor:pointer;outline:none}
+background:var(--kl-primary);color:var(--kl-on-primary);font-weight:600;cursor:pointer;outline:none}
 .btn:hover{filter:brightness(1.07)}
 .btn:disabled{opacity:.65;cursor:progress}
 .status{margin:10px 0 0;font-size:14px;color:var(--kl-muted)}
@@ -41,6 +41,6 @@ background:var(--kl-primary);color:#fff;font-weight:600;cursor:pointer;outline:n
 .dark .status.bad{color:#ff8787}
 .done{padding:8px 0;font-size:16px;font-weight:600;outline:none}
 .done:before{content:"\\2713";display:inline-grid;place-items:center;width:28px;height:28px;margin-right:10px;border-radius:50%;
-background:var(--kl-primary);color:#fff;font-size:15px}
+background:var(--kl-primary);color:var(--kl-on-primary);font-size:15px}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 `;

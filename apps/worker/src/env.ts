@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { egressAllowSchema } from '@kindling/egress';
-import { dnsResolverEnv } from '@kindling/sending';
+import { dnsResolverEnv, hostNameEnv } from '@kindling/sending';
 import { metricsTokenEnv, parseEnv } from '@kindling/shared';
 import {
   EVENTS_STREAM,
@@ -98,6 +98,8 @@ export const workerEnvSchema = z.object({
   EGRESS_ALLOW: egressAllowSchema,
   /** DNS servers for recipients' MX and sending-domain checks ("127.0.0.1:5353,[::1]"); unset = the system's. */
   DNS_RESOLVER: dnsResolverEnv,
+  /** The host return-path MX records should point at (the inbound listener's public name), for the DNS checks. */
+  INBOUND_MX_HOST: hostNameEnv,
   /** How long a recipient domain's provider (found from its MX) is kept before it is looked up again. */
   MX_CACHE_TTL_HOURS: z.coerce
     .number()

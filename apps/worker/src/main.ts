@@ -42,6 +42,7 @@ runMain(async (lifecycle) => {
         heartbeatMs: env.SEND_HEARTBEAT_MS,
         reputationMinSample: env.REPUTATION_MIN_SAMPLE,
         dnsServers: env.DNS_RESOLVER,
+        inboundMxHost: env.INBOUND_MX_HOST ?? null,
         mxTtlMs: env.MX_CACHE_TTL_HOURS * 3_600_000,
         clockRedisKey: env.TEST_CLOCK_REDIS_KEY ?? null,
       },

@@ -1,5 +1,6 @@
 // The one unsubscribe rule, for every way a person leaves a workspace's mail: the tracking
-// server's link and RFC 8058 one-click POST, the mailto one-click address (worker inbound SMTP)
+// server's link and RFC 8058 one-click POST, the mailto one-click address (worker inbound SMTP),
+// a relay's unsubscribe report (the api's relay webhooks)
 // and a team member's unsubscribe in the api (one lead or a whole filtered set).
 //
 // One SQL statement (so one atomic change, whatever the number of leads):
@@ -19,12 +20,13 @@ import type { Db } from '@kindling/db';
 import { leadJsonSql, webhookEventsInsert } from '@kindling/webhooks';
 
 /** How the unsubscribe was asked for; stored in the event's detail as `method`. */
-export type UnsubscribeVia = 'one-click' | 'unsubscribe' | 'mailto' | 'team';
+export type UnsubscribeVia = 'one-click' | 'unsubscribe' | 'mailto' | 'relay' | 'team';
 
 const SUPPRESSION_DETAIL: Record<UnsubscribeVia, string> = {
   'one-click': 'RFC 8058 one-click',
   unsubscribe: 'unsubscribe page',
   mailto: 'mailto unsubscribe',
+  relay: 'unsubscribed at the sending relay (its webhook)',
   team: 'unsubscribed by a team member',
 };
 

@@ -8,6 +8,12 @@ export const REPUTATION_WINDOW_MS = 7 * 86_400_000;
 /** Reputation guard: sends in the window before rates can pause a pool (env REPUTATION_MIN_SAMPLE). */
 export const REPUTATION_MIN_SAMPLE = 100;
 
+/**
+ * Soft bounces after which an address is suppressed: the worker's default (env SOFT_BOUNCE_LIMIT)
+ * and what the api applies to reports from SES and relay webhooks.
+ */
+export const SOFT_BOUNCE_LIMIT = 3;
+
 /** REPUTATION_MIN_SAMPLE in the worker's and the api's env schema. */
 export const reputationMinSampleEnv = z.coerce.number().int().min(1).default(REPUTATION_MIN_SAMPLE);
 

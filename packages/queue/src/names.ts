@@ -8,6 +8,7 @@ export const QUEUES = {
   imports: 'imports',
   maintenance: 'maintenance',
   webhooks: 'webhooks',
+  dns: 'dns',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -19,6 +20,8 @@ export const JOBS = {
   sessionsPurge: 'sessions.purge',
   leadsImport: 'leads.import',
   webhookDeliver: 'webhook.deliver',
+  /** Re-checks the DNS of sending identities last checked a day ago (hourly, a batch each). */
+  dnsRecheck: 'dns.recheck',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 

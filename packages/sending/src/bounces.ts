@@ -3,6 +3,7 @@
 // the returned original's headers (which carry our signed X-Kindling-Message token, our VERP
 // Return-Path and the Message-ID). Parsing proves nothing: report-trust.ts decides what counts.
 import { findPart, parseMime } from './mime.js';
+import { bouncesRecipient, classifySmtpAnswer } from './smtp-answers.js';
 
 export interface DsnRecipient {
   finalRecipient: string | null;
@@ -112,7 +113,14 @@ export function parseInboundReport(raw: Buffer | string): InboundReport {
   return { type: 'other', subject: root.headers['subject'] ?? '' };
 }
 
-/** Hard (permanent) failure: action failed with a 5.x.x status. */
+/**
+ * Hard (permanent) failure of the recipient: action failed with a 5.x.x status that says the
+ * address is bad (smtp-answers.ts), not that the sender failed authentication or is blocked.
+ */
 export function isHardBounce(r: DsnRecipient): boolean {
-  return r.action === 'failed' && r.status.startsWith('5');
+  return (
+    r.action === 'failed' &&
+    r.status.startsWith('5') &&
+    bouncesRecipient(classifySmtpAnswer(undefined, `${r.status} ${r.diagnostic ?? ''}`))
+  );
 }

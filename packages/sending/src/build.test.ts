@@ -192,3 +192,21 @@ describe('inbound reports', () => {
     });
   });
 });
+
+describe('relay echo headers', () => {
+  it('carry the message token for the identity’s relay, and nothing for an identity without one', () => {
+    const token = verpTokenFor(secret, msgId);
+    const headers = (relayKind: string | null) =>
+      buildMessage(input({ relayKind })).headers as Record<string, unknown>;
+    expect(headers('mailgun')['X-Mailgun-Variables']).toBe(JSON.stringify({ kindling: token }));
+    expect(headers('sendgrid')['X-SMTPAPI']).toBe(
+      JSON.stringify({ unique_args: { kindling: token } }),
+    );
+    expect(headers('postmark')['X-PM-Metadata-kindling']).toBe(token);
+    expect(headers('brevo')['X-Mailin-custom']).toBe(token);
+    const plain = headers(null);
+    expect(Object.keys(plain).sort()).toEqual(
+      ['Feedback-ID', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'X-Kindling-Message'].sort(),
+    );
+  });
+});

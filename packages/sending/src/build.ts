@@ -7,6 +7,7 @@ import { DKIM_SIGNED_HEADERS } from './dkim.js';
 import { sanitizeHeaderValue } from './headers.js';
 import { escapeHtml, htmlToText } from '@kindling/shared';
 import { MESSAGE_TOKEN_HEADER } from './report-trust.js';
+import { relayEchoHeaders } from './relays/index.js';
 import { signToken } from './tokens.js';
 import { verpAddress, verpTokenFor } from './verp.js';
 
@@ -42,6 +43,8 @@ export interface BuildMessageInput {
   dkim?: { domainName: string; keySelector: string; privateKey: string } | null;
   /** Whether to add List-Unsubscribe and the footer (not for double opt-in confirmations). */
   unsubscribe?: boolean;
+  /** The identity's relay kind: its webhook events must echo the message token (relays/). */
+  relayKind?: string | null;
 }
 
 const HREF = /(<a\b[^>]*?\bhref\s*=\s*)(["'])(https?:\/\/[^"']+)\2/gi;
@@ -89,6 +92,9 @@ export function buildMessage(input: BuildMessageInput): SendMailOptions {
     [MESSAGE_TOKEN_HEADER]: verp,
     // Gmail feedback loop: campaign:kind:pool:sender, most specific first.
     'Feedback-ID': `${m.campaignId ?? m.kind}:${m.kind}:${sanitizeHeaderValue(input.ipPool).replace(/[^A-Za-z0-9_-]/g, '_')}:kindling`,
+    // A relay that rewrites the return path reports to its own webhook: these make it echo the
+    // token there (X-Mailgun-Variables, X-PM-Metadata-kindling, X-SMTPAPI, X-Mailin-custom).
+    ...relayEchoHeaders(input.relayKind, verp),
   };
   if (withUnsub) {
     // `prepared` keeps nodemailer from re-encoding the value; the tokens are URL-safe ASCII.

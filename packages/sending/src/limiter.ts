@@ -82,12 +82,39 @@ export async function acquire(
     : { ok: false, index: idx, backoff: false, value: res[2] };
 }
 
-/** Sets a back-off flag for `ms` (after a 421 or another 4xx from a provider). */
-export async function setBackoff(redis: RedisEval, key: string, ms: number): Promise<void> {
-  await redis.eval(
-    "redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) return 1",
-    1,
-    key,
-    Math.max(1, Math.floor(ms)),
+// A strike counts only when no back-off is running (the pool's other connections get the same
+// answer in the same second); each strike doubles the back-off up to the cap, and the strikes are
+// forgotten after four quiet back-off periods, so a provider that stopped deferring is soon
+// approached at the base rate again.
+const BACKOFF_SCRIPT = `
+local left = redis.call('PTTL', KEYS[1])
+if left > 0 then return left end
+local n = redis.call('INCR', KEYS[2])
+local ms = math.min(tonumber(ARGV[1]) * (2 ^ (n - 1)), tonumber(ARGV[2]))
+redis.call('SET', KEYS[1], '1', 'PX', ms)
+redis.call('PEXPIRE', KEYS[2], ms * 4)
+return ms`;
+
+/**
+ * Backs a pool off a provider (after a rate or reputation deferral, see smtp-answers.ts) for
+ * `baseMs`, doubled for each repeat while the last ones are recent, at most `maxMs`; returns the
+ * back-off in force.
+ */
+export async function setBackoff(
+  redis: RedisEval,
+  key: string,
+  baseMs: number,
+  maxMs = baseMs * 12,
+): Promise<number> {
+  const base = Math.max(1, Math.floor(baseMs));
+  return Number(
+    await redis.eval(
+      BACKOFF_SCRIPT,
+      2,
+      key,
+      `${key}:strikes`,
+      base,
+      Math.max(base, Math.floor(maxMs)),
+    ),
   );
 }

@@ -255,3 +255,16 @@ export async function evaluateReputation(
   }
   return out;
 }
+
+/**
+ * Pauses a sending identity whose mail every receiver would refuse (failed authentication, a
+ * block list: smtp-answers.ts pausesIdentity); its messages are held until a person resumes it.
+ * Returns whether this call paused it (false when it already was).
+ */
+export async function pauseIdentity(db: Db, identityId: string, reason: string): Promise<boolean> {
+  const { count } = await db.sendingIdentity.updateMany({
+    where: { id: identityId, status: 'active' },
+    data: { status: 'paused', pausedReason: reason.slice(0, 500), pausedAt: new Date() },
+  });
+  return count === 1;
+}

@@ -8,6 +8,7 @@
 // for review (InboundReview) and not acted on.
 import type { Db } from '@kindling/db';
 import { messageIdFromVerpToken } from './verp.js';
+import type { RelayKindName } from './relays/types.js';
 
 /** Outgoing header carrying the message token (a report's returned original echoes it). */
 export const MESSAGE_TOKEN_HEADER = 'X-Kindling-Message';
@@ -15,11 +16,17 @@ export const MESSAGE_TOKEN_HEADER = 'X-Kindling-Message';
 /** A message token: 32 hex digits of the message id and a 10-character base64url tag. */
 const TOKEN = /(?:^|[+<\s:;])([0-9a-fA-F]{32}[A-Za-z0-9_-]{10})(?=$|[@>\s;])/;
 
-export type ReviewReason = 'no_token' | 'bad_signature' | 'unknown_message' | 'conflicting_tokens';
+export type ReviewReason =
+  | 'no_token'
+  | 'bad_signature'
+  | 'unknown_message'
+  | 'conflicting_tokens'
+  /** A relay webhook request whose signature or credentials do not verify. */
+  | 'unverified';
 
 export type ReportProof =
   | { verified: true; messageId: string }
-  | { verified: false; reason: Exclude<ReviewReason, 'unknown_message'> };
+  | { verified: false; reason: Exclude<ReviewReason, 'unknown_message' | 'unverified'> };
 
 /**
  * Judges the places a report may carry our token (addresses or header values; nulls skipped).
@@ -67,7 +74,9 @@ export async function claimedMessage(
 }
 
 export interface ReviewItem {
-  source: 'smtp' | 'ses';
+  source: 'smtp' | 'ses' | RelayKindName;
+  /** The workspace it arrived for, when the endpoint knows it (a relay webhook of one identity). */
+  workspaceId?: string;
   kind: string;
   reason: ReviewReason;
   envelopeFrom?: string;
@@ -93,8 +102,12 @@ export async function storeForReview(db: Db, item: ReviewItem): Promise<string> 
       source: item.source,
       kind: item.kind,
       reason: item.reason,
-      workspaceId: claimed?.workspaceId ?? null,
-      messageId: claimed?.id ?? null,
+      // An endpoint's own workspace wins over what an unproven reference claims.
+      workspaceId: item.workspaceId ?? claimed?.workspaceId ?? null,
+      messageId:
+        claimed && (!item.workspaceId || claimed.workspaceId === item.workspaceId)
+          ? claimed.id
+          : null,
       envelopeFrom: clip(item.envelopeFrom ?? ''),
       envelopeTo: clip(item.envelopeTo ?? ''),
       namedRecipients: named,

@@ -8,7 +8,7 @@ export const fieldTypeSchema = z.enum(FIELD_TYPES);
 /** Defaults every form starts with; stored theme JSON is merged over these. */
 export const DEFAULT_THEME: FormTheme = {
   mode: 'light',
-  primary: '#e8590c',
+  primary: '#c2410c',
   background: '#ffffff',
   text: '#1f2328',
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',

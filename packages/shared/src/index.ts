@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './env.js';
 export * from './email.js';
 export * from './html.js';
+export * from './contrast.js';
 export * from './ttl-cache.js';
 export * from './auth.js';
 export * from './workspace.js';

@@ -25,6 +25,13 @@ export const smtpUrlSchema = z
     }
   }, 'Use smtp://user:password@host:587 or smtps://user:password@host:465 (leave empty for the dev mail catcher)');
 
+/** Relays with a webhook adapter (packages/sending/src/relays). */
+export const RELAY_ADAPTER_KINDS = ['mailgun', 'postmark', 'sendgrid', 'brevo', 'resend'] as const;
+/** What an identity's relay is: `none` (VERP return path only), SES (its SNS endpoint) or one above. */
+export const RELAY_KINDS = ['none', 'ses', ...RELAY_ADAPTER_KINDS] as const;
+export const relayKindSchema = z.enum(RELAY_KINDS);
+export type RelayKind = z.infer<typeof relayKindSchema>;
+
 const poolLabel = z
   .string()
   .trim()
@@ -48,6 +55,15 @@ export const createIdentitySchema = z.object({
     .optional(),
   /** Generate a DKIM key pair for the from address's domain. */
   generateDkim: z.boolean().default(true),
+  /** The relay that reports this identity's bounces and complaints to its own webhook. */
+  relayKind: relayKindSchema.optional(),
+  /**
+   * The provider's webhook key (Mailgun signing key, SendGrid verification key, Resend whsec_
+   * secret); empty clears it. Postmark and Brevo sign nothing: Kindling generates their token.
+   */
+  relayKey: z.string().trim().max(4000, 'At most 4000 characters').optional(),
+  /** Generate a new webhook token (Postmark, Brevo): the old URL stops working. */
+  rotateRelayToken: z.boolean().optional(),
 });
 export type CreateIdentityInput = z.input<typeof createIdentitySchema>;
 

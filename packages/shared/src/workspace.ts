@@ -22,6 +22,8 @@ export const updateWorkspaceSchema = z.object({
   name: z.string().trim().min(1, 'Name your workspace').max(100).optional(),
   timeZone: timeZoneSchema.optional(),
   postalAddress: z.string().trim().max(500).optional(),
+  /** Refuse to activate a campaign whose sending identity fails a DNS check. */
+  dnsBlocksActivation: z.boolean().optional(),
 });
 export type UpdateWorkspaceInput = z.input<typeof updateWorkspaceSchema>;
 

@@ -35,6 +35,7 @@ describe('GET /api/overview', () => {
       last30Days: 0,
       total: 0,
       bySource: [],
+      recent: [],
     });
     expect(res.body.email.sent).toBe(0);
     expect(res.body.email.openRate).toBe(0);
@@ -42,7 +43,7 @@ describe('GET /api/overview', () => {
     expect(res.body.reputation.level).toBe('ok');
     expect(res.body.checklist).toEqual({
       identity: { done: false, relay: false },
-      dkim: { done: false, domain: null },
+      dns: { done: false, status: 'unchecked', identityName: null },
       form: { done: false, formId: null },
       campaign: { done: false },
     });
@@ -129,7 +130,16 @@ describe('GET /api/overview', () => {
 
     const o = await getOverview(api.deps, workspaceId, NOW);
     expect(o.todayStartsAt).toBe('2026-03-09T23:00:00.000Z');
-    expect(o.leads).toEqual({
+    expect(o.leads.recent.map((l) => l.email)).toEqual([
+      'l1@ov.test',
+      'l2@ov.test',
+      'l3@ov.test',
+      'l4@ov.test',
+      'l5@ov.test',
+    ]);
+    expect(o.leads.recent[3]).toMatchObject({ name: null, source: '(import)' });
+    const { recent: _recent, ...counts } = o.leads;
+    expect(counts).toEqual({
       today: 2, // l1, l2
       last7Days: 4, // + l3, l4
       last30Days: 5, // + l5
@@ -173,14 +183,34 @@ describe('GET /api/overview', () => {
     let o = (await client.get<Overview>('/api/overview')).body;
     expect(o.checklist).toEqual({
       identity: { done: true, relay: false },
-      dkim: { done: false, domain: null },
+      dns: { done: false, status: 'unchecked', identityName: null },
       form: { done: true, formId: form.id },
       campaign: { done: false },
     });
 
-    await db.sendingIdentity.update({
-      where: { id: identity.id },
-      data: { dkimDomain: 'ov.example.com', dkimSelector: 'k1', dkimPublicKey: 'MIIB' },
+    // A failing DNS check is not done; a second identity whose check passes with warnings is.
+    await db.identityDnsCheck.create({
+      data: {
+        identityId: identity.id,
+        workspaceId,
+        status: 'fail',
+        checks: [],
+        checkedAt: new Date(),
+      },
+    });
+    o = (await client.get<Overview>('/api/overview')).body;
+    expect(o.checklist.dns).toEqual({ done: false, status: 'fail', identityName: 'Catcher' });
+    const second = await db.sendingIdentity.create({
+      data: { workspaceId, name: 'Relay', fromName: 'Ov', fromEmail: 'hi@ov.example.com' },
+    });
+    await db.identityDnsCheck.create({
+      data: {
+        identityId: second.id,
+        workspaceId,
+        status: 'warn',
+        checks: [],
+        checkedAt: new Date(),
+      },
     });
     const lead = await db.lead.findFirstOrThrow({ where: { workspaceId, email: 'l1@ov.test' } });
     const draft = await db.campaign.create({ data: { workspaceId, name: 'Draft' } });
@@ -204,7 +234,7 @@ describe('GET /api/overview', () => {
     });
 
     o = (await client.get<Overview>('/api/overview')).body;
-    expect(o.checklist.dkim).toEqual({ done: true, domain: 'ov.example.com' });
+    expect(o.checklist.dns).toEqual({ done: true, status: 'warn', identityName: 'Relay' });
     expect(o.checklist.campaign).toEqual({ done: true });
     expect(o.campaigns).toEqual({
       activeCount: 1,

@@ -18,6 +18,7 @@ import {
 } from '@kindling/shared';
 import type { AppDeps } from '../deps.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { checkIdentityDnsNow } from '../services/sending/check-identity-dns.js';
 import { createIdentity } from '../services/sending/create-identity.js';
 import { deleteIdentity } from '../services/sending/delete-identity.js';
 import { getCaughtMessage } from '../services/sending/get-caught-message.js';
@@ -80,6 +81,17 @@ export function sendingRoutes(deps: AppDeps): AnyRoute[] {
       params: idParamSchema,
       response: identitySchema,
       handler: ({ auth, params }) => rotateDkim(deps, auth.workspaceId, params.id),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/sending/identities/:id/dns-check',
+      summary: "Check the identity's SPF, DKIM, DMARC, return-path MX and tracking host now",
+      tag: 'sending',
+      auth: 'any',
+      role: 'admin',
+      params: idParamSchema,
+      response: identitySchema,
+      handler: ({ auth, params }) => checkIdentityDnsNow(deps, auth.workspaceId, params.id),
     }),
     defineRoute({
       method: 'post',

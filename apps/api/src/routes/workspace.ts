@@ -23,6 +23,7 @@ import { getWorkspace } from '../services/workspace/get-workspace.js';
 import { listApiKeys } from '../services/workspace/list-api-keys.js';
 import { listInvites } from '../services/workspace/list-invites.js';
 import { listMembers } from '../services/workspace/list-members.js';
+import { removeDemoData } from '../services/workspace/remove-demo-data.js';
 import { removeMember } from '../services/workspace/remove-member.js';
 import { revokeApiKey } from '../services/workspace/revoke-api-key.js';
 import { revokeInvite } from '../services/workspace/revoke-invite.js';
@@ -52,6 +53,17 @@ export function workspaceRoutes(deps: AppDeps): AnyRoute[] {
       body: updateWorkspaceSchema,
       response: workspaceSchema,
       handler: ({ auth, body }) => updateWorkspace(db, auth.workspaceId, body),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/workspace/demo-data',
+      summary:
+        "Remove the demo's leads, forms, campaigns, mail and sending setup from this workspace",
+      tag: 'workspace',
+      auth: 'session',
+      permission: 'settings',
+      response: workspaceSchema,
+      handler: ({ auth }) => removeDemoData(db, auth.workspaceId),
     }),
     defineRoute({
       method: 'get',

@@ -1,5 +1,5 @@
 // The table every list page uses, and the loading / error / empty states around a listing query.
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { EmptyState, ErrorState, LoadingRows } from './feedback';
 
@@ -8,6 +8,26 @@ export type Column = ReactNode | { label: ReactNode; hidden?: boolean; className
 
 function isColumnSpec(c: Column): c is { label: ReactNode; hidden?: boolean; className?: string } {
   return typeof c === 'object' && c !== null && 'label' in c;
+}
+
+/**
+ * Whether the element scrolls sideways now (a wide table on a phone): such a box must be
+ * reachable by keyboard, so it can be scrolled without a pointer.
+ */
+function useScrollsSideways<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, scrolls };
 }
 
 export function DataTable({
@@ -26,8 +46,15 @@ export function DataTable({
   busy?: boolean;
   children: ReactNode;
 }) {
+  const wrap = useScrollsSideways<HTMLDivElement>();
   return (
-    <div className="table-wrap">
+    <div
+      className="table-wrap"
+      ref={wrap.ref}
+      {...(wrap.scrolls
+        ? { tabIndex: 0, role: 'group', 'aria-label': 'Table (scrolls sideways)' }
+        : {})}
+    >
       <table
         className={`table${className ? ` ${className}` : ''}`}
         data-testid={testId}

@@ -33,7 +33,7 @@ export function SendingPausedBanner() {
           title={`Sending paused on ${SCOPE_LABEL[p.scope]} “${p.key}”`}
         >
           {p.pausedReason ? `${p.pausedReason}.` : 'Paused by a person.'} Mail for it is held, not
-          dropped. <Link to="/sending?tab=warmup">Review and resume</Link>
+          dropped. <Link to="/sending/warmup">Review and resume</Link>
         </Alert>
       ))}
     </div>

@@ -1,5 +1,6 @@
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import type { Me } from '@kindling/shared';
 import { api } from '../api';
 import { Wordmark } from '../components/logo';
@@ -14,9 +15,11 @@ import {
   FormsIcon,
   LeadsIcon,
   LogOutIcon,
+  MenuIcon,
   OverviewIcon,
   SendingIcon,
   SettingsIcon,
+  XIcon,
 } from '../components/icons';
 import { meKey, useSession } from '../lib/queries';
 import { initials } from '../lib/format';
@@ -74,9 +77,9 @@ function WorkspaceSwitcher({ me }: { me: Me }) {
         <>
           {tile}
           <ChevronsIcon size={14} className="ws-chevron" />
+          <span className="visually-hidden">Switch workspace</span>
         </>
       }
-      triggerLabel={`Workspace: ${me.workspace.name}. Switch workspace`}
       triggerClassName="ws-tile ws-tile-button"
       testId="workspace-switcher"
     >
@@ -133,7 +136,6 @@ function UserMenu({ me }: { me: Me }) {
     <Menu
       placement="above"
       triggerClassName="user-tile"
-      triggerLabel={`Account: ${me.user.name}`}
       testId="user-menu"
       trigger={
         <>
@@ -143,6 +145,7 @@ function UserMenu({ me }: { me: Me }) {
             <span className="user-email">{me.user.email}</span>
           </span>
           <ChevronsIcon size={14} className="ws-chevron" />
+          <span className="visually-hidden">Account menu</span>
         </>
       }
     >
@@ -168,41 +171,84 @@ function UserMenu({ me }: { me: Me }) {
   );
 }
 
+/**
+ * Below 800 px the sidebar is a drawer: a top bar with the wordmark and a menu button opens it
+ * over the page; a link, Escape or the backdrop closes it (focus returns to the button).
+ */
+function useMobileNav() {
+  const [open, setOpen] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const { pathname } = useLocation();
+  useEffect(() => setOpen(false), [pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setOpen(false);
+      buttonRef.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+  return { open, setOpen, buttonRef };
+}
+
 export function AppShell() {
   const me = useSession();
+  const nav = useMobileNav();
   return (
-    <div className="shell" data-testid="app-shell">
+    <div className={`shell${nav.open ? ' shell-nav-open' : ''}`} data-testid="app-shell">
       <a href="#main" className="skip-link">
         Skip to content
       </a>
-      <aside className="sidebar">
-        <div className="sidebar-brand">
-          <Wordmark size={24} />
-        </div>
-        <WorkspaceSwitcher me={me} />
-        <nav className="nav" aria-label="Main">
-          <ul>
-            {NAV.map(({ to, label, icon: Icon, testId }) => (
-              <li key={to}>
-                <NavLink to={to} className="nav-link" data-testid={testId}>
-                  <Icon size={16} />
-                  {label}
+      <header className="topbar">
+        <button
+          ref={nav.buttonRef}
+          type="button"
+          className="topbar-menu"
+          aria-expanded={nav.open}
+          aria-controls="sidebar"
+          aria-label={nav.open ? 'Close menu' : 'Open menu'}
+          data-testid="nav-toggle"
+          onClick={() => nav.setOpen((o) => !o)}
+        >
+          {nav.open ? <XIcon size={20} /> : <MenuIcon size={20} />}
+        </button>
+        <Wordmark size={22} />
+      </header>
+      {nav.open && (
+        <div className="sidebar-backdrop" aria-hidden="true" onClick={() => nav.setOpen(false)} />
+      )}
+      <aside className="sidebar" id="sidebar" aria-label="Sidebar">
+        <div className="sidebar-inner">
+          <div className="sidebar-brand">
+            <Wordmark size={24} />
+          </div>
+          <WorkspaceSwitcher me={me} />
+          <nav className="nav" aria-label="Main">
+            <ul>
+              {NAV.map(({ to, label, icon: Icon, testId }) => (
+                <li key={to}>
+                  <NavLink to={to} className="nav-link" data-testid={testId}>
+                    <Icon size={16} />
+                    {label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+            <p className="nav-section">Workspace</p>
+            <ul>
+              <li>
+                <NavLink to="/settings" className="nav-link" data-testid="nav-settings">
+                  <SettingsIcon size={16} />
+                  Settings
                 </NavLink>
               </li>
-            ))}
-          </ul>
-          <p className="nav-section">Workspace</p>
-          <ul>
-            <li>
-              <NavLink to="/settings" className="nav-link" data-testid="nav-settings">
-                <SettingsIcon size={16} />
-                Settings
-              </NavLink>
-            </li>
-          </ul>
-        </nav>
-        <div className="sidebar-footer">
-          <UserMenu me={me} />
+            </ul>
+          </nav>
+          <div className="sidebar-footer">
+            <UserMenu me={me} />
+          </div>
         </div>
       </aside>
       <main className="main" id="main" tabIndex={-1}>

@@ -15,10 +15,13 @@
 //    SMTP" mark (`handedAt`) is committed, and the end of DATA waits for that mark.
 // 5. record (email-send/record.ts): marks and `sent` results in shared multi-row statements (the
 //    job completes only once its row is written; the marks of all connections share one
-//    statement in flight, a group commit). 2xx -> sent; 5xx -> bounced + suppressed; 4xx,
-//    or no answer before the end of DATA -> deferred, retried with the backoff of packages/queue
-//    (a 4xx also backs the provider off for the whole pool); no answer after the end of DATA ->
-//    ambiguous (below).
+//    statement in flight, a group commit). 2xx -> sent. An error answer is classified
+//    (packages/sending smtp-answers.ts, stored as `smtpClass`): a 5xx about the address -> bounced
+//    + suppressed; a 5xx about the sender (authentication, block list, reputation, content,
+//    policy) -> failed, the lead untouched; authentication and block-list answers also pause the
+//    identity. A 4xx, or no answer before the end of DATA -> deferred, retried with the backoff of
+//    packages/queue; a rate or reputation 4xx also backs the provider off for the whole pool,
+//    doubling while it repeats. No answer after the end of DATA -> ambiguous (below).
 // Recovery (email-send/recover.ts): a heartbeat row per worker process and a sweep every
 // `heartbeatMs` resolve the claims of a worker not seen for 5 heartbeats.
 //
@@ -56,6 +59,11 @@ import {
   evaluateReputation,
   recordHardBounce,
   setBackoff,
+  backsOffProvider,
+  bouncesRecipient,
+  classifySmtpAnswer,
+  pauseIdentity,
+  pausesIdentity,
 } from '@kindling/sending';
 import type { WorkerContext, WorkerModule } from '../context.js';
 import { sendingSettings, type SendingSettings } from './sending-settings.js';
@@ -246,9 +254,36 @@ function createSendProcessor(ctx: WorkerContext, s: SendingSettings, p: SendPart
         await recordAmbiguous(db, m.id, d.answer);
         throw new UnrecoverableError(`ambiguous SMTP failure: ${d.answer}`);
       case 'refused':
-      case 'not-delivered':
-        if (d.kind === 'refused' && d.err.responseCode! >= 500) {
-          await db.message.update({ where: { id: m.id }, data: { smtpResponse: d.answer } });
+      case 'not-delivered': {
+        // What the server said (smtp-answers.ts) decides who is at fault and what slows down.
+        const verdict =
+          d.kind === 'refused' ? classifySmtpAnswer(d.err.responseCode, d.answer) : null;
+        if (verdict && identity && pausesIdentity(verdict))
+          await pauseIdentity(
+            db,
+            identity.id,
+            `the receiving server refused it (${verdict.class}): ${d.answer}`,
+          );
+        if (verdict?.permanent && !bouncesRecipient(verdict)) {
+          // Refused for the sender's sake (authentication, a block list, reputation, content or
+          // policy): the message failed, the recipient did nothing wrong and stays as they are.
+          await db.message.updateMany({
+            where: { id: m.id, status: 'sending' },
+            data: {
+              status: 'failed',
+              handedAt: null,
+              smtpResponse: d.answer,
+              smtpClass: verdict.class,
+              lastError: `refused (${verdict.class}): ${d.answer}`.slice(0, 1000),
+            },
+          });
+          throw new UnrecoverableError(`refused (${verdict.class}): ${d.answer}`);
+        }
+        if (verdict?.permanent) {
+          await db.message.update({
+            where: { id: m.id },
+            data: { smtpResponse: d.answer, smtpClass: verdict.class },
+          });
           await recordHardBounce(db, {
             workspaceId: m.workspaceId,
             email: m.toEmail.toLowerCase(),
@@ -259,15 +294,21 @@ function createSendProcessor(ctx: WorkerContext, s: SendingSettings, p: SendPart
           await guard(ctx, m.workspaceId, pool, fromEmail, s);
           return { result: 'bounced', response: d.answer };
         }
-        // A 4xx is deferred like a conversation that never reached the end of DATA.
-        if (d.kind === 'refused' && identity)
+        // A 4xx is deferred like a conversation that never reached the end of DATA; only a rate
+        // or reputation answer slows the provider down for the pool (a full mailbox does not).
+        if (verdict && identity && backsOffProvider(verdict))
           await setBackoff(redis, t.backoff, s.providerBackoffMs);
-        await recordDeferred(db, m.id, d.answer, { last, smtpAnswered: d.kind === 'refused' });
+        await recordDeferred(db, m.id, d.answer, {
+          last,
+          smtpAnswered: d.kind === 'refused',
+          smtpClass: verdict?.class ?? null,
+        });
         if (last)
           throw new UnrecoverableError(
             `gave up after ${job.attemptsMade + 1} attempts: ${d.answer}`,
           );
         throw new Error(`deferred: ${d.answer}`);
+      }
     }
   };
 

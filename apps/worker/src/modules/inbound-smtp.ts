@@ -5,14 +5,12 @@
 // a storage failure answers 451 and the MTA retries.
 import type { Db } from '@kindling/db';
 import {
-  domainOf,
-  evaluateReputation,
+  applyReportOutcome,
+  guardReputation,
   isHardBounce,
   parseInboundReport,
+  PROVEN_MESSAGE_SELECT,
   proveReport,
-  recordComplaint,
-  recordHardBounce,
-  recordSoftBounce,
   startSmtpListener,
   storeForReview,
   type InboundReport,
@@ -25,16 +23,7 @@ import { sendingSettings, type SendingSettings } from './sending-settings.js';
 const LOCAL = /^(bounces|unsubscribe)\+([A-Za-z0-9_-]+)@/i;
 
 async function findMessage(db: Db, id: string) {
-  return db.message.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      workspaceId: true,
-      leadId: true,
-      toEmail: true,
-      identity: { select: { ipPool: true, fromEmail: true } },
-    },
-  });
+  return db.message.findUnique({ where: { id }, select: PROVEN_MESSAGE_SELECT });
 }
 
 /** Where a report may carry our token: the address it came to, then what it returned of ours. */
@@ -118,34 +107,30 @@ export async function handleInbound(
   }
   let did: string;
   if (report.type === 'arf') {
-    await recordComplaint(db, { ...base, detail: `ARF ${report.feedbackType}` });
-    did = 'complaint';
+    did = await applyReportOutcome(
+      db,
+      target,
+      'complaint',
+      `ARF ${report.feedbackType}`,
+      s.softBounceLimit,
+    );
   } else if (report.type === 'dsn') {
     const failed = report.recipients.filter((r) => r.action === 'failed');
     if (failed.length === 0)
       return `ignored: DSN without failures (${report.recipients.map((r) => r.action).join(',')})`;
     const r = failed[0]!;
     const detail = `${r.status} ${r.diagnostic ?? ''}`.trim();
-    if (isHardBounce(r)) {
-      await recordHardBounce(db, { ...base, detail });
-      did = 'hard_bounce';
-    } else {
-      const { suppressed } = await recordSoftBounce(db, { ...base, detail }, s.softBounceLimit);
-      did = suppressed ? 'soft_bounce_suppressed' : 'soft_bounce';
-    }
+    did = await applyReportOutcome(
+      db,
+      target,
+      isHardBounce(r) ? 'hard_bounce' : 'soft_bounce',
+      detail,
+      s.softBounceLimit,
+    );
   } else {
     return 'ignored';
   }
-  if (target.identity) {
-    await evaluateReputation(db, target.workspaceId, {
-      windowMs: s.reputationWindowMs,
-      minSample: s.reputationMinSample,
-      keys: [
-        { scope: 'ip_pool', key: target.identity.ipPool },
-        { scope: 'domain', key: domainOf(target.identity.fromEmail) },
-      ],
-    });
-  }
+  await guardReputation(db, [target], s);
   return did;
 }
 

@@ -7,6 +7,7 @@ import { dripModule } from './drip.js';
 import { submissionsDrainModule } from './submissions-drain.js';
 import { csvImportModule } from './csv-import/index.js';
 import { webhooksModule } from './webhooks/index.js';
+import { dnsHealthModule } from './dns-health.js';
 
 /** Every module the worker process runs, in start order (closed in reverse); the dev mail catcher runs before them (worker.ts). */
 export const MODULES: WorkerModule[] = [
@@ -18,4 +19,5 @@ export const MODULES: WorkerModule[] = [
   submissionsDrainModule,
   csvImportModule,
   webhooksModule,
+  dnsHealthModule,
 ];

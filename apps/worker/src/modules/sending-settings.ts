@@ -1,6 +1,12 @@
 // Settings of the sending modules (email.send, dev mail catcher, inbound SMTP, reputation guard).
 // Every field has a default so tests and other modules can pass only what they change.
-import { REPUTATION_MIN_SAMPLE, REPUTATION_WINDOW_MS, THROTTLE_KEY_PREFIX } from '@kindling/queue';
+import { defaultReturnPathDomain } from '@kindling/sending';
+import {
+  REPUTATION_MIN_SAMPLE,
+  REPUTATION_WINDOW_MS,
+  SOFT_BOUNCE_LIMIT,
+  THROTTLE_KEY_PREFIX,
+} from '@kindling/queue';
 
 export interface SendingSettings {
   /**
@@ -37,6 +43,8 @@ export interface SendingSettings {
   /** Reputation guard: rolling window and minimum sends before rates are judged. */
   reputationWindowMs: number;
   reputationMinSample: number;
+  /** INBOUND_MX_HOST: the host return-path MX records should point at (DNS checks); null = not compared. */
+  inboundMxHost: string | null;
   /** Recipient domains' providers by MX: how long an answer is kept, and the retry after a failure. */
   mxTtlMs: number;
   mxRetryMs: number;
@@ -61,11 +69,12 @@ export const SENDING_DEFAULTS = {
   holdRecheckMs: 60_000,
   providerBackoffMs: 5 * 60_000,
   throttlePrefix: THROTTLE_KEY_PREFIX,
-  softBounceLimit: 3,
+  softBounceLimit: SOFT_BOUNCE_LIMIT,
   claimLeaseMs: 5 * 60_000,
   heartbeatMs: 2_000,
   reputationWindowMs: REPUTATION_WINDOW_MS,
   reputationMinSample: REPUTATION_MIN_SAMPLE,
+  inboundMxHost: null,
   mxTtlMs: 7 * 24 * 3_600_000,
   mxRetryMs: 10 * 60_000,
   dnsServers: [] as string[],
@@ -77,15 +86,9 @@ export function sendingSettings(
   partial: Partial<SendingSettings> | undefined,
   publicUrl: string,
 ): SendingSettings {
-  let host = 'localhost';
-  try {
-    host = new URL(publicUrl).hostname || host;
-  } catch {
-    /* keep localhost */
-  }
   return {
     ...SENDING_DEFAULTS,
-    returnPathDomain: host,
+    returnPathDomain: defaultReturnPathDomain(undefined, publicUrl),
     ...Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)),
   };
 }

@@ -52,3 +52,9 @@ export function createDnsResolver(
   if (servers.length) r.setServers(servers);
   return r;
 }
+
+/** A host or domain name setting (RETURN_PATH_DOMAIN, INBOUND_MX_HOST); unset is allowed. */
+export const hostNameEnv = z
+  .string()
+  .regex(/^[a-z0-9.-]+$/i, 'must be a host name')
+  .optional();

@@ -20,6 +20,16 @@ export const overviewSchema = z.object({
      * submission without one, `(import)` for a CSV import, `(api)` for the rest. Largest first.
      */
     bySource: z.array(z.object({ source: z.string(), count })),
+    /** The five newest leads, newest first. */
+    recent: z.array(
+      z.object({
+        id: z.uuid(),
+        email: z.string(),
+        name: z.string().nullable(),
+        source: z.string(),
+        createdAt: z.string(),
+      }),
+    ),
   }),
   email: z.object({
     /** Campaign and confirmation emails handed to SMTP in the last 30 days (bounced included). */
@@ -73,10 +83,15 @@ export const overviewSchema = z.object({
     /** A sending identity exists; `relay` when one sends through an SMTP relay (not the catcher). */
     identity: z.object({ done: z.boolean(), relay: z.boolean() }),
     /**
-     * Kindling does not look DNS up yet: this is done when an identity's domain has a DKIM key,
-     * whose record the Identities tab shows for publishing.
+     * The DNS check of an identity (SPF, DKIM, DMARC, return-path MX, tracking host) passes, or
+     * passes with warnings. `status` is the best identity's latest check (`unchecked` when none
+     * ran yet); `identityName` names it.
      */
-    dkim: z.object({ done: z.boolean(), domain: z.string().nullable() }),
+    dns: z.object({
+      done: z.boolean(),
+      status: z.enum(['pass', 'warn', 'fail', 'error', 'unchecked']),
+      identityName: z.string().nullable(),
+    }),
     /** A form has received a (non-spam) submission. */
     form: z.object({ done: z.boolean(), formId: z.uuid().nullable() }),
     /** A campaign is active. */

@@ -1,5 +1,40 @@
 // Response schemas of the sending routes: what apps/api declares and answers, typed for apps/web.
 import { z } from 'zod';
+import { RELAY_ADAPTER_KINDS, relayKindSchema } from '../sending.js';
+
+/** The sending-domain DNS checks (packages/sending dns/health.ts runs them). */
+export const DNS_CHECK_KINDS = ['spf', 'dkim', 'dmarc', 'return_path_mx', 'tracking'] as const;
+/** pass; warn: works but should change; fail: mail is hurt; error: DNS did not answer; skipped. */
+export const dnsCheckStatusSchema = z.enum(['pass', 'warn', 'fail', 'error', 'skipped']);
+export type DnsCheckStatus = z.infer<typeof dnsCheckStatusSchema>;
+export const dnsRecordSchema = z.object({
+  type: z.enum(['TXT', 'MX', 'A']),
+  name: z.string(),
+  value: z.string(),
+});
+export type DnsRecordToPublish = z.infer<typeof dnsRecordSchema>;
+export const dnsCheckSchema = z.object({
+  kind: z.enum(DNS_CHECK_KINDS),
+  status: dnsCheckStatusSchema,
+  /** The DNS name looked at. */
+  name: z.string(),
+  /** What was found there, if anything. */
+  found: z.string().nullable(),
+  /** What is right or wrong, in a sentence. */
+  message: z.string(),
+  /** The record to publish to fix it; null when there is nothing to publish. */
+  record: dnsRecordSchema.nullable(),
+});
+export type DnsCheck = z.infer<typeof dnsCheckSchema>;
+export const dnsHealthSchema = z.object({
+  /** The worst check. */
+  status: dnsCheckStatusSchema,
+  checkedAt: z.string(),
+  /** Since when a check fails; null while none does. */
+  failingSince: z.string().nullable(),
+  checks: z.array(dnsCheckSchema),
+});
+export type DnsHealth = z.infer<typeof dnsHealthSchema>;
 
 export const identitySchema = z.object({
   id: z.uuid(),
@@ -17,6 +52,19 @@ export const identitySchema = z.object({
     .nullable(),
   status: z.enum(['active', 'paused']),
   pausedReason: z.string().nullable(),
+  /** The last DNS check of its domains (daily and on demand); null before the first. */
+  dnsHealth: dnsHealthSchema.nullable(),
+  /** Where the identity's relay reports bounces and complaints, and what it needs to sign. */
+  relay: z.object({
+    kind: relayKindSchema,
+    /** The URL to paste into the provider's console (null: none needed). */
+    webhookUrl: z.string().nullable(),
+    /** provider: its key is pasted into Kindling; kindling: the URL carries Kindling's token. */
+    keySource: z.enum(['provider', 'kindling']).nullable(),
+    keyLabel: z.string().nullable(),
+    /** Whether a key is stored (the provider's key itself never leaves). */
+    keySet: z.boolean(),
+  }),
   createdAt: z.string(),
 });
 export type Identity = z.infer<typeof identitySchema>;
@@ -79,9 +127,15 @@ export type CaughtMessage = z.infer<typeof caughtMessageSchema>;
 /** An inbound report Kindling could not prove was about its own mail: stored, never acted on. */
 export const inboundReviewSchema = z.object({
   id: z.uuid(),
-  source: z.enum(['smtp', 'ses']),
+  source: z.enum(['smtp', 'ses', ...RELAY_ADAPTER_KINDS]),
   kind: z.string(),
-  reason: z.enum(['no_token', 'bad_signature', 'unknown_message', 'conflicting_tokens']),
+  reason: z.enum([
+    'no_token',
+    'bad_signature',
+    'unknown_message',
+    'conflicting_tokens',
+    'unverified',
+  ]),
   /** The message the report claims to be about (unproven). */
   messageId: z.string().nullable(),
   envelopeFrom: z.string(),
@@ -131,3 +185,14 @@ export const sesWebhookAnswerSchema = z.union([
   z.object({ applied: z.number().int(), review: z.literal(true).optional() }),
 ]);
 export type SesWebhookAnswer = z.infer<typeof sesWebhookAnswerSchema>;
+
+/** POST /api/webhooks/relays/:identityId: what was done with a verified relay webhook request. */
+export const relayWebhookAnswerSchema = z.object({
+  /** Reports applied to a message Kindling sent. */
+  applied: z.number().int(),
+  /** Reports stored for review (no proof they concern our mail). */
+  review: z.number().int(),
+  /** Events of other types (deliveries, opens, deferrals). */
+  ignored: z.number().int(),
+});
+export type RelayWebhookAnswer = z.infer<typeof relayWebhookAnswerSchema>;

@@ -8,6 +8,10 @@ export const workspaceSchema = z.object({
   name: z.string(),
   timeZone: z.string(),
   postalAddress: z.string(),
+  /** A campaign whose identity fails a DNS check cannot be activated. */
+  dnsBlocksActivation: z.boolean(),
+  /** The workspace holds the demo's generated data (removable in one click). */
+  demoData: z.boolean(),
 });
 export type Workspace = z.infer<typeof workspaceSchema>;
 

@@ -2,6 +2,7 @@
 // suppressions, newest first.
 import type { LeadTimeline, TimelineItem } from '@kindling/shared';
 import type { Db } from '@kindling/db';
+import { SMTP_CLASS_LABEL, type SmtpClass } from '@kindling/sending';
 import { findLead } from './find-lead.js';
 
 const TIMELINE_LIMIT = 500;
@@ -42,6 +43,7 @@ export async function leadTimeline(db: Db, workspaceId: string, id: string): Pro
         sentAt: true,
         createdAt: true,
         smtpResponse: true,
+        smtpClass: true,
         kind: true,
       },
     }),
@@ -86,7 +88,10 @@ export async function leadTimeline(db: Db, workspaceId: string, id: string): Pro
       at: (m.sentAt ?? m.createdAt).toISOString(),
       kind: 'message',
       title: sent ? `Email sent: ${m.subject}` : `Email ${m.status}: ${m.subject}`,
-      detail: m.kind === 'campaign' ? null : `${m.kind} email`,
+      detail:
+        [m.kind === 'campaign' ? null : `${m.kind} email`, sent ? null : smtpAnswer(m)]
+          .filter(Boolean)
+          .join(' · ') || null,
     });
   }
   for (const ev of events) {
@@ -118,4 +123,11 @@ export async function leadTimeline(db: Db, workspaceId: string, id: string): Pro
         : (a.kind === 'created' ? 1 : 0) - (b.kind === 'created' ? 1 : 0),
   );
   return { items };
+}
+
+/** The receiving server's last answer of an unsent message, with what it meant. */
+function smtpAnswer(m: { smtpResponse: string | null; smtpClass: string | null }): string | null {
+  if (!m.smtpResponse) return null;
+  const label = SMTP_CLASS_LABEL[m.smtpClass as SmtpClass] as string | undefined;
+  return label ? `${label}: ${m.smtpResponse}` : m.smtpResponse;
 }

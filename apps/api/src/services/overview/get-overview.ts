@@ -43,7 +43,7 @@ export async function getOverview(
   const since7 = new Date(now.getTime() - 7 * DAY_MS);
   const since30 = new Date(now.getTime() - 30 * DAY_MS);
 
-  const [leadRows, sources, emailRows, activeCount, active, identities, submission, plans] =
+  const [leadRows, sources, recent, emailRows, activeCount, active, identities, submission, plans] =
     await Promise.all([
       db.$queryRawUnsafe<LeadCounts[]>(
         `WITH t AS (SELECT (date_trunc('day', $2::timestamptz AT TIME ZONE $5) AT TIME ZONE $5) AS start)
@@ -67,6 +67,16 @@ export async function getOverview(
         workspaceId,
         since30,
         now,
+      ),
+      db.$queryRawUnsafe<
+        { id: string; email: string; name: string | null; source: string; createdAt: Date }[]
+      >(
+        `SELECT l.id::text AS id, l.email,
+                nullif(trim(concat_ws(' ', l."firstName", l."lastName")), '') AS name,
+                ${SOURCE} AS source, l."createdAt"
+         FROM "Lead" l WHERE l."workspaceId" = $1::uuid
+         ORDER BY l."createdAt" DESC, l.id DESC LIMIT 5`,
+        workspaceId,
       ),
       // Emails handed to SMTP in the window (the reputation guard's "sent": sent or bounced),
       // each counted once per kind of event; "machine only" = machines opened it, no person did.
@@ -117,9 +127,8 @@ export async function getOverview(
           name: true,
           fromEmail: true,
           smtpUrlEncrypted: true,
-          dkimDomain: true,
-          dkimPublicKey: true,
           status: true,
+          dnsCheck: { select: { status: true } },
           pausedReason: true,
         },
         orderBy: { createdAt: 'asc' },
@@ -149,7 +158,16 @@ export async function getOverview(
     if (i.status === 'paused')
       alerts.push({ kind: 'identity', name: i.name, level: 'paused', reason: i.pausedReason });
   const level = alerts.some((a) => a.level === 'paused') ? 'paused' : alerts.length ? 'warn' : 'ok';
-  const dkim = identities.find((i) => i.dkimDomain && i.dkimPublicKey);
+  // The identity whose DNS is in the best shape: pass, then warn, then a failing check.
+  const DNS_ORDER = ['pass', 'warn', 'fail', 'error'] as const;
+  const dnsOf = (i: (typeof identities)[number]) =>
+    (DNS_ORDER as readonly string[]).includes(i.dnsCheck?.status ?? '')
+      ? (i.dnsCheck!.status as (typeof DNS_ORDER)[number])
+      : null;
+  const checked = identities
+    .filter((i) => dnsOf(i))
+    .sort((a, b) => DNS_ORDER.indexOf(dnsOf(a)!) - DNS_ORDER.indexOf(dnsOf(b)!))[0];
+  const dnsStatus = checked ? dnsOf(checked)! : 'unchecked';
   const rate = (n: number) => (email.sent ? n / email.sent : 0);
 
   return {
@@ -162,6 +180,7 @@ export async function getOverview(
       last30Days: leads.last30Days,
       total: leads.total,
       bySource: sources,
+      recent: recent.map((l) => ({ ...l, createdAt: l.createdAt.toISOString() })),
     },
     email: { ...email, openRate: rate(email.humanOpened), clickRate: rate(email.humanClicked) },
     campaigns: { activeCount, active },
@@ -185,7 +204,11 @@ export async function getOverview(
         done: identities.length > 0,
         relay: identities.some((i) => i.smtpUrlEncrypted !== null),
       },
-      dkim: { done: Boolean(dkim), domain: dkim?.dkimDomain ?? null },
+      dns: {
+        done: dnsStatus === 'pass' || dnsStatus === 'warn',
+        status: dnsStatus,
+        identityName: checked?.name ?? null,
+      },
       form: { done: Boolean(submission), formId: submission?.formId ?? null },
       campaign: { done: activeCount > 0 },
     },

@@ -3,20 +3,19 @@
 // token (report-trust), and only to that message's own recipient; anything else is stored for
 // review.
 import type { SesWebhookAnswer } from '@kindling/shared';
+import { REPUTATION_MIN_SAMPLE, REPUTATION_WINDOW_MS, SOFT_BOUNCE_LIMIT } from '@kindling/queue';
 import {
+  applyReportOutcome,
+  guardReputation,
   isSnsCertUrl,
   parseSesNotification,
+  PROVEN_MESSAGE_SELECT,
   proveReport,
-  recordComplaint,
-  recordHardBounce,
-  recordSoftBounce,
   storeForReview,
   type SnsMessage,
 } from '@kindling/sending';
 import type { AppDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
-
-const SOFT_BOUNCE_LIMIT = 3;
 
 /** Acts on an SNS message whose signature verified. */
 export async function applySesMessage(deps: AppDeps, msg: SnsMessage): Promise<SesWebhookAnswer> {
@@ -34,7 +33,9 @@ export async function applySesMessage(deps: AppDeps, msg: SnsMessage): Promise<S
   const ev = parseSesNotification(msg.Message);
   if (!ev) return { applied: 0 };
   const proof = proveReport(config.appSecret, [ev.source, ev.kindlingHeader]);
-  const m = proof.verified ? await db.message.findUnique({ where: { id: proof.messageId } }) : null;
+  const m = proof.verified
+    ? await db.message.findUnique({ where: { id: proof.messageId }, select: PROVEN_MESSAGE_SELECT })
+    : null;
   if (!m) {
     await storeForReview(db, {
       source: 'ses',
@@ -48,16 +49,11 @@ export async function applySesMessage(deps: AppDeps, msg: SnsMessage): Promise<S
     logger.warn({ topic: msg.TopicArn, reason: proof }, 'SES notification stored for review');
     return { applied: 0, review: true };
   }
-  // The message's own recipient, whatever addresses the notification lists.
-  const t = {
-    workspaceId: m.workspaceId,
-    email: m.toEmail,
-    messageId: m.id,
-    leadId: m.leadId,
-    detail: ev.detail,
-  };
-  if (ev.kind === 'hard_bounce') await recordHardBounce(db, t);
-  else if (ev.kind === 'soft_bounce') await recordSoftBounce(db, t, SOFT_BOUNCE_LIMIT);
-  else await recordComplaint(db, t);
+  // The message's own recipient, whatever addresses the notification lists; then the guard.
+  await applyReportOutcome(db, m, ev.kind, ev.detail, SOFT_BOUNCE_LIMIT);
+  await guardReputation(db, [m], {
+    reputationWindowMs: REPUTATION_WINDOW_MS,
+    reputationMinSample: config.reputationMinSample ?? REPUTATION_MIN_SAMPLE,
+  });
   return { applied: 1 };
 }

@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import type { createIdentitySchema, Identity } from '@kindling/shared';
 import type { AppDeps } from '../../deps.js';
-import { assertRelayAllowed, dkimData, ensurePlans, identityData } from './identity-data.js';
+import {
+  assertRelayAllowed,
+  dkimData,
+  ensurePlans,
+  identityData,
+  relayData,
+} from './identity-data.js';
 import { identityView } from './identity-view.js';
 
 /** Creates a sending identity (optionally with a DKIM key pair) and its warm-up plans. */
@@ -25,9 +31,10 @@ export async function createIdentity(
         fromName: undefined,
         fromEmail: undefined,
       }),
+      ...relayData(config.appSecret, body, null),
       ...(body.generateDkim ? dkimData(config.appSecret, fromEmail, body.dkimSelector) : {}),
     },
   });
   await ensurePlans(db, workspaceId, i.ipPool, i.fromEmail);
-  return identityView(config.appSecret, i);
+  return identityView(config, i);
 }

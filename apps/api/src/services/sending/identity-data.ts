@@ -9,8 +9,12 @@ import {
   domainOf,
   encryptSecret,
   generateDkimKeyPair,
+  isRelayKind,
+  newWebhookToken,
+  RELAY_ADAPTERS,
   relayEndpoint,
 } from '@kindling/sending';
+import type { SendingIdentity } from '@kindling/db';
 import type { AppDeps } from '../../deps.js';
 import { AppError } from '../../http/errors.js';
 
@@ -28,6 +32,46 @@ export function identityData(appSecret: string, b: z.output<typeof updateIdentit
     ...(b.returnPathDomain !== undefined ? { returnPathDomain: b.returnPathDomain || null } : {}),
     ...(b.dkimSelector !== undefined ? { dkimSelector: b.dkimSelector } : {}),
   };
+}
+
+/**
+ * The relay columns from the input, given the identity as it is (null when creating): a provider
+ * key is stored encrypted after its own check; Postmark and Brevo get a token Kindling generates
+ * when they are chosen (or on rotation), since they sign nothing. Changing the kind drops a key
+ * that belonged to the previous one.
+ */
+export function relayData(
+  appSecret: string,
+  b: z.output<typeof updateIdentitySchema>,
+  current: Pick<SendingIdentity, 'relayKind' | 'relayKeyEncrypted'> | null,
+): { relayKind?: SendingIdentity['relayKind']; relayKeyEncrypted?: string | null } {
+  if (b.relayKind === undefined && b.relayKey === undefined && !b.rotateRelayToken) return {};
+  const kind = b.relayKind ?? current?.relayKind ?? 'none';
+  const changed = kind !== (current?.relayKind ?? 'none');
+  const out: { relayKind?: SendingIdentity['relayKind']; relayKeyEncrypted?: string | null } = {
+    relayKind: kind,
+  };
+  if (!isRelayKind(kind)) {
+    if (changed) out.relayKeyEncrypted = null;
+    return out;
+  }
+  const adapter = RELAY_ADAPTERS[kind];
+  if (adapter.keySource === 'kindling') {
+    if (changed || b.rotateRelayToken || !current?.relayKeyEncrypted)
+      out.relayKeyEncrypted = encryptSecret(appSecret, newWebhookToken());
+    return out;
+  }
+  if (b.relayKey !== undefined && b.relayKey !== '') {
+    const problem = adapter.checkKey(b.relayKey);
+    if (problem)
+      throw new AppError('validation_failed', `${adapter.label} ${adapter.keyLabel}: ${problem}`, [
+        { field: 'relayKey', issue: problem },
+      ]);
+    out.relayKeyEncrypted = encryptSecret(appSecret, b.relayKey);
+  } else if (b.relayKey === '' || changed) {
+    out.relayKeyEncrypted = null;
+  }
+  return out;
 }
 
 /** A new DKIM key pair for the identity's domain (the private key stored encrypted). */

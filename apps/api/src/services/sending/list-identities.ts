@@ -7,6 +7,7 @@ export async function listIdentities(deps: AppDeps, workspaceId: string): Promis
   const rows = await deps.db.sendingIdentity.findMany({
     where: { workspaceId },
     orderBy: { createdAt: 'asc' },
+    include: { dnsCheck: true },
   });
-  return rows.map((i) => identityView(deps.config.appSecret, i));
+  return rows.map((i) => identityView(deps.config, i));
 }

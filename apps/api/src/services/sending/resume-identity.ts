@@ -13,5 +13,5 @@ export async function resumeIdentity(
     where: { id },
     data: { status: 'active', pausedReason: null, pausedAt: null },
   });
-  return identityView(deps.config.appSecret, i);
+  return identityView(deps.config, i);
 }

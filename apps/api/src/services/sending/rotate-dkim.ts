@@ -15,5 +15,5 @@ export async function rotateDkim(
     where: { id: cur.id },
     data: dkimData(config.appSecret, cur.fromEmail, cur.dkimSelector ?? undefined),
   });
-  return identityView(config.appSecret, i);
+  return identityView(config, i);
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Identity, updateIdentitySchema } from '@kindling/shared';
 import type { AppDeps } from '../../deps.js';
-import { assertRelayAllowed, ensurePlans, identityData } from './identity-data.js';
+import { assertRelayAllowed, ensurePlans, identityData, relayData } from './identity-data.js';
 import { identityView, ownIdentity } from './identity-view.js';
 
 /** Changes a sending identity (an empty smtpUrl switches it to the dev mail catcher). */
@@ -12,12 +12,15 @@ export async function updateIdentity(
   body: z.output<typeof updateIdentitySchema>,
 ): Promise<Identity> {
   const { db, config } = deps;
-  await ownIdentity(db, workspaceId, id);
+  const current = await ownIdentity(db, workspaceId, id);
   await assertRelayAllowed(deps, body.smtpUrl);
   const i = await db.sendingIdentity.update({
     where: { id },
-    data: identityData(config.appSecret, body),
+    data: {
+      ...identityData(config.appSecret, body),
+      ...relayData(config.appSecret, body, current),
+    },
   });
   await ensurePlans(db, workspaceId, i.ipPool, i.fromEmail);
-  return identityView(config.appSecret, i);
+  return identityView(config, i);
 }

@@ -15,6 +15,8 @@ export const workspaceView = (w: WorkspaceRow): Workspace => ({
   name: w.name,
   timeZone: w.timeZone,
   postalAddress: w.postalAddress,
+  dnsBlocksActivation: w.dnsBlocksActivation,
+  demoData: w.demoData === 'seeding' || w.demoData === 'ready',
 });
 
 export const memberView = (m: Membership & { user: User }): Member => ({

@@ -103,12 +103,14 @@ export function HtmlEditor({
     setInsert(null);
   };
 
+  // A tool's accessible name is its title, or for a label a person reads as text ("H1", "1.")
+  // that text first, so speech input can say what the button shows.
   const tool = (label: string, title: string, onClick: () => void, testId?: string) => (
     <button
       type="button"
       className="rte-tool"
       title={title}
-      aria-label={title}
+      aria-label={/^(H\d|\d\.)$/.test(label) ? `${label} ${title.toLowerCase()}` : title}
       data-testid={testId}
       onMouseDown={(e) => e.preventDefault()}
       onClick={onClick}
@@ -231,6 +233,7 @@ export function HtmlEditor({
         <textarea
           id={id}
           className="rte-source"
+          aria-labelledby={`${id}-label`}
           value={value}
           spellCheck={false}
           aria-describedby={describedBy}
@@ -244,6 +247,7 @@ export function HtmlEditor({
           contentEditable
           role="textbox"
           aria-multiline="true"
+          aria-labelledby={`${id}-label`}
           aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
           suppressContentEditableWarning

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useNavigate, useParams, Link } from 'react-router';
+import { useNavigate, useParams, useSearchParams, Link } from 'react-router';
 import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -61,7 +61,12 @@ function Builder({ form, manage, canDelete }: { form: Form; manage: boolean; can
   const qc = useQueryClient();
   const toast = useToast();
   const navigate = useNavigate();
-  const [tab, setTab] = useState<Tab>('fields');
+  // The open section is in the URL (`?tab=design`), so a reload or a shared link keeps it and
+  // back/forward step through the sections; the first one has no parameter.
+  const [params, setParams] = useSearchParams();
+  const tab: Tab = TABS.find((t) => t.id === params.get('tab'))?.id ?? 'fields';
+  const setTab = (id: Tab, replace = false) =>
+    setParams(id === 'fields' ? {} : { tab: id }, { replace });
   const [formError, setFormError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
   const methods = useForm<FormInput, unknown, FormInputParsed>({
@@ -114,9 +119,9 @@ function Builder({ form, manage, canDelete }: { form: Form; manage: boolean; can
     },
     (errs) => {
       setFormError('Some settings need attention; the highlighted tabs show where.');
-      if (errs.fields) setTab('fields');
-      else if (errs.theme) setTab('design');
-      else setTab('settings');
+      if (errs.fields) setTab('fields', true);
+      else if (errs.theme) setTab('design', true);
+      else setTab('settings', true);
     },
   );
 
@@ -180,7 +185,7 @@ function Builder({ form, manage, canDelete }: { form: Form; manage: boolean; can
             <TabButtons
               tabs={TABS}
               active={tab}
-              onSelect={setTab}
+              onSelect={(id) => setTab(id)}
               label="Form sections"
               testIdPrefix="builder-tab-"
               buttonClassName="tab tab-button"

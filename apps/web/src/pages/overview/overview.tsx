@@ -8,6 +8,7 @@ import { Badge, Card, PageHeader } from '../../components/layout';
 import { Alert, ErrorState, LoadingRows } from '../../components/feedback';
 import { CheckIcon } from '../../components/icons';
 import { useSession, wsKey } from '../../lib/queries';
+import { relativeTime } from '../../lib/format';
 import './overview.css';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -63,10 +64,7 @@ function Tile({
 function OverviewBody({ o }: { o: Overview }) {
   const { leads, email, campaigns, reputation, checklist } = o;
   const allDone =
-    checklist.identity.done &&
-    checklist.dkim.done &&
-    checklist.form.done &&
-    checklist.campaign.done;
+    checklist.identity.done && checklist.dns.done && checklist.form.done && checklist.campaign.done;
   return (
     <div className="overview">
       {reputation.alerts.map((a) => (
@@ -75,7 +73,10 @@ function OverviewBody({ o }: { o: Overview }) {
           tone={a.level === 'paused' ? 'danger' : 'warning'}
           title={`${a.kind === 'identity' ? 'Identity' : 'Warm-up'} ${a.name}: ${a.level === 'paused' ? 'sending paused' : 'warning'}`}
         >
-          {a.reason ?? 'No reason recorded.'} <Link to="/sending">Open Sending</Link>
+          {a.reason ?? 'No reason recorded.'}{' '}
+          <Link to={a.kind === 'identity' ? '/sending/identities' : '/sending/warmup'}>
+            Open Sending
+          </Link>
         </Alert>
       ))}
       {!allDone && <Checklist checklist={checklist} />}
@@ -117,6 +118,29 @@ function OverviewBody({ o }: { o: Overview }) {
         </Card>
 
         <Card
+          title="Latest leads"
+          actions={<Link to="/leads">All leads</Link>}
+          testId="overview-recent-leads"
+        >
+          {leads.recent.length === 0 ? (
+            <p className="muted">No leads yet: they appear here as your form is submitted.</p>
+          ) : (
+            <ul className="overview-list">
+              {leads.recent.map((l) => (
+                <li key={l.id}>
+                  <Link to={`/leads/${l.id}`}>{l.name ? `${l.name} · ${l.email}` : l.email}</Link>
+                  <span className="muted">
+                    {l.source} · {relativeTime(l.createdAt)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+
+      <div className="overview-columns">
+        <Card
           title="Email, last 30 days"
           description="Rates count people only: machine opens and clicks (privacy proxies, link scanners) are shown apart."
           testId="overview-email"
@@ -142,9 +166,6 @@ function OverviewBody({ o }: { o: Overview }) {
             {email.complaints === 1 ? '' : 's'}
           </p>
         </Card>
-      </div>
-
-      <div className="overview-columns">
         <Card
           title={`Active campaigns (${campaigns.activeCount})`}
           actions={<Link to="/campaigns">All campaigns</Link>}
@@ -166,47 +187,47 @@ function OverviewBody({ o }: { o: Overview }) {
             </ul>
           )}
         </Card>
-
-        <Card
-          title="Sending health"
-          actions={
-            <Badge
-              tone={
-                reputation.level === 'ok'
-                  ? 'success'
-                  : reputation.level === 'warn'
-                    ? 'warning'
-                    : 'danger'
-              }
-            >
-              {reputation.level === 'ok'
-                ? 'Healthy'
-                : reputation.level === 'warn'
-                  ? 'Warning'
-                  : 'Paused'}
-            </Badge>
-          }
-          testId="overview-reputation"
-        >
-          {reputation.warmups.length === 0 ? (
-            <p className="muted">No warm-up plan yet: one starts with your first identity.</p>
-          ) : (
-            <ul className="overview-list">
-              {reputation.warmups.map((w) => (
-                <li key={w.id}>
-                  <span>
-                    Warm-up {w.scope === 'ip_pool' ? 'pool' : 'domain'} <code>{w.key}</code>
-                  </span>
-                  <span className="muted">
-                    day {w.day} · {w.todayUsed.toLocaleString()} of {w.todayCap.toLocaleString()}{' '}
-                    today · target {w.targetVolume.toLocaleString()}/day
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
       </div>
+
+      <Card
+        title="Sending health"
+        actions={
+          <Badge
+            tone={
+              reputation.level === 'ok'
+                ? 'success'
+                : reputation.level === 'warn'
+                  ? 'warning'
+                  : 'danger'
+            }
+          >
+            {reputation.level === 'ok'
+              ? 'Healthy'
+              : reputation.level === 'warn'
+                ? 'Warning'
+                : 'Paused'}
+          </Badge>
+        }
+        testId="overview-reputation"
+      >
+        {reputation.warmups.length === 0 ? (
+          <p className="muted">No warm-up plan yet: one starts with your first identity.</p>
+        ) : (
+          <ul className="overview-list">
+            {reputation.warmups.map((w) => (
+              <li key={w.id}>
+                <span>
+                  Warm-up {w.scope === 'ip_pool' ? 'pool' : 'domain'} <code>{w.key}</code>
+                </span>
+                <span className="muted">
+                  day {w.day} · {w.todayUsed.toLocaleString()} of {w.todayCap.toLocaleString()}{' '}
+                  today · target {w.targetVolume.toLocaleString()}/day
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
       {allDone && <Checklist checklist={checklist} />}
     </div>
   );
@@ -223,16 +244,14 @@ function Checklist({ checklist }: { checklist: Overview['checklist'] }) {
           ? 'Sending through your SMTP relay.'
           : 'Sending through the built-in dev mail catcher: mail stays in the Outbox. Add an SMTP relay to reach real inboxes.'
         : 'Your SMTP relay and from address, or the built-in mail catcher to try things out.',
-      to: '/sending',
+      to: '/sending/identities',
     },
     {
-      key: 'dkim',
-      done: checklist.dkim.done,
+      key: 'dns',
+      done: checklist.dns.done,
       title: 'Publish your DNS records',
-      text: checklist.dkim.done
-        ? `A DKIM key exists for ${checklist.dkim.domain}. Kindling does not look DNS up yet, so this ticks when the key exists: publish the TXT record shown under Sending.`
-        : 'Generate a DKIM key for your identity and publish the TXT record it shows. Kindling does not look DNS up yet: this ticks when the key exists.',
-      to: '/sending',
+      text: dnsText(checklist.dns),
+      to: '/sending/identities',
     },
     {
       key: 'form',
@@ -278,4 +297,20 @@ function Checklist({ checklist }: { checklist: Overview['checklist'] }) {
       </ol>
     </Card>
   );
+}
+
+function dnsText(dns: Overview['checklist']['dns']): string {
+  const who = dns.identityName ? ` for ${dns.identityName}` : '';
+  switch (dns.status) {
+    case 'pass':
+      return `SPF, DKIM and DMARC check out${who}.`;
+    case 'warn':
+      return `The DNS records${who} are published, with warnings: see the DNS panel under Sending.`;
+    case 'fail':
+      return `A DNS check fails${who}: the DNS panel under Sending shows the record to publish.`;
+    case 'error':
+      return `DNS did not answer when checking${who}; Kindling checks again daily, or press Check DNS.`;
+    default:
+      return 'Publish the SPF, DKIM and DMARC records your identity shows, then press Check DNS under Sending.';
+  }
 }

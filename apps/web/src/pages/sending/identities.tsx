@@ -16,6 +16,8 @@ import { useToast } from '../../components/toast';
 import { applyServerError } from '../../lib/form';
 import { useSession, wsKey } from '../../lib/queries';
 import { canManage } from '../../lib/roles';
+import { DnsHealthPanel } from './dns-health';
+import { RelayWebhook } from './relay-webhook';
 
 const FIELDS = [
   'name',
@@ -299,6 +301,8 @@ export function IdentitiesPanel() {
                     <CopyField label="Value" value={i.dkim.dnsValue} testId="identity-dkim-value" />
                   </div>
                 )}
+                <DnsHealthPanel identity={i} manage={manage} workspaceId={me.workspace.id} />
+                <RelayWebhook identity={i} manage={manage} />
               </div>
             ))}
           </div>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
 import type { CaughtMessage, CaughtMessageSummary } from '@kindling/shared';
 import { api } from '../../api';
 import { Card } from '../../components/layout';
@@ -38,6 +39,7 @@ function MessageDetail({ id }: { id: string }) {
             key={v}
             size="sm"
             variant={view === v ? 'primary' : 'secondary'}
+            aria-pressed={view === v}
             onClick={() => setView(v)}
             data-testid={`outbox-view-${v}`}
           >
@@ -122,7 +124,10 @@ export function OutboxPanel() {
     queryFn: () => api.get<CaughtMessageSummary[]>('/api/sending/outbox'),
     refetchInterval: 5_000,
   });
-  const [selected, setSelected] = useState<string | null>(null);
+  // The open message is in the URL (`?message=<id>`): a reload or a link shows it again.
+  const [params, setParams] = useSearchParams();
+  const selected = params.get('message');
+  const setSelected = (id: string | null) => setParams(id ? { message: id } : {});
   return (
     <div className="stack-lg">
       <NeedsReviewPanel />

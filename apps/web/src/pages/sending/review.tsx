@@ -15,6 +15,17 @@ const REASON: Record<InboundReview['reason'], string> = {
   bad_signature: 'Forged or damaged token',
   unknown_message: 'Message no longer exists',
   conflicting_tokens: 'Tokens of different messages',
+  unverified: 'Webhook signature did not verify',
+};
+
+const SOURCE: Record<InboundReview['source'], string> = {
+  smtp: 'SMTP',
+  ses: 'Amazon SES',
+  mailgun: 'Mailgun',
+  postmark: 'Postmark',
+  sendgrid: 'SendGrid',
+  brevo: 'Brevo',
+  resend: 'Resend',
 };
 
 /** Inbound reports that could not prove they were about our mail: shown, never acted on. */
@@ -42,7 +53,7 @@ export function ReviewPanel() {
   return (
     <Card
       title="Reports to review"
-      description="Bounce, complaint and unsubscribe reports that did not carry a token Kindling signed (or named a message that no longer exists). Nothing was suppressed for them; a forged report cannot change your list."
+      description="Bounce, complaint and unsubscribe reports that did not carry a token Kindling signed (or named a message that no longer exists), and relay webhook requests whose signature did not verify. Nothing was suppressed for them; a forged report cannot change your list."
       flush
       testId="review-card"
     >
@@ -57,12 +68,20 @@ export function ReviewPanel() {
         }}
       >
         {(all) => (
-          <DataTable columns={['Report', 'Why it was held', 'Addresses it names', 'Received', '']}>
+          <DataTable
+            columns={[
+              'Report',
+              'Why it was held',
+              'Addresses it names',
+              'Received',
+              { label: 'Actions', hidden: true },
+            ]}
+          >
             {all.map((r) => (
               <tr key={r.id} data-testid="review-row">
                 <td className="cell-strong">
                   <RowButton onClick={() => setOpen(open === r.id ? null : r.id)}>
-                    {r.kind.toUpperCase()} via {r.source === 'ses' ? 'Amazon SES' : 'SMTP'}
+                    {r.kind.replace(/_/g, ' ').toUpperCase()} via {SOURCE[r.source]}
                   </RowButton>
                   {open === r.id && (
                     <pre

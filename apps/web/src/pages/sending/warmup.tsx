@@ -17,7 +17,11 @@ function Meter({ used, cap }: { used: number; cap: number }) {
   const ratio = cap > 0 ? Math.min(1, used / cap) : 0;
   return (
     <div
+      role="progressbar"
       aria-label={`${used} of ${cap} sent today`}
+      aria-valuemin={0}
+      aria-valuemax={cap}
+      aria-valuenow={Math.min(used, cap)}
       style={{
         height: 8,
         background: 'var(--gray-100, #f3f4f6)',

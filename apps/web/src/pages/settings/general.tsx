@@ -8,6 +8,7 @@ import { api } from '../../api';
 import { Card } from '../../components/layout';
 import { SelectField, TextAreaField, TextField } from '../../components/field';
 import { Button } from '../../components/button';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { Alert, ErrorState, LoadingRows } from '../../components/feedback';
 import { useToast } from '../../components/toast';
 import { applyServerError } from '../../lib/form';
@@ -33,11 +34,62 @@ export function GeneralSettingsPage() {
   if (workspace.isError)
     return <ErrorState error={workspace.error} onRetry={() => void workspace.refetch()} />;
   return (
-    <GeneralForm
-      key={workspace.data.id}
-      workspace={workspace.data}
-      readOnly={!canManage(me.role)}
-    />
+    <div className="settings-cards">
+      <GeneralForm
+        key={workspace.data.id}
+        workspace={workspace.data}
+        readOnly={!canManage(me.role)}
+      />
+      {workspace.data.demoData && canManage(me.role) && <DemoDataCard />}
+    </div>
+  );
+}
+
+/** The demo's data in this workspace, removable in one click (never written again after). */
+function DemoDataCard() {
+  const me = useSession();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => api.delete<Workspace>('/api/workspace/demo-data'),
+    onSuccess: (updated) => {
+      setConfirming(false);
+      // Every list and statistic of this workspace changed: drop them all.
+      qc.removeQueries({ queryKey: wsKey(me.workspace.id) });
+      qc.setQueryData(wsKey(updated.id, 'workspace'), updated);
+      toast.success('Demo data removed');
+    },
+    onError: (err) => toast.error(err.message),
+  });
+  return (
+    <Card
+      title="Demo data"
+      description="This workspace holds the demo: its form, leads, welcome drip, sending identity and 30 days of email history."
+      testId="demo-data"
+      footer={
+        <Button variant="danger" onClick={() => setConfirming(true)} data-testid="remove-demo-data">
+          Remove demo data
+        </Button>
+      }
+    >
+      <p className="muted">
+        Removing it deletes every lead, form, campaign, email, event, sending identity and warm-up
+        plan in this workspace, including any you added here, and keeps its members, settings and
+        API keys. Restarting Kindling does not bring the demo back.
+      </p>
+      <ConfirmDialog
+        open={confirming}
+        title="Remove the demo data?"
+        confirmLabel="Remove demo data"
+        pending={remove.isPending}
+        onConfirm={() => remove.mutate()}
+        onCancel={() => setConfirming(false)}
+      >
+        Leads, forms, campaigns, emails and the sending setup of this workspace are deleted. This
+        cannot be undone.
+      </ConfirmDialog>
+    </Card>
   );
 }
 
@@ -58,6 +110,7 @@ function GeneralForm({ workspace, readOnly }: { workspace: Workspace; readOnly: 
       name: workspace.name,
       timeZone: workspace.timeZone,
       postalAddress: workspace.postalAddress,
+      dnsBlocksActivation: workspace.dnsBlocksActivation,
     } satisfies UpdateWorkspaceInput,
   });
 
@@ -80,6 +133,7 @@ function GeneralForm({ workspace, readOnly }: { workspace: Workspace; readOnly: 
         name: updated.name,
         timeZone: updated.timeZone,
         postalAddress: updated.postalAddress,
+        dnsBlocksActivation: updated.dnsBlocksActivation,
       });
       toast.success('Workspace settings saved');
     },
@@ -144,6 +198,15 @@ function GeneralForm({ workspace, readOnly }: { workspace: Workspace; readOnly: 
             error={errors.postalAddress?.message}
             {...register('postalAddress')}
           />
+          <label style={{ display: 'flex', gap: 8, alignItems: 'start' }}>
+            <input
+              type="checkbox"
+              {...register('dnsBlocksActivation')}
+              data-testid="dns-blocks-activation"
+            />{' '}
+            DNS failures block activation: a campaign whose sending identity fails a DNS check (SPF,
+            DKIM, DMARC, return-path MX, tracking domain) cannot be activated
+          </label>
         </fieldset>
       </Card>
     </form>

@@ -1,7 +1,7 @@
 // Build: the message's final bytes (the stored body with tracking, unsubscribe headers and DKIM),
 // before any connection is taken.
 import type { SendMailOptions } from 'nodemailer';
-import { buildMessage, precompileMessage } from '@kindling/sending';
+import { buildMessage, envelopeDomainOf, precompileMessage } from '@kindling/sending';
 import type { SendRow } from './claim.js';
 
 export interface BuildContext {
@@ -49,10 +49,11 @@ export async function buildForSend(m: SendRow, c: BuildContext): Promise<SendMai
     tracking: m.kind === 'campaign' && m.tracking ? m.tracking : { opens: false, clicks: false },
     appSecret: c.appSecret,
     trackingUrl: c.trackingUrl,
-    returnPathDomain: identity?.returnPathDomain ?? identity?.dkimDomain ?? c.returnPathDomain,
+    returnPathDomain: envelopeDomainOf(identity, c.returnPathDomain),
     ipPool: identity?.ipPool ?? 'shared',
     dkim,
     unsubscribe: m.kind === 'campaign' || m.kind === 'test',
+    relayKind: identity?.relayKind ?? null,
   });
   try {
     return await precompileMessage(options);

@@ -73,6 +73,8 @@ export interface SendRow {
     returnPathDomain: string | null;
     status: 'active' | 'paused';
     pausedReason: string | null;
+    /** Which relay's webhook reports this identity's bounces (its echo headers go on the mail). */
+    relayKind: string;
   } | null;
   /** The lead's status (the send-time check: only an active lead is sent to). */
   lead: { status: string } | null;
@@ -94,7 +96,7 @@ export async function loadForSend(db: Db, id: string): Promise<SendRow | null> {
         'id', i.id, 'fromName', i."fromName", 'fromEmail', i."fromEmail", 'replyTo', i."replyTo",
         'smtpUrlEncrypted', i."smtpUrlEncrypted", 'poolSize', i."poolSize", 'ipPool', i."ipPool",
         'dkimDomain', i."dkimDomain", 'dkimSelector', i."dkimSelector", 'dkimPrivateKeyEncrypted', i."dkimPrivateKeyEncrypted",
-        'returnPathDomain', i."returnPathDomain", 'status', i.status, 'pausedReason', i."pausedReason") END AS identity,
+        'returnPathDomain', i."returnPathDomain", 'status', i.status, 'pausedReason', i."pausedReason", 'relayKind', i."relayKind") END AS identity,
       CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object('status', l.status) END AS lead
     FROM "Message" m
     JOIN "Workspace" w ON w.id = m."workspaceId"
@@ -112,7 +114,7 @@ const IDENTITY_JSON = `json_build_object(
         'id', i.id, 'fromName', i."fromName", 'fromEmail', i."fromEmail", 'replyTo', i."replyTo",
         'smtpUrlEncrypted', i."smtpUrlEncrypted", 'poolSize', i."poolSize", 'ipPool', i."ipPool",
         'dkimDomain', i."dkimDomain", 'dkimSelector', i."dkimSelector", 'dkimPrivateKeyEncrypted', i."dkimPrivateKeyEncrypted",
-        'returnPathDomain', i."returnPathDomain", 'status', i.status, 'pausedReason', i."pausedReason")`;
+        'returnPathDomain', i."returnPathDomain", 'status', i.status, 'pausedReason', i."pausedReason", 'relayKind', i."relayKind")`;
 
 /**
  * The claim, the send-time suppression check and the load in ONE statement: the row goes

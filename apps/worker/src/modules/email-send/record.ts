@@ -36,7 +36,7 @@ const settleSql = (
   tail: string,
 ) => `WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(k text, id uuid, r text)),
   sent AS (
-    UPDATE "Message" m SET status = 'sent', "sentAt" = now(), "smtpResponse" = v.r, "reviewAt" = NULL, "lastError" = NULL, "updatedAt" = now()
+    UPDATE "Message" m SET status = 'sent', "sentAt" = now(), "smtpResponse" = v.r, "smtpClass" = NULL, "reviewAt" = NULL, "lastError" = NULL, "updatedAt" = now()
     FROM v WHERE v.k = 's' AND m.id = v.id
     RETURNING m.id, m."workspaceId", m."leadId", m."campaignId", m."toEmail", m.subject, m.kind),
   webhook AS (${SENT_EVENT} RETURNING 1),
@@ -220,7 +220,7 @@ export async function recordDeferred(
   db: Db,
   id: string,
   answer: string,
-  o: { last: boolean; smtpAnswered: boolean },
+  o: { last: boolean; smtpAnswered: boolean; smtpClass: string | null },
 ): Promise<void> {
   await db.message.updateMany({
     where: { id, status: 'sending' },
@@ -228,6 +228,7 @@ export async function recordDeferred(
       status: o.last ? 'failed' : 'deferred',
       handedAt: null,
       smtpResponse: o.smtpAnswered ? answer : null,
+      smtpClass: o.smtpClass,
       lastError: answer,
     },
   });

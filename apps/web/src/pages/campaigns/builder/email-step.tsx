@@ -42,7 +42,7 @@ export function EmailStep({ index, knownTags, allTags, campaignId }: StepProps) 
         {...register(`steps.${index}.preheader`, { validate: tagRule })}
       />
       <div className={`field${stepErrors?.html || htmlProblem ? ' field-invalid' : ''}`}>
-        <label className="field-label" htmlFor={`s${index}-html`}>
+        <label className="field-label" htmlFor={`s${index}-html`} id={`s${index}-html-label`}>
           Body
         </label>
         <input

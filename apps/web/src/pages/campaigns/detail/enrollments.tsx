@@ -83,7 +83,14 @@ export function EnrollmentsCard({ campaign: c }: { campaign: CampaignWithProblem
       ) : (
         <DataTable
           testId="enrollments-table"
-          columns={['Lead', 'Status', 'At step', 'Next run', 'Source', '']}
+          columns={[
+            'Lead',
+            'Status',
+            'At step',
+            'Next run',
+            'Source',
+            { label: 'Actions', hidden: true },
+          ]}
         >
           {enrollments.data.enrollments.map((e) => (
             <tr key={e.id}>

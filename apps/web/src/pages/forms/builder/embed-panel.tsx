@@ -37,7 +37,13 @@ export function EmbedPanel({ form, dirty }: { form: Form; dirty: boolean }) {
         title="Plain HTML (works without JavaScript)"
         description="Style it yourself; people get your redirect URL or a hosted thank-you page."
       >
-        <pre className="code-block" data-testid="nojs-snippet">
+        <pre
+          className="code-block"
+          data-testid="nojs-snippet"
+          tabIndex={0}
+          role="region"
+          aria-label="Plain HTML snippet"
+        >
           {html}
         </pre>
         <div className="reveal-actions">
