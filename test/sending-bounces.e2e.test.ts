@@ -87,7 +87,7 @@ it('a real Postfix DSN for an unknown user reaches the inbound listener and supp
   expect(await f.db.trackingEvent.count({ where: { messageId: msg.id, type: 'bounce' } })).toBe(1);
 });
 
-it('a 550 at RCPT is a hard bounce on the spot; a 450 defers for a retry', async () => {
+it('a 550 "rejected as spam" at RCPT fails the message and leaves the lead alone; a 450 full mailbox defers without backing the provider off', async () => {
   const blocked = await setup(`x-${randomUUID().slice(0, 8)}@blocked.example`);
   const m1 = await queueMessage(f, {
     workspaceId: blocked.ws.id,
@@ -103,12 +103,14 @@ it('a 550 at RCPT is a hard bounce on the spot; a 450 defers for a retry', async
     toEmail: full.lead.email,
   });
   await until(
-    async () => (await messageOf(m1.id)).status === 'bounced',
+    async () => (await messageOf(m1.id)).status === 'failed',
     30_000,
     async () => `${(await messageOf(m1.id)).status}`,
   );
+  // A refusal of the content is the sender's problem, not the address's (smtp-answers.ts).
+  expect(await messageOf(m1.id)).toMatchObject({ smtpClass: 'content' });
   expect((await messageOf(m1.id)).smtpResponse).toMatch(/^550 5\.7\.1/);
-  expect((await leadOf(blocked.lead.id)).status).toBe('bounced');
+  expect((await leadOf(blocked.lead.id)).status).toBe('active');
   await until(
     async () => (await messageOf(m2.id)).status === 'deferred',
     30_000,
@@ -116,11 +118,13 @@ it('a 550 at RCPT is a hard bounce on the spot; a 450 defers for a retry', async
   );
   const d = await messageOf(m2.id);
   expect(d.smtpResponse).toMatch(/^450 4\.2\.2/);
+  expect(d.smtpClass).toBe('mailbox_full');
   expect((await leadOf(full.lead.id)).status).toBe('active');
-  // The 4xx backs this pool off that provider for a while (every worker sees the flag).
+  // One recipient's full mailbox says nothing about the provider: no back-off for the pool
+  // (a rate answer does set one: email-send-answers.integration.test.ts).
   expect(
     await f.redis.pttl(`kindling:thr:backoff:${full.ws.id}:${full.identity.ipPool}:other`),
-  ).toBeGreaterThan(0);
+  ).toBe(-2);
   // Do not leave a retrying job behind in the shared queue.
   await f.db.message.update({ where: { id: m2.id }, data: { status: 'failed' } });
   await f.queue.remove(emailSendJobId(m2.id)).catch(() => undefined);

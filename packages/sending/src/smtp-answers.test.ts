@@ -120,7 +120,12 @@ describe('classifySmtpAnswer', () => {
   it('reads the code from the text when nodemailer gives none, and says which rule matched', () => {
     const v = classifySmtpAnswer(undefined, '550 5.1.1 user unknown');
     expect(v).toEqual({ class: 'mailbox', permanent: true, rule: 'mailbox-code' });
-    expect(classifySmtpAnswer(undefined, '5.1.1 no such mailbox').permanent).toBe(false);
+    // A DSN Status without a reply code: its class digit decides.
+    expect(classifySmtpAnswer(undefined, '5.1.1 X-Postfix; unknown user')).toMatchObject({
+      class: 'mailbox',
+      permanent: true,
+    });
+    expect(classifySmtpAnswer(undefined, '4.2.2 mailbox full').permanent).toBe(false);
     expect(classifySmtpAnswer(undefined, 'garbage').class).toBe('unknown');
   });
 

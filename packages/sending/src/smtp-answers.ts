@@ -257,7 +257,8 @@ function parse(code: number | undefined, text: string): { digit: number; enhance
   const end = digitsAt(text, mid + 1);
   if (end < 0 || (end < text.length && text.charCodeAt(end) !== 32 && text.charCodeAt(end) !== 10))
     return { digit, enhanced: '' };
-  return { digit, enhanced: text.slice(i, end) };
+  // A DSN's Status field has no reply code: its class digit says permanent or transient.
+  return { digit: digit || c - 48, enhanced: text.slice(i, end) };
 }
 
 // The table in one shape (every field present), so the loop below reads the same hidden class

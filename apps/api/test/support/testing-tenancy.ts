@@ -135,7 +135,24 @@ export async function resourceWorkspace(api: TestApi, tag: string) {
       excerpt: 'Feedback-Type: abuse',
     },
   });
+  // A webhook endpoint with one delivery (rows as the outbox dispatcher writes them).
+  const endpoint = await db.webhookEndpoint.create({
+    data: {
+      workspaceId: wsId,
+      url: 'https://hooks.example.test/kindling',
+      eventTypes: ['lead.created'],
+      secretSealed: 'sealed',
+    },
+  });
+  const event = await db.webhookEvent.create({
+    data: { id: randomUUID(), workspaceId: wsId, type: 'lead.created', payload: {} },
+  });
+  const delivery = await db.webhookDelivery.create({
+    data: { workspaceId: wsId, endpointId: endpoint.id, eventId: event.id, status: 'failed' },
+  });
   const ids: [RegExp, string][] = [
+    [/^\/api\/webhooks\/endpoints\/:id/, endpoint.id],
+    [/^\/api\/webhooks\/deliveries\/:id/, delivery.id],
     [/^\/api\/sending\/inbound-reviews\/:id/, review.id],
     [/^\/api\/members\/:id/, memberRow.id],
     [/^\/api\/invites\/:id/, invite.body.id],
