@@ -6,6 +6,7 @@
 import {
   bracketed,
   isObject,
+  mapBatch,
   parseJson,
   str,
   type RelayAdapter,
@@ -43,19 +44,10 @@ export const brevo: RelayAdapter = {
     const body = parseJson(raw);
     const list = Array.isArray(body) ? body : isObject(body) ? [body] : null;
     if (!list) return null;
-    const out: RelayEvent[] = [];
-    let ignored = 0;
-    for (const e of list) {
-      if (!isObject(e)) {
-        ignored++;
-        continue;
-      }
+    return mapBatch(list, (e): RelayEvent | null => {
       const outcome = eventOutcome(e);
-      if (!outcome) {
-        ignored++;
-        continue;
-      }
-      out.push({
+      if (!outcome) return null;
+      return {
         outcome,
         recipient: str(e.email)?.toLowerCase() ?? null,
         tokenCarriers: [str(e['X-Mailin-custom'])],
@@ -65,9 +57,8 @@ export const brevo: RelayAdapter = {
           .join(' ')
           .slice(0, 500),
         raw: JSON.stringify(e),
-      });
-    }
-    return { events: out, ignored };
+      };
+    });
   },
   echoHeaders: (token) => ({ 'X-Mailin-custom': token }),
 };

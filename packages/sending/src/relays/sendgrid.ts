@@ -9,7 +9,7 @@ import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import {
   bracketed,
   header,
-  isObject,
+  mapBatch,
   parseJson,
   str,
   type RelayAdapter,
@@ -76,18 +76,9 @@ export const sendgrid: RelayAdapter = {
   parse(raw) {
     const body = parseJson(raw);
     if (!Array.isArray(body)) return null;
-    const out: RelayEvent[] = [];
-    let ignored = 0;
-    for (const e of body) {
-      if (!isObject(e)) {
-        ignored++;
-        continue;
-      }
+    return mapBatch(body, (e): RelayEvent | null => {
       const outcome = eventOutcome(e);
-      if (!outcome) {
-        ignored++;
-        continue;
-      }
+      if (!outcome) return null;
       const detail = [
         `SendGrid ${str(e.event)}`,
         str(e.type),
@@ -97,16 +88,15 @@ export const sendgrid: RelayAdapter = {
       ]
         .filter((s) => s)
         .join(' ');
-      out.push({
+      return {
         outcome,
         recipient: str(e.email)?.toLowerCase() ?? null,
         tokenCarriers: [str(e.kindling)],
         messageIdHeader: bracketed(str(e['smtp-id'])),
         detail: detail.slice(0, 500),
         raw: JSON.stringify(e),
-      });
-    }
-    return { events: out, ignored };
+      };
+    });
   },
   echoHeaders: (token) => ({ 'X-SMTPAPI': JSON.stringify({ unique_args: { kindling: token } }) }),
 };

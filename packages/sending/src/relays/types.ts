@@ -30,6 +30,24 @@ export interface RelayEvents {
   ignored: number;
 }
 
+/**
+ * A batch's events: `toEvent` of each object in `list`; what is not an object or not a report
+ * (`toEvent` answers null) is counted as ignored.
+ */
+export function mapBatch(
+  list: unknown[],
+  toEvent: (e: Record<string, unknown>) => RelayEvent | null,
+): RelayEvents {
+  const events: RelayEvent[] = [];
+  let ignored = 0;
+  for (const e of list) {
+    const event = isObject(e) ? toEvent(e) : null;
+    if (event) events.push(event);
+    else ignored++;
+  }
+  return { events, ignored };
+}
+
 export interface RelayRequest {
   /** The body exactly as received (signatures are over these bytes). */
   body: Buffer;
